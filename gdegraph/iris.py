@@ -41,6 +41,11 @@ KINDS = frozenset(
         "scheme",  # SKOS concept schemes
         "person",
         "document",
+        "dataset",  # the published dataset (VoID/DCAT description)
+        "distribution",  # one downloadable dump file
+        "partition",  # VoID class/property partitions
+        "activity",  # prov:Activity of a gdegraph command run (derived results)
+        "measurement",  # derived figures (e.g. a pairing's distance)
     }
 )
 
