@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from gdegraph import iris
+from gdegraph import iris, paths
 from gdegraph.errors import InputError
 from gdegraph.names import readable_name
 
@@ -52,6 +52,7 @@ FILES: dict[str, tuple[str, URIRef, str]] = {
     POINTS: ("2022", ODBL, "NHS trust points of the February 2022 list, geocoded with OpenStreetMap"),
 }
 _CODE = re.compile(r"^[A-Z0-9]{3,5}$")
+_NHS_TRUST_CODE = re.compile(r"^R[A-Z0-9]{2}$")  # PCT (5xx) and site (5-character) codes are not trusts
 _GAP = re.compile(r"\b([A-Z0-9]{3})->([A-Z0-9]{3}) \((\d{4}-\d{2}-\d{2})\)")
 _FT = re.compile(r"(NHS|NATIONAL HEALTH SERVICE) FOUNDATION TRUST$", re.I)
 _NT = re.compile(r"(NHS|NATIONAL HEALTH SERVICE) TRUST$", re.I)
@@ -59,7 +60,7 @@ _NT = re.compile(r"(NHS|NATIONAL HEALTH SERVICE) TRUST$", re.I)
 
 @dataclass(frozen=True)
 class EtrRow:
-    """One organisation in an ``etr.csv`` edition (only the fields the graph uses)."""
+    """One organisation in an ``etr.csv`` edition (the fields the graph uses)."""
     code: str
     name: str
     region: str
@@ -108,6 +109,10 @@ class ReferenceData:
         rows = (self.etr[f].get(code) for f in (ETR_2025, ETR_2016))
         return [r for r in rows if r is not None and r.opened is not None]
 
+    def successors(self, code: str) -> list[Succession]:
+        """Successor records (file and README gaps) whose old code is ``code``, by date."""
+        return [s for s in self.successions if s.old == code]
+
     def official_names(self, code: str) -> list[tuple[str, str, str]]:
         """``(year, name, file)`` per edition listing ``code``: 2025, 2016, then the 2022 points."""
         out = [(FILES[r.file][0], r.name, r.file) for r in self.etr_rows(code)]
@@ -131,37 +136,41 @@ def _read(path: Path) -> tuple[str, str]:
     return text, hashlib.sha256(data).hexdigest()
 
 
-def _rows(path: Path, text: str, header: list[str] | None = None) -> Iterator[tuple[int, list[str]]]:
-    """CSV rows with line numbers; every row must have as many fields as the first."""
+def _rows(path: Path, text: str, width: int | None = None,
+          header: list[str] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows with line numbers; each has ``width`` fields (default: as many as the first row)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    width = None
     try:
         for row in reader:
-            if header is not None and reader.line_num == 1:
-                if row != header:
-                    raise InputError(f"header should be {','.join(header)}", path=path, line=1)
+            line = reader.line_num
+            if header is not None and line == 1:
+                _check(row == header, f"header should be {','.join(header)}", path, line)
                 continue
             width = width or len(row)
-            if len(row) != width:
-                raise InputError(f"expected {width} fields, found {len(row)}", path=path, line=reader.line_num)
-            yield reader.line_num, row
+            _check(len(row) == width, f"expected {width} fields, found {len(row)}", path, line)
+            yield line, row
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
 
 
-def _check(ok: bool, message: str, path: Path, line: int) -> None:
+def _check(ok: bool, message: str, path: Path, line: int,
+           index: dict[str, Any] | None = None, key: str = "") -> None:
+    """Raise InputError at ``path:line`` unless ``ok`` (and ``key`` is new to ``index``)."""
+    if index is not None and key in index:
+        ok, message = False, f"{key} listed twice"
     if not ok:
         raise InputError(message, path=path, line=line)
 
 
-def _date(text: str, path: Path, line: int, iso: bool = False) -> date | None:
-    """A ``YYYYMMDD`` (or, with ``iso``, ``YYYY-MM-DD``) date; empty means none."""
-    if not text and not iso:
-        return None
+def _date(text: str, path: Path, line: int, iso: bool = False) -> date:
+    """A ``YYYYMMDD`` (ETR) or, with ``iso``, ``YYYY-MM-DD`` date."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})" if iso else r"(\d{4})(\d{2})(\d{2})", text)
     try:
-        return date.fromisoformat(text) if iso else date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if match:
+            return date(*map(int, match.groups()))
     except ValueError:
-        raise InputError(f"bad date {text!r}", path=path, line=line) from None
+        pass
+    raise InputError(f"bad date {text!r}", path=path, line=line)
 
 
 def _number(text: str, kind: type, low: float, high: float, path: Path, line: int) -> Any:
@@ -173,18 +182,13 @@ def _number(text: str, kind: type, low: float, high: float, path: Path, line: in
     return value
 
 
-def _unique(index: dict, key: str, path: Path, line: int) -> None:
-    _check(key not in index, f"{key} listed twice", path, line)
-
-
 def _load_etr(path: Path, text: str) -> dict[str, EtrRow]:
     out: dict[str, EtrRow] = {}
     for line, r in _rows(path, text):
         _check(len(r) >= 12, f"expected at least 12 fields, found {len(r)}", path, line)
-        _check(bool(_CODE.match(r[0]) and r[1].strip()), "missing organisation code or name", path, line)
-        _unique(out, r[0], path, line)
-        out[r[0]] = EtrRow(r[0], r[1], r[2], r[9], _date(r[10], path, line), _date(r[11], path, line),
-                           path.name, line)
+        _check(bool(_CODE.match(r[0]) and r[1].strip()), "bad code or no name", path, line, out, r[0])
+        opened, closed = (_date(d, path, line) if d else None for d in (r[10], r[11]))
+        out[r[0]] = EtrRow(r[0], r[1], r[2], r[9], opened, closed, path.name, line)
     return out
 
 
@@ -198,7 +202,7 @@ def _load_readme(path: Path, text: str) -> tuple[dict[str, tuple[str, str, str]]
             table[cells[0]] = (cells[1], cells[2], cells[3])
             if cells[0] == SUCCESSORS:
                 gaps = [Succession(_date(d, path, line, iso=True), o, n, README, line)
-                        for o, n, d in _GAP.findall(cells[1])]  # type: ignore[arg-type]
+                        for o, n, d in _GAP.findall(cells[1])]
     for name in FILES:
         _check(name in table, f"the README's table has no row for {name}", path, 1)
     return table, gaps
@@ -206,33 +210,30 @@ def _load_readme(path: Path, text: str) -> tuple[dict[str, tuple[str, str, str]]
 
 def load_reference(refdata_dir: Path) -> ReferenceData:
     """Read and check every reference file; raises InputError for a missing or malformed one."""
-    directory = Path(refdata_dir)
-    if not directory.is_dir():
-        raise InputError("the reference data folder does not exist", path=directory)
+    directory = paths.require_dir(Path(refdata_dir), "reference data")
     texts, sha = {}, {}
     for name in (*FILES, README):
         texts[name], sha[name] = _read(directory / name)
     path = {name: directory / name for name in texts}
     readme, gaps = _load_readme(path[README], texts[README])
     postcodes: dict[str, tuple[int, int]] = {}
-    for line, (pc, east, north) in _rows(path[NSPL], texts[NSPL]):
-        _check(bool(pc.strip()), "empty postcode", path[NSPL], line)
-        _unique(postcodes, pc, path[NSPL], line)
-        postcodes[pc] = (_number(east, int, 0, 700_000, path[NSPL], line),
-                         _number(north, int, 0, 1_300_000, path[NSPL], line))
+    at = path[NSPL]
+    for line, (pc, east, north) in _rows(at, texts[NSPL], 3):
+        _check(bool(pc.strip()), "empty postcode", at, line, postcodes, pc)
+        postcodes[pc] = (_number(east, int, 0, 700_000, at, line),
+                         _number(north, int, 0, 1_300_000, at, line))
     points: dict[str, PointRow] = {}
-    for line, (code, name, status, lon, lat) in _rows(path[POINTS], texts[POINTS],
-                                                       ["code", "name", "status", "lon", "lat"]):
-        _check(bool(_CODE.match(code) and name.strip()), "missing code or name", path[POINTS], line)
-        _unique(points, code, path[POINTS], line)
-        points[code] = PointRow(code, name, status, _number(lon, float, -9, 3, path[POINTS], line),
-                                _number(lat, float, 49, 61, path[POINTS], line), line)
+    at = path[POINTS]
+    header = ["code", "name", "status", "lon", "lat"]
+    for line, (code, name, status, lon, lat) in _rows(at, texts[POINTS], 5, header):
+        _check(bool(_CODE.match(code) and name.strip()), "bad code or no name", at, line, points, code)
+        points[code] = PointRow(code, name, status, _number(lon, float, -9, 3, at, line),
+                                _number(lat, float, 49, 61, at, line), line)
     succ: set[Succession] = set()
-    for line, (old, new, when) in _rows(path[SUCCESSORS], texts[SUCCESSORS], ["old_code", "new_code", "date"]):
-        _check(bool(iris.ODS_TRUST_CODE.match(old) and iris.ODS_TRUST_CODE.match(new)),
-               "codes must be 3 characters", path[SUCCESSORS], line)
-        succ.add(Succession(_date(when, path[SUCCESSORS], line, iso=True), old, new,  # type: ignore[arg-type]
-                            SUCCESSORS, line))
+    at = path[SUCCESSORS]
+    for line, (old, new, when) in _rows(at, texts[SUCCESSORS], 3, ["old_code", "new_code", "date"]):
+        _check(bool(_CODE.match(old) and _CODE.match(new)), "bad ODS code", at, line)
+        succ.add(Succession(_date(when, at, line, iso=True), old, new, SUCCESSORS, line))
     known = {(s.old, s.new, s.date) for s in succ}
     succ.update(g for g in gaps if (g.old, g.new, g.date) not in known)
     etr = {name: _load_etr(path[name], texts[name]) for name in (ETR_2025, ETR_2016)}
@@ -273,10 +274,13 @@ def _dec(value: float) -> Literal:
 
 def _scope(ref: ReferenceData, codes: list[str]) -> tuple[set[str], list[Succession]]:
     """Organisations: the codes, their successors transitively, their direct predecessors.
-    Events: every succession record between two of those organisations."""
+    Events: every succession record between two of those organisations. Records to or
+    from non-trust codes (PCTs, sites) are left out: they are not trusts."""
     succ: dict[str, list[Succession]] = defaultdict(list)
     pred: dict[str, list[Succession]] = defaultdict(list)
-    for s in ref.successions:
+    trust_records = [s for s in ref.successions
+                     if _NHS_TRUST_CODE.match(s.old) and _NHS_TRUST_CODE.match(s.new)]
+    for s in trust_records:
         succ[s.old].append(s)
         pred[s.new].append(s)
     orgs, stack = set(codes), list(codes)
@@ -286,28 +290,32 @@ def _scope(ref: ReferenceData, codes: list[str]) -> tuple[set[str], list[Success
                 orgs.add(s.new)
                 stack.append(s.new)
     orgs |= {s.old for c in codes for s in pred[c]}
-    return orgs, [s for s in ref.successions if s.old in orgs and s.new in orgs]
+    return orgs, [s for s in trust_records if s.old in orgs and s.new in orgs]
+
+
+def _add(g: Graph, subject: URIRef, *pairs: tuple[Any, Any]) -> None:
+    for p, o in pairs:
+        g.add((subject, p, o))
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang="en")
 
 
 def _sources(g: Graph, ref: ReferenceData) -> None:
+    """One resource per file; description, origin and attribution are the README's words."""
     for name, (year, licence, title) in FILES.items():
-        node, (what, origin, rights) = source_iri(name), ref.readme[name]
-        g.add((node, RDF.type, GDE.ReferenceDataset))
-        g.add((node, DCTERMS.title, Literal(title, lang="en")))
-        g.add((node, DCTERMS.description, Literal(what, lang="en")))
-        g.add((node, DCTERMS.license, licence))
-        g.add((node, DCTERMS.rights, Literal(rights, lang="en")))
-        g.add((node, DCTERMS.source, Literal(origin)))
-        g.add((node, GDE.asOf, Literal(year, datatype=XSD.gYear)))
-    node = source_iri(README)
-    g.add((node, RDF.type, GDE.Source))
-    g.add((node, DCTERMS.title, Literal("README of the shared reference data folder", lang="en")))
-    g.add((node, DCTERMS.description, Literal(
-        "Describes each reference file, its origin and licence, and notes known gaps in the successor file.",
-        lang="en")))
+        what, origin, rights = ref.readme[name]
+        _add(g, source_iri(name), (RDF.type, GDE.ReferenceDataset), (DCTERMS.title, _en(title)),
+             (DCTERMS.description, _en(what)), (DCTERMS.license, licence), (DCTERMS.rights, _en(rights)),
+             (DCTERMS.source, Literal(origin)), (GDE.asOf, Literal(year, datatype=XSD.gYear)))
+    _add(g, source_iri(README), (RDF.type, GDE.Source),
+         (DCTERMS.title, _en("README of the shared reference data folder")),
+         (DCTERMS.description, _en("Describes each reference file, its origin and licence, "
+                                   "and notes known gaps in the successor file.")))
     for name in (*FILES, README):
-        g.add((source_iri(name), GDE.localFile, Literal(f"refdata/{name}")))
-        g.add((source_iri(name), GDE.sha256, Literal(ref.sha256[name])))
+        _add(g, source_iri(name), (GDE.localFile, Literal(f"refdata/{name}")),
+             (GDE.sha256, Literal(ref.sha256[name])))
 
 
 def _location(g: Graph, ref: ReferenceData, code: str, node: URIRef) -> None:
@@ -333,46 +341,36 @@ def _location(g: Graph, ref: ReferenceData, code: str, node: URIRef) -> None:
     else:
         return
     g.add((node, GEO.location, point))
-    g.add((point, RDF.type, GEO.Point))
-    g.add((point, GEO.lat, _dec(lat)))
-    g.add((point, GEO.long, _dec(lon)))
-    g.add((point, GDE.coordinateMethod, Literal(method, lang="en")))
-    g.add((point, RDFS.label, Literal(f"Location of {code}", lang="en")))
-    for name in sources:
-        g.add((point, PROV.wasDerivedFrom, source_iri(name)))
+    _add(g, point, (RDF.type, GEO.Point), (GEO.lat, _dec(lat)), (GEO.long, _dec(lon)),
+         (GDE.coordinateMethod, _en(method)), (RDFS.label, _en(f"Location of {code}")),
+         *((PROV.wasDerivedFrom, source_iri(name)) for name in sources))
 
 
 def _organisation(g: Graph, ref: ReferenceData, code: str, regions: set[str]) -> None:
+    """A trust (or an organisation reached through succession) with everything the files say."""
     node = URIRef(iris.trust(code))
-    g.add((node, RDF.type, GDE.Trust))
-    g.add((node, GDE.odsCode, Literal(code)))
-    g.add((node, GDE.orgId, Literal(iris.org_id(code))))
-    g.add((node, RDFS.seeAlso, URIRef(iris.ods_page(code))))
+    _add(g, node, (RDF.type, GDE.Trust), (GDE.odsCode, Literal(code)),
+         (GDE.orgId, Literal(iris.org_id(code))), (RDFS.seeAlso, URIRef(iris.ods_page(code))))
     names = ref.official_names(code)
     if not names:
-        g.add((node, RDFS.label, Literal(f"ODS organisation {code}", lang="en")))
-        g.add((node, GDE.identityNote, Literal(
-            f"{code} appears only in the ODS successor records ({SUCCESSORS}); no ETR edition or "
-            "points file in the reference data names it, so its name, dates and location are unknown here.",
-            lang="en")))
+        _add(g, node, (RDFS.label, _en(f"ODS organisation {code}")), (GDE.identityNote, _en(
+            f"{code} appears only in the ODS successor records ({SUCCESSORS}); no ETR edition or points "
+            "file in the reference data names it, so its name, dates and location are unknown here.")))
         return
     latest = names[0][1]
     cls = GDE.NHSFoundationTrust if _FT.search(latest) else GDE.NHSTrust if _NT.search(latest) else None
     if cls is not None:
         g.add((node, RDF.type, cls))
     label = readable_name(latest)
-    g.add((node, SKOS.prefLabel, Literal(label, lang="en")))
-    g.add((node, RDFS.label, Literal(label, lang="en")))
+    _add(g, node, (SKOS.prefLabel, _en(label)), (RDFS.label, _en(label)))
     for year, name, file in names:
         record = URIRef(iris.instance("name", f"{code.lower()}-{year}"))
         g.add((node, GDE.officialName, record))
-        g.add((record, RDF.type, GDE.NameRecord))
-        g.add((record, GDE.nameText, Literal(name)))
-        g.add((record, GDE.asOf, Literal(year, datatype=XSD.gYear)))
-        g.add((record, GDE.recordedIn, source_iri(file)))
-        g.add((record, RDFS.label, Literal(f"{code} official name in the {year} file: {name}", lang="en")))
+        _add(g, record, (RDF.type, GDE.NameRecord), (GDE.nameText, Literal(name)),
+             (GDE.asOf, Literal(year, datatype=XSD.gYear)), (GDE.recordedIn, source_iri(file)),
+             (RDFS.label, _en(f"{code} official name in the {year} file: {name}")))
         if readable_name(name) != label:
-            g.add((node, SKOS.altLabel, Literal(readable_name(name), lang="en")))
+            g.add((node, SKOS.altLabel, _en(readable_name(name))))
     rows = ref.etr_rows(code)
     if rows:
         row = rows[0]
@@ -403,40 +401,35 @@ def _change(g: Graph, ref: ReferenceData, s: Succession) -> None:
     when = s.date.isoformat()
     node = URIRef(iris.instance("change", f"{s.old.lower()}-to-{s.new.lower()}-{when}"))
     old, new = URIRef(iris.trust(s.old)), URIRef(iris.trust(s.new))
-    g.add((node, RDF.type, ORG.ChangeEvent))
-    g.add((node, ORG.originalOrganization, old))
-    g.add((node, ORG.resultingOrganization, new))
-    g.add((node, DCTERMS.date, Literal(when, datatype=XSD.date)))
-    g.add((node, PROV.wasDerivedFrom, source_iri(s.file)))
-    g.add((node, RDFS.label, Literal(f"{s.old} → {s.new}, {when}", lang="en")))
+    _add(g, node, (RDF.type, ORG.ChangeEvent), (ORG.originalOrganization, old),
+         (ORG.resultingOrganization, new), (DCTERMS.date, Literal(when, datatype=XSD.date)),
+         (PROV.wasDerivedFrom, source_iri(s.file)),
+         (RDFS.label, _en(f"{s.old} → {s.new}, {when}")))
     g.add((old, ORG.changedBy, node))
     g.add((new, ORG.resultedFrom, node))
     kind = _change_type(ref, s)
     if kind is not None:
         g.add((node, GDE.changeType, URIRef(iris.instance("concept", f"change-type-{kind}"))))
     else:
-        g.add((node, RDFS.comment, Literal(
-            "Change type not determined: the reference files give no open date for the resulting "
-            "organisation on or before this date.", lang="en")))
+        g.add((node, RDFS.comment, _en("Change type not determined: the reference files give no open "
+                                       "date for the resulting organisation on or before this date.")))
     if s.file == README:
-        g.add((node, RDFS.comment, Literal(
-            f"Not in {SUCCESSORS}: taken from the reference data README's note of known gaps "
-            "in the successor file.", lang="en")))
+        g.add((node, RDFS.comment, _en(f"Not in {SUCCESSORS}: taken from the reference data README's "
+                                       "note of known gaps in the successor file.")))
 
 
 def _regions(g: Graph, regions: set[str]) -> None:
     scheme = URIRef(iris.instance("scheme", "nhs-region"))
-    g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, SKOS.prefLabel, Literal("NHS England regions (ODS national groupings)", lang="en")))
+    _add(g, scheme, (RDF.type, SKOS.ConceptScheme),
+         (SKOS.prefLabel, _en("NHS England regions (ODS national groupings)")))
     for code in regions:
         node = URIRef(iris.instance("region", code.lower()))
-        for p, o in ((RDF.type, GDE.Region), (RDF.type, SKOS.Concept), (SKOS.inScheme, scheme),
-                     (SKOS.topConceptOf, scheme), (SKOS.notation, Literal(code)),
-                     (SKOS.prefLabel, Literal(f"NHS England region {code}", lang="en")),
-                     (SKOS.editorialNote, Literal(
-                         "The reference files give only this ODS national grouping code; the region's "
-                         "name is not recorded in them and no authoritative list was found.", lang="en"))):
-            g.add((node, p, o))
+        _add(g, node, (RDF.type, GDE.Region), (RDF.type, SKOS.Concept), (SKOS.inScheme, scheme),
+             (SKOS.topConceptOf, scheme), (SKOS.notation, Literal(code)),
+             (SKOS.prefLabel, _en(f"NHS England region {code}")),
+             (RDFS.label, _en(f"NHS England region {code}")),
+             (SKOS.editorialNote, _en("The reference files give only this ODS national grouping code; the "
+                                      "region's name is not in them and no authoritative list was found.")))
         g.add((scheme, SKOS.hasTopConcept, node))
 
 
@@ -447,13 +440,13 @@ def reference_graph(trust_codes: Iterable[str], refdata_dir: Path) -> Graph:
     codes = sorted(set(trust_codes))
     unknown = unknown_codes(codes, ref)
     if unknown:
-        raise InputError(f"ODS codes not in the reference data: {', '.join(unknown)}",
-                         path=Path(refdata_dir), hint="check the codes with gdegraph.refdata.unknown_codes()")
+        raise InputError(f"ODS codes not in the reference data: {', '.join(unknown)}", path=Path(refdata_dir),
+                         hint="check the codes with gdegraph.refdata.unknown_codes()")
     orgs, events = _scope(ref, codes)
     g = Graph()
     for prefix, ns in (("gde", GDE), ("geo", GEO), ("schema", SCHEMA), ("org", ORG), ("prov", PROV),
                        ("dcterms", DCTERMS), ("skos", SKOS)):
-        g.bind(prefix, ns)
+        g.bind(prefix, ns, override=True, replace=True)
     _sources(g, ref)
     regions: set[str] = set()
     for code in sorted(orgs):
