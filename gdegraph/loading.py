@@ -9,9 +9,10 @@ gatekeeper for hand-edited files:
 * it silently accepts invalid data the spec forbids: IRIs with spaces
   (``<http://x/a b>``, only a log warning), ``\\uZZZZ`` escapes, and more;
 * its ``BadSyntax`` exception locates many errors at the *end of the
-  statement* rather than at the offending token, and its position is a byte
-  offset into the document (``_i``, which is ``-1`` at end of input) with the
-  message buried in a repr of the surrounding bytes.
+  statement* rather than at the offending token (``<< >>`` or ``@en--ltr``
+  are reported as "expected '.'" further on), gives only a character offset
+  (``_i``, ``-1`` at end of input) and buries the reason in a repr of the
+  surrounding bytes.
 
 ``pyoxigraph``'s parser is a conformant Turtle 1.1 parser (it also accepts
 the RDF 1.2 additions) whose ``SyntaxError`` carries the exact 1-based line
@@ -23,13 +24,15 @@ What the conversion guarantees:
 
 * simple literals (``xsd:string``) become plain rdflib literals, exactly as
   rdflib's parser would produce them, so ``Literal("x")`` compares equal;
-  language tags are lower-cased by Oxigraph (BCP 47 tags are
-  case-insensitive, and rdflib compares them case-insensitively);
-* typed literals keep their lexical form exactly as written (rdflib's
-  normalization is off, so ``"yes"^^xsd:boolean`` is not turned into
-  ``"false"``), and ill-typed ones such as ``"abc"^^xsd:decimal`` are kept:
-  SHACL reports them; rdflib's warnings about them are suppressed while
-  loading (:func:`quiet_literal_warnings`);
+* well-typed literals are normalized exactly as rdflib's parser does it
+  (``"01"^^xsd:integer`` becomes ``"1"``), so graphs loaded here are
+  isomorphic to graphs rdflib parses and compare equal to ``Literal(1)``;
+  language tags keep the file's spelling (``@en-GB``), which Oxigraph
+  lower-cases but rdflib's parser keeps;
+* ill-typed literals such as ``"abc"^^xsd:decimal`` are kept *as written*
+  (rdflib would otherwise turn ``"yes"^^xsd:boolean`` into ``"false"``),
+  so SHACL reports the value the file really holds; rdflib's warnings about
+  them are suppressed while loading (:func:`quiet_literal_warnings`);
 * blank nodes get deterministic labels that are unique per file, so two
   files' ``_:b`` never merge in a dataset and output is reproducible;
 * prefixes declared in the file are bound on the graph for serialization;
@@ -206,27 +209,23 @@ def _from_oxigraph(exc: SyntaxError, text: str, path: Path) -> InputError:
 def input_error_from_bad_syntax(exc: Exception, path: str | os.PathLike[str]) -> InputError:
     """Convert an exception from rdflib's Turtle/N3 parser into a located :class:`InputError`.
 
-    rdflib's ``BadSyntax`` holds the document (``_str``, bytes or str), the
-    offset of the error in it (``_i``; ``-1`` means "at the end") and the
-    reason (``_why``); ``lines`` is the number of line breaks before the
-    error and serves as a fallback. The column is counted in characters of
-    the decoded line. Any other exception becomes an unlocated InputError
-    with its message (rdflib raises ``ValueError`` and friends for some bad
-    terms).
+    rdflib's ``BadSyntax`` holds the whole document UTF-8-encoded (``_str``),
+    the error's *character* offset into the decoded document (``_i``; ``-1``
+    means "at the end"; rdflib's own message slices the bytes with it, which
+    is why it looks garbled after non-ASCII text) and the reason (``_why``).
+    Line and column are computed from the decoded text. Any other exception
+    becomes an unlocated InputError carrying its message (rdflib raises
+    ``ValueError`` and friends for some bad terms).
     """
     why = getattr(exc, "_why", None)
     document = getattr(exc, "_str", None)
     offset = getattr(exc, "_i", None)
     if why is None or document is None or not isinstance(offset, int):
         return InputError(f"RDF syntax error: {_clean(str(exc))}", path=path)
-    data = document.encode("utf-8") if isinstance(document, str) else bytes(document)
-    if offset < 0 or offset > len(data):
-        offset = len(data)
-    before = data[:offset].decode("utf-8", errors="replace")
-    line, column = _line_col(before, len(before))
-    lines = getattr(exc, "lines", None)
-    if line == 1 and isinstance(lines, int) and lines > 0:
-        line, column = lines + 1, 1
+    text = document.decode("utf-8", errors="replace") if isinstance(document, bytes) else str(document)
+    if offset < 0 or offset > len(text):
+        offset = len(text)
+    line, column = _line_col(text, offset)
     return InputError(f"Turtle syntax error: {_clean(str(why))}", path=path, line=line, column=column)
 
 
@@ -303,20 +302,45 @@ _NOT_SYNTAX = re.compile(
 _RDF12_SYNTAX = re.compile(r"<<|\{\||--(?:ltr|rtl)\b")
 
 
+_LANGUAGE_TAG = re.compile(r"@([A-Za-z]+(?:-[A-Za-z0-9]+)*)")
+
+
+def _mask(text: str) -> str:
+    """``text`` with strings, IRIs and comments blanked out, keeping every position."""
+    return _NOT_SYNTAX.sub(lambda m: re.sub(r"[^\r\n]", " ", m.group()), text)
+
+
 def _locate_rdf12(text: str) -> tuple[int, int]:
     """Line and column of the first RDF 1.2 construct outside strings, IRIs and comments."""
-    masked = _NOT_SYNTAX.sub(lambda m: re.sub(r"[^\r\n]", " ", m.group()), text)
-    match = _RDF12_SYNTAX.search(masked)
+    match = _RDF12_SYNTAX.search(_mask(text))
     return _line_col(text, match.start()) if match else (1, 1)
+
+
+def _language_spellings(text: str) -> dict[str, str]:
+    """Lower-cased language tag -> the spelling the file first uses (``en-gb`` -> ``en-GB``)."""
+    spellings: dict[str, str] = {}
+    for match in _LANGUAGE_TAG.finditer(_mask(text)):
+        tag = match.group(1)
+        if tag not in ("prefix", "base"):
+            spellings.setdefault(tag.lower(), tag)
+    return spellings
 
 
 class _Converter:
     """Converts Oxigraph terms to rdflib terms for one file, caching IRIs and blank nodes."""
 
-    def __init__(self, bnode_prefix: str) -> None:
+    def __init__(self, bnode_prefix: str, text: str) -> None:
         self._bnode_prefix = bnode_prefix
+        self._text = text
         self._bnodes: dict[str, BNode] = {}
         self._iris: dict[str, URIRef] = {}
+        self._languages: dict[str, str] | None = None
+
+    def _language(self, tag: str) -> str:
+        """The tag as the file spells it: Oxigraph lower-cases tags, rdflib keeps them."""
+        if self._languages is None:
+            self._languages = _language_spellings(self._text)
+        return self._languages.get(tag, tag)
 
     def __call__(self, term: object) -> Node:
         if isinstance(term, ox.NamedNode):
@@ -336,13 +360,16 @@ class _Converter:
                     "directional language tags (RDF 1.2, e.g. @en--ltr) are not supported"
                 )
             if term.language is not None:
-                return Literal(term.value, lang=term.language)
+                return Literal(term.value, lang=self._language(term.language))
             if term.datatype.value == _XSD_STRING:
                 return Literal(term.value)
-            # normalize=False keeps the lexical form as written: rdflib would
-            # otherwise rewrite "yes"^^xsd:boolean to "false" and "01" to "1",
-            # hiding the very values SHACL should report.
-            return Literal(term.value, datatype=self(term.datatype), normalize=False)
+            datatype = self(term.datatype)
+            literal = Literal(term.value, datatype=datatype)
+            if literal.ill_typed:
+                # Normalizing would rewrite "yes"^^xsd:boolean to "false",
+                # hiding the very value SHACL must report: keep it as written.
+                literal = Literal(term.value, datatype=datatype, normalize=False)
+            return literal
         if isinstance(term, ox.Triple):
             raise _Unsupported("RDF 1.2 triple terms and reifiers (<< >>, {| |}) are not supported")
         raise _Unsupported(f"unsupported RDF term {type(term).__name__}")
@@ -389,7 +416,7 @@ def _parse(path: Path, key: str) -> tuple[list[tuple[Node, Node, Node]], dict[st
     """
     data, text = _decode(_read(path), path)
     digest = hashlib.sha256(key.encode("utf-8") + b"\0" + data).hexdigest()[:12]
-    convert = _Converter(f"b{digest}")
+    convert = _Converter(f"b{digest}", text)
     parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
     triples: list[tuple[Node, Node, Node]] = []
     try:
