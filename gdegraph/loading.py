@@ -42,29 +42,34 @@ What the conversion guarantees:
   language tags (``@en--ltr``) cannot be held by rdflib, so they are
   rejected with the location of the first one in the file.
 
-:func:`input_error_from_bad_syntax` is kept for code that must parse with
-rdflib itself (other formats, or libraries that parse internally): it
-converts rdflib's ``BadSyntax`` into the same located :class:`InputError`.
+Where the code lives: this module reads and parses files;
+:mod:`gdegraph.oxigraph_terms` converts the terms and quiets rdflib's
+literal warnings; :mod:`gdegraph.turtle_errors` locates and describes syntax
+errors. :func:`quiet_literal_warnings` and :func:`input_error_from_bad_syntax`
+(for code that must parse with rdflib itself: other formats, or libraries
+that parse internally) are re-exported here for existing callers.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import logging
 import os
-import re
-import unicodedata
-import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from gdegraph import iris
 from gdegraph.errors import InputError
+from gdegraph.oxigraph_terms import TermConverter, UnsupportedTerm, quiet_literal_warnings
+from gdegraph.turtle_errors import (
+    input_error_from_bad_syntax,
+    input_error_from_oxigraph,
+    line_col,
+    locate_rdf12,
+)
 
 __all__ = [
     "default_graph_iri",
@@ -74,159 +79,8 @@ __all__ = [
     "quiet_literal_warnings",
 ]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_MAX_MESSAGE = 200
-
-
-# --------------------------------------------------------------------------
-# Positions and messages
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    """1-based (line, column) of character ``index`` in ``text``.
-
-    Counts ``\\n``, ``\\r\\n`` and a lone ``\\r`` as one line break each, as
-    Oxigraph does, so positions computed here agree with the parser's.
-    """
-    prefix = text[:index]
-    line = prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n") + 1
-    last_break = max(prefix.rfind("\n"), prefix.rfind("\r"))
-    return line, index - last_break
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _index_of(text: str, line: int, column: int) -> int | None:
-    """Character index of 1-based (line, column) in ``text``; ``None`` if out of range."""
-    index = 0
-    for _ in range(line - 1):
-        nl = _LINE_BREAK.search(text, index)
-        if nl is None:
-            return None
-        index = nl.end()
-    index += column - 1
-    return index if 0 <= index < len(text) else None
-
-
-def _clean(message: str) -> str:
-    """Make a parser message safe and short for one terminal line.
-
-    Control characters (a stray NUL, a tab) are shown as ``\\xNN`` escapes
-    instead of being written to the terminal raw.
-    """
-    shown = "".join(
-        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        if unicodedata.category(ch) in ("Cc", "Cf")
-        else ch
-        for ch in message
-    )
-    if len(shown) > _MAX_MESSAGE:
-        shown = shown[: _MAX_MESSAGE - 3] + "..."
-    return shown
-
-
-def _sentence_case(message: str) -> str:
-    """Lower-case a leading capital ("A dot is ...") but not an acronym ("IRI ...")."""
-    first_word = message.split(" ", 1)[0]
-    if first_word[:1].isupper() and (len(first_word) == 1 or first_word[1:].islower()):
-        return message[0].lower() + message[1:]
-    return message
-
-
-_ESCAPES = "\\t \\b \\n \\r \\f \\\" \\' \\\\ \\uXXXX \\UXXXXXXXX"
-
-_HINTS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"prefix (?P<p>\S*:) has not been declared"),
-        "declare it before first use, e.g. '@prefix {p} <https://...> .'",
-    ),
-    (
-        re.compile(r"dot is expected at the end of statements"),
-        "the statement before this point needs a closing ' .' (or ';' / ',' to continue it)",
-    ),
-    (
-        re.compile(r"Invalid IRI code point ' '"),
-        "IRIs cannot contain spaces: remove them or write %20",
-    ),
-    (
-        re.compile(r"Invalid IRI code point"),
-        "that character is not allowed in an IRI: percent-encode it",
-    ),
-    (
-        re.compile(r"No scheme found"),
-        "write a full IRI such as <https://...> or a prefixed name (or declare @base)",
-    ),
-    (re.compile(r"escape", re.IGNORECASE), f"the escapes allowed in strings are {_ESCAPES}"),
-    (
-        re.compile(r"Line jumps are not allowed"),
-        'close the string on the same line, or use """...""" for text over several lines',
-    ),
-    (
-        re.compile(r"PREFIX keyword should be followed"),
-        "write prefix declarations as '@prefix ex: <https://...> .'",
-    ),
-]
-
-
-def _describe(message: str, text: str, line: int, column: int) -> tuple[str, str | None]:
-    """Turn an Oxigraph message into (human message, fix hint) for the error at line:column."""
-    if "end of file" in message:
-        index = _index_of(text, line, column)
-        opener = text[index] if index is not None else ""
-        if opener in "\"'":
-            return (
-                "unterminated string literal: the file ends before its closing quote",
-                f"add the closing {opener} (use triple quotes for text over several lines)",
-            )
-        if opener == "<":
-            return "unterminated IRI: the file ends before its closing '>'", "add the closing '>'"
-    if message == "Unexpected end":
-        return (
-            "unexpected end of file: the last statement is incomplete",
-            "finish the statement and end it with ' .'",
-        )
-    for pattern, hint in _HINTS:
-        match = pattern.search(message)
-        if match:
-            return _sentence_case(message), hint.format(**match.groupdict())
-    return _sentence_case(message), None
-
-
-def _from_oxigraph(exc: SyntaxError, text: str, path: Path) -> InputError:
-    """A located :class:`InputError` from the ``SyntaxError`` Oxigraph raised on ``text``."""
-    raw = str(exc.msg or exc)
-    if raw.startswith("Parser error") and ": " in raw:
-        raw = raw.split(": ", 1)[1]
-    line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno >= 1 else 1
-    column = exc.offset if isinstance(exc.offset, int) and exc.offset >= 1 else 1
-    message, hint = _describe(raw, text, line, column)
-    return InputError(f"Turtle syntax error: {_clean(message)}", path=path, line=line, column=column, hint=hint)
-
-
-def input_error_from_bad_syntax(exc: Exception, path: str | os.PathLike[str]) -> InputError:
-    """Convert an exception from rdflib's Turtle/N3 parser into a located :class:`InputError`.
-
-    rdflib's ``BadSyntax`` holds the whole document UTF-8-encoded (``_str``),
-    the error's *character* offset into the decoded document (``_i``; ``-1``
-    means "at the end"; rdflib's own message slices the bytes with it, which
-    is why it looks garbled after non-ASCII text) and the reason (``_why``).
-    Line and column are computed from the decoded text. Any other exception
-    becomes an unlocated InputError carrying its message (rdflib raises
-    ``ValueError`` and friends for some bad terms).
-    """
-    why = getattr(exc, "_why", None)
-    document = getattr(exc, "_str", None)
-    offset = getattr(exc, "_i", None)
-    if why is None or document is None or not isinstance(offset, int):
-        return InputError(f"RDF syntax error: {_clean(str(exc))}", path=path)
-    text = document.decode("utf-8", errors="replace") if isinstance(document, bytes) else str(document)
-    if offset < 0 or offset > len(text):
-        offset = len(text)
-    line, column = _line_col(text, offset)
-    return InputError(f"Turtle syntax error: {_clean(str(why))}", path=path, line=line, column=column)
 
 
 # --------------------------------------------------------------------------
@@ -270,7 +124,7 @@ def _decode(data: bytes, path: Path) -> tuple[bytes, str]:
         return data, data.decode("utf-8")
     except UnicodeDecodeError as exc:
         good = data[: exc.start].decode("utf-8")
-        line, column = _line_col(good, len(good))
+        line, column = line_col(good, len(good))
         raise InputError(
             f"file is not valid UTF-8: unexpected byte 0x{data[exc.start]:02x}",
             path=path,
@@ -278,131 +132,6 @@ def _decode(data: bytes, path: Path) -> tuple[bytes, str]:
             column=column,
             hint="re-save the file as UTF-8",
         ) from None
-
-
-# --------------------------------------------------------------------------
-# Terms
-
-
-class _Unsupported(Exception):
-    """A term Oxigraph accepts but rdflib cannot represent (RDF 1.2)."""
-
-
-# Masks string, IRI and comment contents so a search for RDF 1.2 syntax only
-# sees real syntax. Strings are matched long-form first.
-_NOT_SYNTAX = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"
-    r'|"(?:[^"\\\n\r]|\\.)*"?'
-    r"|'(?:[^'\\\n\r]|\\.)*'?"
-    r"|<(?![<(])[^<>\s\"{}|^`\\]*>"
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
-_RDF12_SYNTAX = re.compile(r"<<|\{\||--(?:ltr|rtl)\b")
-
-
-_LANGUAGE_TAG = re.compile(r"@([A-Za-z]+(?:-[A-Za-z0-9]+)*)")
-
-
-def _mask(text: str) -> str:
-    """``text`` with strings, IRIs and comments blanked out, keeping every position."""
-    return _NOT_SYNTAX.sub(lambda m: re.sub(r"[^\r\n]", " ", m.group()), text)
-
-
-def _locate_rdf12(text: str) -> tuple[int, int]:
-    """Line and column of the first RDF 1.2 construct outside strings, IRIs and comments."""
-    match = _RDF12_SYNTAX.search(_mask(text))
-    return _line_col(text, match.start()) if match else (1, 1)
-
-
-def _language_spellings(text: str) -> dict[str, str]:
-    """Lower-cased language tag -> the spelling the file first uses (``en-gb`` -> ``en-GB``)."""
-    spellings: dict[str, str] = {}
-    for match in _LANGUAGE_TAG.finditer(_mask(text)):
-        tag = match.group(1)
-        if tag not in ("prefix", "base"):
-            spellings.setdefault(tag.lower(), tag)
-    return spellings
-
-
-class _Converter:
-    """Converts Oxigraph terms to rdflib terms for one file, caching IRIs and blank nodes."""
-
-    def __init__(self, bnode_prefix: str, text: str) -> None:
-        self._bnode_prefix = bnode_prefix
-        self._text = text
-        self._bnodes: dict[str, BNode] = {}
-        self._iris: dict[str, URIRef] = {}
-        self._languages: dict[str, str] | None = None
-
-    def _language(self, tag: str) -> str:
-        """The tag as the file spells it: Oxigraph lower-cases tags, rdflib keeps them."""
-        if self._languages is None:
-            self._languages = _language_spellings(self._text)
-        return self._languages.get(tag, tag)
-
-    def __call__(self, term: object) -> Node:
-        if isinstance(term, ox.NamedNode):
-            value = term.value
-            iri = self._iris.get(value)
-            if iri is None:
-                iri = self._iris[value] = URIRef(value)
-            return iri
-        if isinstance(term, ox.BlankNode):
-            node = self._bnodes.get(term.value)
-            if node is None:
-                node = self._bnodes[term.value] = BNode(f"{self._bnode_prefix}n{len(self._bnodes)}")
-            return node
-        if isinstance(term, ox.Literal):
-            if term.direction is not None:
-                raise _Unsupported(
-                    "directional language tags (RDF 1.2, e.g. @en--ltr) are not supported"
-                )
-            if term.language is not None:
-                return Literal(term.value, lang=self._language(term.language))
-            if term.datatype.value == _XSD_STRING:
-                return Literal(term.value)
-            datatype = self(term.datatype)
-            literal = Literal(term.value, datatype=datatype)
-            if literal.ill_typed:
-                # Normalizing would rewrite "yes"^^xsd:boolean to "false",
-                # hiding the very value SHACL must report: keep it as written.
-                literal = Literal(term.value, datatype=datatype, normalize=False)
-            return literal
-        if isinstance(term, ox.Triple):
-            raise _Unsupported("RDF 1.2 triple terms and reifiers (<< >>, {| |}) are not supported")
-        raise _Unsupported(f"unsupported RDF term {type(term).__name__}")
-
-
-class _DropIllTypedLiteralWarnings(logging.Filter):
-    """Drops rdflib's log record for a literal whose text does not fit its datatype."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to convert Literal lexical form")
-
-
-@contextlib.contextmanager
-def quiet_literal_warnings() -> Iterator[None]:
-    """Silence rdflib's complaints about ill-typed literals inside the block.
-
-    rdflib logs a warning with a full traceback for every literal like
-    ``"abc"^^xsd:decimal`` it creates, warns about booleans like ``"yes"``,
-    and warns again when serializing ill-typed numbers. Those are
-    data errors that SHACL reports properly, with the node and the shape, so
-    the raw warnings would only bury the real report. Other rdflib warnings
-    (an IRI that cannot be serialized, say) stay visible.
-    """
-    logger = logging.getLogger("rdflib.term")
-    drop = _DropIllTypedLiteralWarnings()
-    logger.addFilter(drop)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Parsing weird boolean")
-            warnings.filterwarnings("ignore", message="Serializing weird numerical")
-            yield
-    finally:
-        logger.removeFilter(drop)
 
 
 # --------------------------------------------------------------------------
@@ -416,7 +145,7 @@ def _parse(path: Path, key: str) -> tuple[list[tuple[Node, Node, Node]], dict[st
     """
     data, text = _decode(_read(path), path)
     digest = hashlib.sha256(key.encode("utf-8") + b"\0" + data).hexdigest()[:12]
-    convert = _Converter(f"b{digest}", text)
+    convert = TermConverter(f"b{digest}", text)
     parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
     triples: list[tuple[Node, Node, Node]] = []
     try:
@@ -424,9 +153,9 @@ def _parse(path: Path, key: str) -> tuple[list[tuple[Node, Node, Node]], dict[st
             for quad in parser:
                 triples.append((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     except SyntaxError as exc:
-        raise _from_oxigraph(exc, text, path) from None
-    except _Unsupported as exc:
-        line, column = _locate_rdf12(text)
+        raise input_error_from_oxigraph(exc, text, path) from None
+    except UnsupportedTerm as exc:
+        line, column = locate_rdf12(text)
         raise InputError(
             str(exc),
             path=path,
