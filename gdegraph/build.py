@@ -21,6 +21,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -165,24 +166,34 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def build(out_dir: Path, shared: Path | None = None) -> BuildResult:
-    """Build, validate and write ``gdegraph.ttl``, ``gdegraph.trig`` and a build report."""
-    from gdegraph.atomic import atomic_write_bytes, atomic_write_text
+def validated_dataset(shared: Path | None = None) -> tuple[Dataset, Any]:
+    """Build the dataset and validate it, raising :class:`ValidationFailed` if it does not conform.
+
+    Shared by ``build`` and ``publish`` so both write exactly what was validated.
+    Returns the dataset and the validation report (for its warnings).
+    """
     from gdegraph.validation import format_report, validate_dataset
 
-    started = time.perf_counter()
     ds = build_dataset(shared)
     report = validate_dataset(ds)
     if not report.conforms:
         raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
+    return ds, report
+
+
+def build(out_dir: Path, shared: Path | None = None) -> BuildResult:
+    """Build, validate and write ``gdegraph.ttl``, ``gdegraph.trig`` and a build report."""
+    from gdegraph.atomic import atomic_write_bytes, atomic_write_text
+    from gdegraph.publish import serialise
+
+    started = time.perf_counter()
+    ds, report = validated_dataset(shared)
     merged = union(ds)
     result = BuildResult(out_dir=out_dir, triples=len(merged))
     result.graphs = {str(g.identifier).rsplit("/", 1)[-1]: len(g) for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)) if len(g)}
     result.warnings = len(getattr(report, "warnings", []) or [])
-    outputs = {
-        "gdegraph.ttl": merged.serialize(format="turtle").encode("utf-8"),
-        "gdegraph.trig": ds.serialize(format="trig").encode("utf-8"),
-    }
+    # Sorted, prefix-stable serialisations (gdegraph.publish): rdflib's own differ run to run.
+    outputs = {"gdegraph.ttl": serialise(ds, "turtle"), "gdegraph.trig": serialise(ds, "trig")}
     for name, data in outputs.items():
         atomic_write_bytes(out_dir / name, data)
         result.files.append(out_dir / name)

@@ -38,7 +38,7 @@ SUCCESSOR_COLOUR = "#8a8a8a"
 MARKERS = {"global-digital-exemplar": "s", "fast-follower": "o", "digital-aspirant": "^", "successor": "D"}
 STYLES = {"announced": "-", "proposed": (0, (5, 2)), "disputed": ":"}
 FIGURES = ("pairing-network", "pairing-map", "pairing-distances")
-SOURCE_NOTE = "Source: gdegraph, from Digital Health News seed articles and NHS ODS / ONS reference data"
+SOURCE_NOTE = "Source: gdegraph, from seed articles in Digital Health News and HSJ, and NHS ODS / ONS reference data"
 
 
 def _setup() -> None:
