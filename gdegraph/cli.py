@@ -172,6 +172,255 @@ def stats(fmt: str, out_dir: Path | None, shared: Path | None) -> None:
         atomic_write_text(out_dir / f"stats.{suffix}", report if report.endswith("\n") else report + "\n")
 
 
+@cli.command(short_help="Build, then write every dump, the dataset description and 360Giving data.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    metavar="DIR",
+    help="Directory to write the published files into (each file replaced atomically).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Where the files will be downloadable from [default: https://w3id.org/gdegraph/dumps/].",
+)
+@click.option(
+    "--sparql-endpoint",
+    default=None,
+    metavar="URL",
+    help="The SPARQL endpoint the description advertises [default: https://w3id.org/gdegraph/sparql].",
+)
+@click.option(
+    "--release-date",
+    default=None,
+    metavar="YYYY[-MM[-DD]]",
+    help="Release date for issued/modified [default: $SOURCE_DATE_EPOCH, else the newest source date].",
+)
+@_shared_option
+def publish(out_dir: Path, base_url: str | None, sparql_endpoint: str | None, release_date: str | None,
+            shared: Path | None) -> None:
+    """Build and validate the graph, then publish it into --out.
+
+    Writes the graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG and
+    N-Quads (each also gzipped), the JSON-LD context, the funding awards as
+    360Giving JSON and CSV, a VoID/DCAT description (void.ttl) and
+    SHA256SUMS. The same input always gives byte-identical files.
+    """
+    from gdegraph.publish import PublishSettings, publish as run_publish
+
+    given = {"dumps_base": base_url, "sparql_endpoint": sparql_endpoint, "release_date": release_date}
+    settings = PublishSettings(**{k: v for k, v in given.items() if v is not None})
+    result = run_publish(out_dir, shared, settings)
+    _echo_report(str(result))
+
+
+@cli.command(short_help="Analyse the exemplar-follower network; write exports and pictures.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist/network"),
+    show_default=True,
+    metavar="DIR",
+    help="Directory for the report, exports, derived RDF and pictures (each file replaced atomically).",
+)
+@click.option("--include-disputed", is_flag=True, help="Keep pairings whose status is disputed (left out by default).")
+@click.option(
+    "--successions/--no-successions",
+    default=True,
+    show_default=True,
+    help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
+)
+@click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format on stdout (both are written to --out).",
+)
+@_shared_option
+def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
+            shared: Path | None) -> None:
+    """Build the pairing network from the graph by SPARQL and analyse it.
+
+    Reports followers per exemplar, degrees, components, centrality, the
+    distances between paired trusts and what became of each pair. Writes
+    report.txt/json, GraphML, GEXF, node-link JSON, CSV, the figures as
+    derived RDF (derived.trig) and PNG/SVG pictures into --out.
+    """
+    from gdegraph.network import NetworkOptions, run_network
+
+    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
+    result = run_network(out_dir, options, shared)
+    if fmt == "json":
+        import json
+
+        _echo_report(json.dumps(result.report, indent=1, sort_keys=True))
+    else:
+        _echo_report(result.text + "\n" + "\n".join(f"wrote {path}" for path in result.files))
+
+
+@cli.command(short_help="Write the static website: a page per resource, indexes, ontology docs.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist/site"),
+    show_default=True,
+    metavar="DIR",
+    help="Directory to write the site into (replaced as a whole on success).",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="RDF to publish (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else built in memory].",
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    metavar="DIR",
+    help="Where `gdegraph publish` and `gdegraph network` wrote: dumps and network/ pictures are copied from it.",
+)
+@_shared_option
+def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> None:
+    """Write the graph as a static website into --out.
+
+    One HTML page per resource with its properties, incoming links and
+    sources, and its RDF in Turtle, JSON-LD, N-Triples and RDF/XML beside it;
+    an index page per class; the ontology's documentation; a home page with
+    the summary, the network picture and the downloads; a 404 page. Every
+    link is relative, so the folder works from any static host.
+    """
+    from gdegraph.site import build_site
+
+    _echo_report(str(build_site(out_dir, data, dist)))
+
+
+@cli.command(short_help="Serve the pages, the RDF and a read-only SPARQL endpoint over HTTP.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="RDF to serve (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else built in memory].",
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    metavar="DIR",
+    help="Folder whose dumps (from `gdegraph publish`) are served under /dumps/ and pictures under /network/.",
+)
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Most result rows (or triples) a query returns.")
+@click.option("--max-query-length", default=20_000, show_default=True, type=click.IntRange(min=1),
+              help="Longest query text accepted, in characters.")
+@click.option("--max-body", default=65_536, show_default=True, type=click.IntRange(min=1),
+              help="Largest POST body accepted, in bytes.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="SPARQL worker processes (queries that may run at once).")
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+@_shared_option
+def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, max_rows: int,
+          max_query_length: int, max_body: int, workers: int, quiet: bool, shared: Path | None) -> None:
+    """Serve the graph over HTTP until interrupted (Ctrl-C).
+
+    Resource IRIs under /id/ dereference with content negotiation (303 to
+    the HTML page or to Turtle, JSON-LD, N-Triples or RDF/XML); /sparql is a
+    read-only SPARQL 1.1 endpoint with a query page; /dumps/ holds the
+    published files and /.well-known/void the dataset description.
+    """
+    from gdegraph.server import Limits, serve as run_server
+
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
+                    max_body=max_body, workers=workers)
+    run_server(host, port, data, dist, limits, access_log=not quiet)
+
+
+@cli.command(short_help="Resolve a trust name to ODS codes, with scores and reasons.")
+@click.argument("name")
+@click.option(
+    "--date",
+    default=None,
+    metavar="YYYY[-MM[-DD]]",
+    help="When the name was used (an article's date): prefers trusts open then, by the names they had.",
+)
+@click.option("--reference-only", is_flag=True, help="Use the reference data's names only, not the curated labels.")
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates to show.")
+@_shared_option
+def resolve(name: str, date: str | None, reference_only: bool, limit: int, shared: Path | None) -> None:
+    """Resolve a trust NAME as an article writes it ("Salford Royal Hospitals Trust").
+
+    Prints the status (resolved, probable, ambiguous, uncertain or unknown)
+    and the best candidates with ODS code, official name, score and why they
+    match (exact alias, normalised match, loose match, fuzzy). Ambiguous and
+    unknown names are never resolved to a guess.
+    """
+    from gdegraph.extract.commands import resolve_command
+
+    _echo_report(resolve_command(name, date, reference_only, limit))
+
+
+@cli.command(short_help="Propose candidate triples from a plain-text article, with a review report.")
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source-id", required=True, metavar="ID", help="Source key of the article (IRI id/source/ID), e.g. seed-005.")
+@click.option("--date", default=None, metavar="YYYY[-MM[-DD]]", help="The article's date [default: a date printed near its top].")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE.ttl",
+    help="Write the candidate Turtle here (the report then goes to stdout) [default: Turtle to stdout, report to stderr].",
+)
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE.txt", help="Also write the review report to this file.")
+@click.option("--reference-only", is_flag=True, help="Resolve trust names with the reference data only, not the curated labels.")
+@_shared_option
+def extract(article: Path, source_id: str, date: str | None, out: Path | None, report_path: Path | None,
+            reference_only: bool, shared: Path | None) -> None:
+    """Read ARTICLE (plain text) and propose candidate statements.
+
+    Finds the programme and wave it announces, the trusts it lists, the
+    pairings (list remarks, prose, run-together tables), the sums of money
+    and correction notes. Every statement has status 'candidate', its quoted
+    text and its source; the review report says what is uncertain and why.
+    """
+    from gdegraph.extract.commands import extract_command
+
+    turtle, report = extract_command(article, source_id, date, out, report_path, reference_only)
+    _echo_report(turtle)
+    _echo_report(report, err=out is None)
+
+
+@cli.command(short_help="Show how a candidate Turtle file differs from the curated graph.")
+@click.argument("candidate", type=click.Path(dir_okay=False, path_type=Path))
+@_shared_option
+def diff(candidate: Path, shared: Path | None) -> None:
+    """Compare CANDIDATE (e.g. from `gdegraph extract`) with data/*.ttl.
+
+    Lists new trusts, new and conflicting pairings and memberships, and
+    amounts that conflict with the graph's for the same recipient; repeats
+    of curated statements are reported as known.
+    """
+    from gdegraph.curation_diff import diff_command
+
+    _echo_report(diff_command(candidate))
+
 def _debug() -> bool:
     return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
 

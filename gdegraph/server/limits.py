@@ -1,0 +1,29 @@
+"""The server's limits, in one place, with the defaults ``gdegraph serve`` documents.
+
+A public SPARQL endpoint is a way for anyone to spend the server's CPU and
+memory; every way of spending them has a cap here, and each cap is proven by
+a test (tests/test_server_safety.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Limits"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one request; ``workers`` is how many queries may run at once."""
+
+    timeout: float = 10.0  #: seconds a query may run (or wait for a worker) before it is stopped
+    max_rows: int = 10_000  #: solutions or triples returned; more are cut, with a response header
+    max_query_length: int = 20_000  #: characters of query text
+    max_body: int = 65_536  #: bytes of a POST body
+    workers: int = 2  #: SPARQL worker processes
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0 or self.max_rows < 1 or self.max_query_length < 1 or self.max_body < 1:
+            raise ValueError("every limit must be positive")
+        if self.workers < 1:
+            raise ValueError("at least one SPARQL worker is needed")

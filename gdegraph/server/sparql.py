@@ -1,0 +1,149 @@
+"""The ``/sparql`` endpoint: the SPARQL 1.1 Protocol for queries, and nothing else.
+
+* ``GET /sparql?query=...``, ``POST`` form-encoded (``query=...``) and
+  ``POST`` with ``Content-Type: application/sparql-query`` (protocol 2.1.1-2.1.3);
+  ``default-graph-uri`` / ``named-graph-uri`` as the protocol defines them.
+* Updates in any shape (``update=``, ``application/sparql-update``, update
+  text in ``query=``) are refused with 403; see :mod:`gdegraph.server.policy`.
+* Without a query: the service description (RDF, by ``Accept``), or the
+  HTML query page for a browser.
+
+The request is read and size-checked here, in the event loop; checking and
+running the query happen in a worker (:mod:`gdegraph.server.workers`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gdegraph import iris
+from gdegraph.server.conneg import negotiate, rdf_offers
+from gdegraph.server.evaluate import Job
+from gdegraph.server.policy import Refused
+from gdegraph.server.workers import PoolBusy, QueryTimeout
+
+__all__ = ["service_description", "sparql_endpoint"]
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_FORM = "application/x-www-form-urlencoded"
+
+
+def text(status: int, message: str, **headers: str) -> Response:
+    return Response(message + "\n", status, headers=headers or None, media_type="text/plain; charset=utf-8")
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) as soon as it exceeds ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise Refused(413, f"request body too large: the limit is {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Refused(413, f"request body too large: the limit is {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(400, "the request is not UTF-8") from None
+
+
+async def _params(request: Request, max_body: int) -> dict[str, list[str]]:
+    """Protocol parameters from the URL and, for POST, from the body."""
+    params = parse_qs(request.url.query, keep_blank_values=True, max_num_fields=200)
+    if request.method != "POST":
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/sparql-update":
+        raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
+    body = _decode(await _body(request, max_body))
+    if content_type == _FORM:
+        for key, values in parse_qs(body, keep_blank_values=True, max_num_fields=200).items():
+            params.setdefault(key, []).extend(values)
+    elif content_type == "application/sparql-query":
+        params["query"] = params.get("query", []) + [body]
+    else:
+        raise Refused(415, f"POST a query as {_FORM} or application/sparql-query, not {content_type or 'nothing'}")
+    return params
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    state = request.app.state.gde
+    limits = state.limits
+    try:
+        params = await _params(request, limits.max_body)
+        if "update" in params:
+            raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
+        queries = params.get("query", [])
+        if len(queries) > 1:
+            raise Refused(400, "give exactly one query parameter")
+        if queries and len(queries[0]) > limits.max_query_length:
+            raise Refused(413, f"query too long: the limit is {limits.max_query_length} characters")
+    except Refused as exc:
+        return text(exc.status, exc.message)
+    except ValueError as exc:  # parse_qs: too many fields
+        return text(400, f"bad request: {exc}")
+    if not queries:
+        return service_description(request)
+    job = Job(queries[0], request.headers.get("accept"), tuple(params.get("default-graph-uri", [])),
+              tuple(params.get("named-graph-uri", [])))
+    try:
+        reply = await state.pool.run(job)
+    except QueryTimeout:
+        return text(503, f"query stopped: it ran past the {limits.timeout:g} s time limit")
+    except PoolBusy:
+        return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
+    headers = {**reply.headers, "Vary": "Accept"}
+    return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+def service_description(request: Request) -> Response:
+    """The SPARQL 1.1 Service Description (RDF), or the query page when a browser asks."""
+    from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Triple
+
+    from gdegraph.site import PAGE_FORMATS, serialise_triples
+
+    state = request.app.state.gde
+    offer = negotiate(request.headers.get("accept"), rdf_offers(PAGE_FORMATS, html="page"))
+    if offer is None:
+        return text(406, "the service description is available as HTML, "
+                         + ", ".join(f.media_type for f in PAGE_FORMATS), Vary="Accept")
+    if offer.target == "page":
+        return Response(state.site.query_page(), headers={"Vary": "Accept"}, media_type="text/html; charset=utf-8")
+    endpoint = str(request.url.replace(query="", fragment=""))
+    service, dataset = NamedNode(endpoint), NamedNode(endpoint + "#dataset")
+    default = NamedNode(endpoint + "#default-graph")
+
+    def t(s: Any, p: str, o: Any) -> Triple:
+        return Triple(s, NamedNode(p), o)
+
+    triples = [t(service, RDF_TYPE, NamedNode(SD + "Service")), t(service, SD + "endpoint", service),
+               t(service, SD + "supportedLanguage", NamedNode(SD + "SPARQL11Query")),
+               t(service, SD + "feature", NamedNode(SD + "UnionDefaultGraph")),
+               t(service, SD + "defaultDataset", dataset), t(dataset, RDF_TYPE, NamedNode(SD + "Dataset")),
+               t(dataset, SD + "defaultGraph", default), t(default, RDF_TYPE, NamedNode(SD + "Graph")),
+               t(default, VOID + "triples", Literal(str(state.model.triple_count), datatype=NamedNode(
+                   "http://www.w3.org/2001/XMLSchema#integer")))]
+    formats = [f.iri for f in (QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.CSV,
+                               QueryResultsFormat.TSV)] + [f.w3c_format for f in PAGE_FORMATS if f.w3c_format]
+    triples += [t(service, SD + "resultFormat", NamedNode(iri)) for iri in formats]
+    for key, size in sorted(state.model.graph_sizes.items()):
+        named, graph = NamedNode(f"{endpoint}#graph-{key}"), NamedNode(iris.GRAPH + key)
+        triples += [t(dataset, SD + "namedGraph", named), t(named, SD + "name", graph),
+                    t(named, SD + "graph", NamedNode(f"{endpoint}#graph-{key}-content")),
+                    t(NamedNode(f"{endpoint}#graph-{key}-content"), VOID + "triples",
+                      Literal(str(size), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")))]
+    fmt = offer.target
+    return Response(serialise_triples(triples, fmt, {"sd": SD}), headers={"Vary": "Accept"},
+                    media_type=fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else ""))

@@ -1,0 +1,212 @@
+"""The static site: every page and file exists, links resolve, HTML is well formed and accessible."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rdflib import Graph, URIRef
+
+from gdegraph import mediatypes
+from gdegraph.site import PAGE_FORMATS, build_site
+from test_server_support import prepare_dist
+
+RQ6 = "https://w3id.org/gdegraph/id/trust/RQ6"
+
+
+class PageParser(HTMLParser):
+    """Collects what the checks need: lang, headings, ids, links, images, JSON-LD blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.headings: list[int] = []
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.jsonld: list[str] = []
+        self.title = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if a.get("id"):
+            self.ids.append(a["id"] or "")
+        self.links += [value for key, value in attrs if key in ("href", "src") and value]
+        if tag == "img":
+            self.images.append(a)
+        if tag == "script" and a.get("type") == "application/ld+json":
+            self._in = "jsonld"
+            self.jsonld.append("")
+        if tag == "title":
+            self._in = "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "title"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "jsonld":
+            self.jsonld[-1] += data
+        elif self._in == "title":
+            self.title += data
+
+
+@pytest.fixture(scope="module")
+def site_dir(dataset, tmp_path_factory) -> Path:
+    data, dist = prepare_dist(dataset)
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = build_site(out, data, dist)
+    assert result.pages > 1000
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site_dir: Path) -> dict[str, PageParser]:
+    parsed = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        parser = PageParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parsed[path.relative_to(site_dir).as_posix()] = parser
+    return parsed
+
+
+def test_every_resource_has_a_page_and_rdf_in_each_format(site_dir: Path, graph: Graph) -> None:
+    subjects = {str(s) for s in graph.subjects() if str(s).startswith("https://w3id.org/gdegraph/id/")}
+    for iri in subjects:
+        stem = site_dir / iri.removeprefix("https://w3id.org/gdegraph/")
+        for ext in ["html", *(f.extension for f in PAGE_FORMATS)]:
+            assert Path(f"{stem}.{ext}").is_file(), f"{stem}.{ext}"
+    for name in ("index.html", "404.html", "def/index.html", "def/Trust.html", "classes/Trust.html",
+                 "classes/Pairing.html", "static/site.css", "dumps/gdegraph.ttl", "dumps/void.ttl",
+                 "network/pairing-network.png"):
+        assert (site_dir / name).is_file(), name
+    assert {f.extension for f in PAGE_FORMATS} == {"ttl", "jsonld", "nt", "rdf"}
+
+
+def test_pages_are_accessible_html(pages: dict[str, PageParser]) -> None:
+    for path, page in pages.items():
+        assert page.lang == "en", path
+        assert page.title.strip(), path
+        assert page.headings.count(1) == 1, f"{path}: one h1"
+        for before, after in zip(page.headings, page.headings[1:]):
+            assert after <= before + 1, f"{path}: heading level jumps from h{before} to h{after}"
+        assert len(page.ids) == len(set(page.ids)), f"{path}: duplicate ids"
+        for img in page.images:
+            assert (img.get("alt") or "").strip(), f"{path}: image without alt text"
+
+
+def test_html_parses_strictly_as_html5(site_dir: Path) -> None:
+    import html5rdf
+
+    parser = html5rdf.HTMLParser(strict=True)
+    for name in ("index.html", "404.html", "def/index.html", "id/trust/RQ6.html", "classes/Trust.html",
+                 "id/pairing/rq6-rvw.html", "id/source/seed-000.html", "def/Trust.html"):
+        parser.parse((site_dir / name).read_bytes())
+
+
+def test_every_relative_link_resolves_including_fragments(site_dir: Path, pages: dict[str, PageParser]) -> None:
+    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    ids = {path: set(page.ids) for path, page in pages.items()}
+    checked = 0
+    for path, page in pages.items():
+        for link in set(page.links):
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme and not link.startswith("/"), f"{path}: {link} is not relative"
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path))) \
+                if parts.path else path
+            assert target in files, f"{path}: broken link {link}"
+            if parts.fragment:
+                assert parts.fragment in ids[target], f"{path}: {link} names a missing anchor"
+            checked += 1
+    assert checked > 20_000
+
+
+def test_trust_page_shows_labels_sources_incoming_links_and_schema_org(site_dir: Path,
+                                                                        pages: dict[str, PageParser]) -> None:
+    html = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
+    assert "<h1>Royal Liverpool and Broadgreen University Hospitals NHS Trust</h1>" in html
+    assert ">ODS code<" in html and ">NHS region<" in html
+    assert "Links to this resource" in html and "Pairing of Royal Liverpool" in html
+    assert 'href="../../id/source/seed-000.html"' in html
+    for fmt in PAGE_FORMATS:
+        assert f'href="RQ6.{fmt.extension}" type="{fmt.media_type}"' in html
+    (block,) = pages["id/trust/RQ6.html"].jsonld
+    doc = json.loads(block)
+    assert doc["@context"] == "https://schema.org" and doc["@type"] == "MedicalOrganization"
+    assert doc["@id"] == RQ6 and doc["identifier"]["value"] == "RQ6"
+    assert doc["name"] == "Royal Liverpool and Broadgreen University Hospitals NHS Trust"
+    assert "latitude" in doc["geo"] and doc["address"]["postalCode"] == "L7 8XP"
+    assert not pages["id/pairing/rq6-rvw.html"].jsonld, "schema.org JSON-LD is for trust pages"
+
+
+def test_pairing_page_uses_human_labels(site_dir: Path) -> None:
+    html = (site_dir / "id/pairing/rq6-rvw.html").read_text(encoding="utf-8")
+    assert ">derived from<" in html and ">fast follower<" in html and ">exemplar<" in html
+    assert "prov:wasDerivedFrom" not in html
+
+
+def test_per_resource_rdf_parses_and_agrees_across_formats(site_dir: Path, graph: Graph) -> None:
+    from rdflib.compare import isomorphic
+
+    graphs = {}
+    for fmt in PAGE_FORMATS:
+        g = Graph()
+        g.parse(data=(site_dir / f"id/trust/RQ6.{fmt.extension}").read_bytes(), format=fmt.rdflib)
+        graphs[fmt.name] = g
+    reference = graphs.pop("ntriples")
+    assert all(isomorphic(reference, g) for g in graphs.values())
+    expected = set(graph.triples((URIRef(RQ6), None, None))) | set(graph.triples((None, None, URIRef(RQ6))))
+    assert set(reference) == expected
+
+
+def test_ontology_documentation_and_class_index(site_dir: Path) -> None:
+    html = (site_dir / "def/index.html").read_text(encoding="utf-8")
+    assert 'id="Trust"' in html and 'id="exemplar"' in html and "<h2 id=\"classes\">Classes</h2>" in html
+    ontology = Graph().parse(data=(site_dir / "def/index.ttl").read_bytes(), format="turtle")
+    assert (URIRef("https://w3id.org/gdegraph/def"), None, None) in ontology
+    index = (site_dir / "classes/Trust.html").read_text(encoding="utf-8")
+    assert index.count("<li><a href=\"../id/trust/") >= 150
+
+
+def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str, PageParser]) -> None:
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'src="network/pairing-network.png"' in html
+    assert pages["index.html"].images[0]["alt"].startswith("Network diagram")
+    for fmt in mediatypes.RDF_FORMATS:
+        assert f'href="dumps/gdegraph.{fmt.extension}"' in html
+    assert 'id="graph-seed-000"' in html and "NHS trust" in html
+
+
+def test_home_page_without_pictures_or_dumps(dataset, tmp_path: Path) -> None:
+    from gdegraph.site import Site
+    from gdegraph.site_model import Model
+
+    data, _ = prepare_dist(dataset)
+    site = Site(Model.load(data), dumps_dir=tmp_path / "missing", network_dir=None)
+    html = site.render("index.html")[0].decode("utf-8")
+    assert "<img" not in html and "gdegraph publish --out dist" in html
+    assert not [p for p in site.paths() if p.startswith(("dumps/", "network/"))]
+
+
+def test_cli_site_replaces_the_folder_atomically(dataset, tmp_path: Path) -> None:
+    from gdegraph.cli import main
+
+    data, dist = prepare_dist(dataset)
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stale.html").write_text("old")
+    assert main(["site", "--out", str(out), "--data", str(data), "--dist", str(dist)]) == 0
+    assert (out / "index.html").is_file() and not (out / "stale.html").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
