@@ -1,12 +1,64 @@
 """gdegraph: a sourced knowledge graph of the English NHS digital-transformation programmes.
 
-Importing the package is deliberately cheap: heavy libraries (rdflib, pyshacl,
-networkx) are imported only by the modules that need them.
+The public Python API is the names below (documented in the README's "Python
+API" section); every submodule is private by convention. A short session::
+
+    import gdegraph
+    kg = gdegraph.load()                                  # built graph, or build it
+    kg.query("followers-of", exemplar="RQ6").to_dataframe()
+    g = kg.network()                                      # networkx, as `gdegraph network`
+
+Importing the package is deliberately cheap: each public name is imported
+from its module on first use (module ``__getattr__``, PEP 562), so rdflib,
+pyoxigraph, pyshacl, networkx and pandas load only when a call needs them.
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from __future__ import annotations
 
-try:
-    __version__ = _version("gdegraph")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    **dict.fromkeys(("KnowledgeGraph", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"),
+                    "gdegraph.api"),
+    **dict.fromkeys(("Claim", "IRI", "QueryInfo", "QueryParam", "Rows", "Source"), "gdegraph.api_types"),
+    **dict.fromkeys(("Candidate", "Resolution"), "gdegraph.gazetteer"),
+    "GdeError": "gdegraph.errors",
+}
+
+__all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "QueryInfo", "QueryParam", "Resolution", "Rows",
+           "Source", "__version__", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"]
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does the importing
+    from gdegraph.api import KnowledgeGraph, analyse_network, load, plot_network, queries, remote, resolve
+    from gdegraph.api_types import IRI, Claim, QueryInfo, QueryParam, Rows, Source
+    from gdegraph.errors import GdeError
+    from gdegraph.gazetteer import Candidate, Resolution
+
+
+def _package_version() -> str:
+    """The installed distribution's version (importlib.metadata costs ~50 ms, so only on demand)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gdegraph")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module the first time the name is used."""
+    if name == "__version__":
+        globals()[name] = _package_version()
+        return globals()[name]
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gdegraph' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*(n for n in globals() if n.startswith("__")), *__all__})

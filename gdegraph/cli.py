@@ -421,6 +421,124 @@ def diff(candidate: Path, shared: Path | None) -> None:
 
     _echo_report(diff_command(candidate))
 
+
+# --- Query library, SPARQL engines and Graph Store upload (gdegraph/querylib.py, store.py, push.py) ---
+
+_AUTH_USER_ENV, _AUTH_PASSWORD_ENV, _AUTH_TOKEN_ENV = "GDEGRAPH_USER", "GDEGRAPH_PASSWORD", "GDEGRAPH_TOKEN"
+
+
+def _remote_options(func: _F) -> _F:
+    """``--user/--password`` (HTTP basic) or ``--token`` (bearer), ``--timeout``: for remote stores."""
+    for option in reversed((
+        click.option("--user", envvar=_AUTH_USER_ENV, default=None, help=f"User for HTTP basic auth [env: {_AUTH_USER_ENV}]."),
+        click.option("--password", envvar=_AUTH_PASSWORD_ENV, default=None,
+                     help=f"Password for HTTP basic auth [env: {_AUTH_PASSWORD_ENV}, which keeps it out of shell history]."),
+        click.option("--token", envvar=_AUTH_TOKEN_ENV, default=None, help=f"Bearer token instead of user and password [env: {_AUTH_TOKEN_ENV}]."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                     help="Seconds to wait for the remote store."),
+    )):
+        func = option(func)
+    return func
+
+
+@cli.command("queries", short_help="List the query library: names, titles, parameters.")
+def queries_command() -> None:
+    """List the named queries in queries/*.rq with their parameters.
+
+    Run one with `gdegraph query NAME`; parameters are passed as
+    --param NAME=VALUE (required ones are marked *).
+    """
+    from gdegraph.querylib import load_library
+
+    lines = []
+    for query in load_library().values():
+        lines.append(f"{query.name:<28} {query.title}")
+        for p in query.params:
+            mark = "*" if p.required else " "
+            extra = f" [default: {p.default}]" if p.default is not None else (f" (e.g. {p.example})" if p.example else "")
+            lines.append(f"  {mark} {p.name}={p.type_label}{extra}  {p.description}")
+    _echo_report("\n".join(lines))
+
+
+@cli.command(short_help="Run a library query (or a .rq file) locally or against an endpoint.")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter; repeat for several. Trusts by ODS code or name, concepts by key (acute).")
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld"]),
+              help="Output format [default: table; turtle for CONSTRUCT/DESCRIBE]. csv/tsv/json/xml are the W3C SPARQL result formats.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write the result to FILE instead of standard output.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Local SPARQL engine (rdflib is the slow reference engine).")
+@click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Query this RDF file (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else build in memory].")
+@click.option("--endpoint", default=None, metavar="URL", help="Query this SPARQL 1.1 endpoint instead of a local graph.")
+@_remote_options
+@_shared_option
+def query(name: str, params: tuple[str, ...], fmt: str | None, out_file: Path | None, engine: str, data: Path | None,
+          endpoint: str | None, user: str | None, password: str | None, token: str | None, timeout: float,
+          shared: Path | None) -> None:
+    """Run the library query NAME (see `gdegraph queries`) or the query in a .rq file.
+
+    Parameters are typed and bound as RDF terms, never pasted into the query
+    text. Unknown queries or parameters, missing or badly typed values exit 2;
+    an unreachable or failing endpoint exits 1 with a one-line message.
+    """
+    from gdegraph.errors import InputError
+    from gdegraph.querylib import bind_params, get_query
+    from gdegraph.results import render
+    from gdegraph.store import open_store, run
+
+    raw: dict[str, str] = {}
+    for item in params:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise InputError(f"--param {item!r} is not KEY=VALUE")
+        raw[key.strip()] = value
+    named = get_query(name)
+    store = open_store(engine, data, endpoint, user=user, password=password, token=token, timeout=timeout)
+    text = render(run(store, named.text, bind_params(named, raw, store)), fmt)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        from gdegraph.atomic import atomic_write_text
+
+        atomic_write_text(out_file, text)
+
+
+@cli.command(short_help="Upload the built graph to a store (SPARQL 1.1 Graph Store Protocol).")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="The store's SPARQL query endpoint; the Graph Store URL is derived from it (…/query -> …/store).")
+@click.option("--graph-store", default=None, metavar="URL",
+              help="The Graph Store Protocol endpoint (Oxigraph …/store, Fuseki …/DATASET/data, Virtuoso …/sparql-graph-crud-auth).")
+@click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="A TriG or N-Quads file to push [default: dist/gdegraph.trig, which must be current].")
+@_remote_options
+@_shared_option
+def push(endpoint: str | None, graph_store: str | None, data: Path | None, user: str | None, password: str | None,
+         token: str | None, timeout: float, shared: Path | None) -> None:
+    """PUT each named graph (one per source) to the store, replacing what it held.
+
+    Pushing twice leaves one copy, not two. Query the store with its default
+    graph as the union of the named graphs (oxigraph serve
+    --union-default-graph; Virtuoso does so by default).
+    """
+    from gdegraph.errors import InputError
+    from gdegraph.push import graph_store_url, push_file
+    from gdegraph.store import built_is_current, default_data
+
+    if not graph_store and not endpoint:
+        raise InputError("push needs --endpoint or --graph-store")
+    if data is None:
+        data = default_data()
+        if not built_is_current(data):
+            raise InputError(f"{data} is missing or older than its inputs", hint="run `gdegraph build` first, or pass --data")
+    target = graph_store or graph_store_url(endpoint or "")
+    _echo_report(str(push_file(data, target, user=user, password=password, token=token, timeout=timeout)))
+
+
+
 def _debug() -> bool:
     return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
 

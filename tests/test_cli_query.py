@@ -1,0 +1,127 @@
+"""``gdegraph queries``, ``gdegraph query`` and ``gdegraph push`` from the command line.
+
+Runs :func:`gdegraph.cli.main` in-process on a dump of the curated graph
+(``--data``), checking output formats against the W3C result formats (parsed
+back with pyoxigraph's own readers) and that every bad input exits 2 with a
+message and no traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from gdegraph.cli import main
+from gdegraph.store import OxigraphStore
+from test_queries_answers import LIBRARY
+
+
+@pytest.fixture(scope="module")
+def data(dataset: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("cli") / "gdegraph.nq"
+    path.write_bytes(OxigraphStore.from_dataset(dataset).store.dump(format=ox.RdfFormat.N_QUADS))
+    return str(path)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_queries_lists_the_library(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "queries")
+    assert code == 0
+    for query in LIBRARY.values():
+        assert query.name in out and query.title in out
+    assert "* exemplar=trust (e.g. RQ6)" in out and "min_followers=integer [default: 2]" in out
+
+
+def test_table_is_the_default(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    code, out, _ = run_cli(capsys, "query", "followers-of", "-p", "exemplar=RQ6", "--data", data)
+    assert code == 0
+    assert out.splitlines()[0].split() == ["follower", "followerName", "odsCode", "sectorName", "statusName", "sources"]
+    assert "trust:REP" in out and out.rstrip().endswith("(2 rows)")
+
+
+def test_w3c_formats_parse_back(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    argv = ("query", "exemplars-with-followers", "--param", "sector=acute", "--data", data, "--format")
+    code, out, _ = run_cli(capsys, *argv, "csv")
+    assert code == 0 and "\r\n" in out
+    assert [r["odsCode"] for r in csv.DictReader(io.StringIO(out, newline=""))] == ["RQ6", "RBA"]
+    formats = {"tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+    for name, fmt in formats.items():
+        code, out, _ = run_cli(capsys, *argv, name)
+        solutions = ox.parse_query_results(out.encode(), format=fmt)
+        assert code == 0 and [s["odsCode"].value for s in solutions] == ["RQ6", "RBA"], name
+    code, out, _ = run_cli(capsys, *argv, "md")
+    assert out.startswith("| exemplar | exemplarName |") and "| trust:RBA |" in out
+
+
+def test_ask_and_construct(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    code, out, _ = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=Wye Valley",
+                           "--data", data, "--format", "json")
+    assert code == 0 and json.loads(out) == {"head": {}, "boolean": True}
+    code, out, _ = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RQ6", "--data", data)
+    assert (code, out) == (0, "false\n")
+    for fmt, rdf in (("turtle", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD)):
+        code, out, _ = run_cli(capsys, "query", "trust-graph", "-p", "trust=RNN", "--data", data, "--format", fmt)
+        triples = list(ox.parse(out.encode(), format=rdf))
+        assert code == 0 and len(triples) > 30, fmt
+    code, out, _ = run_cli(capsys, "query", "trust-graph", "-p", "trust=RNN", "--data", data)
+    assert out.startswith("@prefix")
+
+
+def test_out_file_engine_and_rq_path(capsys: pytest.CaptureFixture[str], data: str, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "pairings.csv"
+    code, out, _ = run_cli(capsys, "query", "pairings", "--data", data, "--format", "csv", "--out", str(target))
+    assert code == 0 and out == "" and len(target.read_text(encoding="utf-8").splitlines()) == 26
+    code, out, _ = run_cli(capsys, "query", "pairings", "--data", data, "--format", "csv", "--engine", "rdflib")
+    assert code == 0 and len(out.splitlines()) == 26
+    own = tmp_path / "mine.rq"
+    own.write_text("# param: code string required -- An ODS code.\n"
+                   "SELECT ?trust WHERE { ?trust <https://w3id.org/gdegraph/def#odsCode> ?code }\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "query", str(own), "-p", "code=RBA", "--data", data, "--format", "csv")
+    assert code == 0 and out.splitlines()[1] == "https://w3id.org/gdegraph/id/trust/RBA"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["query", "no-such-query"], "unknown query"),
+    (["query", "followers-of"], "needs parameter exemplar"),
+    (["query", "followers-of", "-p", "exemplr=RQ6"], "has no parameter"),
+    (["query", "followers-of", "-p", "exemplar"], "not KEY=VALUE"),
+    (["query", "exemplars-with-followers", "-p", "min_followers=two"], "not a valid integer"),
+    (["query", "followers-of", "-p", "exemplar=Liverpool"], "ambiguous"),
+    (["query", "followers-of", "-p", 'exemplar="} ; DROP ALL'], "unknown trust"),
+    (["query", "pairings", "-p", "sector=dental"], "unknown sector"),
+    (["query", "trust-graph", "-p", "trust=RNN", "--format", "csv"], "does not fit"),
+    (["query", "pairings", "--format", "turtle"], "does not fit"),
+    (["query", "missing.rq"], "no such query file"),
+    (["push"], "needs --endpoint or --graph-store"),
+])
+def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str], data: str, argv: list[str], message: str) -> None:
+    code, _, err = run_cli(capsys, *argv, *(["--data", data] if argv[0] == "query" else []))
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_hostile_values_are_only_data(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    for value in ['} ; DROP ALL', '"} UNION { ?s ?p ?o } #', "'''", "\\"]:
+        code, out, _ = run_cli(capsys, "query", "trust-search", "-p", f"text={value}", "--data", data, "--format", "csv")
+        assert (code, out) == (0, "trust,odsCode,name,matched\r\n"), value
+    code, out, _ = run_cli(capsys, "query", "pairings", "--data", data, "--format", "csv")
+    assert len(out.splitlines()) == 26
+
+
+def test_push_refuses_a_stale_build(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                    tmp_path: Path) -> None:
+    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
+    code, _, err = run_cli(capsys, "push", "--endpoint", "http://127.0.0.1:9/query")
+    assert code == 2 and "run `gdegraph build` first" in err
+    code, _, err = run_cli(capsys, "push", "--graph-store", "http://127.0.0.1:9/store", "--data", __file__)
+    assert code == 2 and "push needs quads" in err
