@@ -6,9 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= dist
+BENCH_SCALES ?= 10k,100k
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test validate clean distclean
+.PHONY: help venv run test validate bench clean distclean
 
 help: ## List the targets
 	@echo "gdegraph: make TARGET"
@@ -31,6 +32,9 @@ test: venv ## Run the test suite
 
 validate: venv ## Check every Turtle file for syntax and against the SHACL shapes
 	$(BIN)/gdegraph validate
+
+bench: venv ## Benchmarks at BENCH_SCALES=10k,100k (add 1m: ~25 min more); table, bench/results/*.json
+	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python -m bench.run
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf $(OUT) build .pytest_cache .hypothesis *.egg-info

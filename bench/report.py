@@ -1,0 +1,193 @@
+"""The benchmark table (stdout, docs/performance.md) and the growth plot (docs/img/perf-growth.png).
+
+Kept apart from the measuring so a table or plot can be redrawn from saved
+JSON (``python -m bench.report``) without measuring again.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"cold_query": 1.5, "full_build_s": 1.5, "load": 1.3, "query": 1.3, "shacl_s": 60.0, "shacl_mb": 2048,
+           "throughput": 0.8, "page_p50_ms": 5.0}
+
+
+def load_scales(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every ``scale-*.json`` in ``folder``, smallest graph first."""
+    found = {p.stem.removeprefix("scale-"): json.loads(p.read_text()) for p in sorted(folder.glob("scale-*.json"))}
+    return dict(sorted(found.items(), key=lambda kv: kv[1]["triples"]))
+
+
+def _s(fig: dict[str, Any] | None) -> str:
+    """``median [min-max]`` of a figure, or the error it records."""
+    if not fig or "seconds" not in fig:
+        return str((fig or {}).get("error", (fig or {}).get("skipped", "n/a")))[:40]
+    s = fig["seconds"]
+    unit, k = ("ms", 1000) if s["median"] < 1 else ("s", 1)
+    return f"{s['median'] * k:.3g} {unit} [{s['min'] * k:.3g}-{s['max'] * k:.3g}]"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else "met" if ok else "**missed**"
+
+
+def _row(*cells: Any) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def curated_table(results: dict[str, Any]) -> list[str]:
+    """Cold query, full build and server figures as a Markdown table."""
+    out = [_row("figure", "gdegraph", "baseline (same run)", "ratio", "target", "verdict"),
+           _row(*["---"] * 6)]
+    for name, q in results.get("cold_query", {}).items():
+        r = q.get("ratio")
+        out.append(_row(f"cold `gdegraph query {name}`", _s(q["gdegraph"]),
+                        f"bare pyoxigraph script {_s(q['bare_pyoxigraph'])}", f"{r}x", "<= 1.5x",
+                        _verdict(r <= TARGETS["cold_query"] if r else None)))
+    fb = results.get("full_build", {})
+    if fb:
+        total = fb.get("publish_plus_site_s")
+        out.append(_row("full curated build: `publish` + `site`", f"{total} s", f"publish {_s(fb.get('publish'))}, "
+                        f"site {_s(fb.get('site'))}", "", "<= 1.5 s",
+                        _verdict(total <= TARGETS["full_build_s"] if total else None)))
+    for where, sv in results.get("server", {}).items():
+        if "throughput_ratio" not in sv:
+            continue
+        for kind, suffix in (("same query", ""), ("unique queries", "_varied")):
+            g, o = sv[f"gdegraph_sparql{suffix}"], sv[f"oxigraph_sparql{suffix}"]
+            r = sv[f"throughput_ratio{suffix}"]
+            out.append(_row(f"SPARQL throughput, {kind} ({where}, {sv['clients']} clients)",
+                            f"{g['requests_per_s']} req/s, p50 {g['latency']['p50_ms']} ms",
+                            f"`oxigraph serve` {o['requests_per_s']} req/s, p50 {o['latency']['p50_ms']} ms", f"{r}x",
+                            ">= 0.8x", _verdict(r >= TARGETS["throughput"])))
+        first, cached = sv["page_first_render"]["latency"], sv["page_cached"]["latency"]
+        out.append(_row(f"resource page p50 ({where})", f"{first['p50_ms']} ms first render",
+                        f"{cached['p50_ms']} ms from the server's cache", "", "<= 5 ms",
+                        _verdict(first["p50_ms"] <= TARGETS["page_p50_ms"])))
+    return out
+
+
+def _shacl_cells(sh: dict[str, Any]) -> tuple[str, str, str]:
+    py, fast = sh.get("pyshacl", {}), sh.get("fast", {})
+    py_cell = (f"{py['parse_s'] + py['validate_s']:.1f} s, {py['process_peak_rss_mb']:.0f} MB" if "validate_s" in py
+               else str(py.get("error") or py.get("skipped") or "n/a")[:30])
+    fast_cell = (f"{fast['total_s']:.1f} s, {fast['process_peak_rss_mb']:.0f} MB" if "total_s" in fast
+                 else str(fast.get("error", "n/a"))[:30])
+    return py_cell, fast_cell, f"{fast['total_rewritten_s']:.1f} s" if "total_rewritten_s" in fast else "n/a"
+
+
+def scale_table(scales: dict[str, dict[str, Any]]) -> list[str]:
+    """One row per synthetic scale, as a Markdown table."""
+    out = [_row("scale", "triples", "load: gdegraph", "load: raw pyoxigraph", "ratio", "library queries: worst ratio",
+                "geometric mean", "validation: pySHACL", "shapes as SPARQL", "+ proposed rewrites", "network",
+                "load avg, date"), _row(*["---"] * 12)]
+    for name, sc in scales.items():
+        ld, qs, nw = sc.get("load", {}), sc.get("queries", {}), sc.get("network", {})
+        out.append(_row(name, f"{sc['triples']:,}", _s(ld.get("gdegraph")), _s(ld.get("pyoxigraph")),
+                        f"{ld.get('ratio', '?')}x", f"{qs.get('worst_ratio', '?')}x ({qs.get('worst', '?')})",
+                        f"{qs.get('geomean_ratio', '?')}x", *_shacl_cells(sc.get("shacl", {})), _s(nw.get("total")),
+                        f"{ld.get('gdegraph', {}).get('loadavg', '?')}, {sc.get('date', '')[:10]}"))
+    return out
+
+
+def query_table(sc: dict[str, Any]) -> list[str]:
+    """Every library query at one scale: library and raw medians, ratio, parameter binding."""
+    out = [_row("query", "library", "raw pyoxigraph", "ratio", "binding the parameters", "rows"), _row(*["---"] * 6)]
+    for name, q in sc.get("queries", {}).get("queries", {}).items():
+        out.append(_row(name, _s(q["library"]), _s(q["raw"]), f"{q['ratio']}x",
+                        f"{q['bind_s'] * 1000:.1f} ms" if q["bind_s"] > 0.0005 else "", q["rows"]))
+    return out
+
+
+def table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> str:
+    m = results.get("machine", {})
+    out = [f"gdegraph benchmarks, {results.get('date', '?')}: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
+           f"{m.get('memory_gb', '?')} GB, Python {m.get('python', '?')}, pyoxigraph {m.get('pyoxigraph', '?')}; "
+           f"load average at start {results.get('loadavg_at_start', '?')}", ""]
+    out += curated_table(results)
+    cc = results.get("crosscheck")
+    if cc:
+        differ = f": differ in {', '.join(cc['differing'])}" if cc["differing"] else ""
+        out += ["", f"Shapes as SPARQL vs pySHACL: the same results in {cc['agree']} of {cc['cases']} cases "
+                    f"(the curated graph and every negative fixture){differ}."]
+    out += ["", *scale_table(scales)]
+    if scales:
+        largest = list(scales)[-1]
+        out += ["", f"Library queries at {largest}:", "", *query_table(scales[largest])]
+    return "\n".join(out)
+
+
+def _series(scales: dict[str, dict[str, Any]], get: Any) -> tuple[list[int], list[float]]:
+    xs, ys = [], []
+    for sc in scales.values():
+        try:
+            value = get(sc)
+        except (KeyError, TypeError):
+            continue
+        if value:
+            xs.append(sc["triples"])
+            ys.append(value)
+    return xs, ys
+
+
+def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
+    """Seconds (left) and peak memory (right) against triples, log-log, with the 1M targets marked."""
+    if len(scales) < 2:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    med = lambda f: f["seconds"]["median"]  # noqa: E731
+    time_lines = {
+        "load, gdegraph": lambda s: med(s["load"]["gdegraph"]),
+        "load, raw pyoxigraph": lambda s: med(s["load"]["pyoxigraph"]),
+        "all 28 library queries, gdegraph": lambda s: s["queries"]["library_total_s"],
+        "all 28 library queries, raw pyoxigraph": lambda s: s["queries"]["raw_total_s"],
+        "validation, pySHACL (reference)": lambda s: s["shacl"]["pyshacl"]["parse_s"]
+        + s["shacl"]["pyshacl"]["validate_s"],
+        "validation, shapes as SPARQL": lambda s: s["shacl"]["fast"]["total_s"],
+        "validation, shapes as SPARQL + rewrites": lambda s: s["shacl"]["fast"]["total_rewritten_s"],
+        "network analysis": lambda s: med(s["network"]["total"]),
+    }
+    memory_lines = {
+        "validation, pySHACL": lambda s: s["shacl"]["pyshacl"]["process_peak_rss_mb"],
+        "validation, shapes as SPARQL": lambda s: s["shacl"]["fast"]["process_peak_rss_mb"],
+        "load, gdegraph": lambda s: s["load"]["gdegraph"]["peak_rss_mb"],
+        "network analysis": lambda s: s["network"]["total"]["peak_rss_mb"],
+    }
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2))
+    for ax, lines, unit, target in ((left, time_lines, "seconds", 60), (right, memory_lines, "peak RSS (MB)", 2048)):
+        for label, get in lines.items():
+            xs, ys = _series(scales, get)
+            if xs:
+                ax.plot(xs, ys, marker="o", label=label, linestyle="--" if "raw" in label else "-")
+        ax.axhline(target, color="grey", linewidth=0.8, linestyle=":")
+        ax.text(min(s["triples"] for s in scales.values()), target * 1.1, f"1M validation target ({target:g})",
+                fontsize=8, color="grey")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("triples (synthetic graphs, gdegraph.synth)")
+        ax.set_ylabel(unit)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7.5, loc="upper left")
+    left.set_title("Time as the graph grows")
+    right.set_title("Memory as the graph grows")
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
+
+
+if __name__ == "__main__":
+    folder = ROOT / "bench" / "results"
+    latest = json.loads((folder / "latest.json").read_text()) if (folder / "latest.json").is_file() else {}
+    print(table(latest, load_scales(folder)))
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "img" / "perf-growth.png"
+    print(plot(load_scales(folder), target))

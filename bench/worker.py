@@ -1,0 +1,192 @@
+"""One benchmark task in a fresh interpreter, printing one line of JSON.
+
+Why a separate process per task: peak RSS (taken by ``/usr/bin/time`` in
+bench/measure.py) then belongs to that task alone, a task that runs away is
+killed by a timeout without taking the harness with it, and a baseline that
+"only imports pyoxigraph" really imports nothing else.
+
+    python bench/worker.py load-raw FILE RUNS
+    python bench/worker.py load-gdegraph FILE RUNS
+    python bench/worker.py queries FILE RUNS [synthetic]
+    python bench/worker.py shacl-pyshacl FILE
+    python bench/worker.py shacl-fast FILE
+    python bench/worker.py network FILE RUNS
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INFERRED = "https://w3id.org/gdegraph/graph/inferred"
+GDE = "PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX org: <http://www.w3.org/ns/org#> "
+
+
+def _clock(func: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    """Seconds a call takes, and its value."""
+    started = time.perf_counter()
+    value = func(*args, **kwargs)
+    return time.perf_counter() - started, value
+
+
+def load_raw(path: str, runs: str) -> dict[str, Any]:
+    """Baseline: pyoxigraph's own bulk loader, nothing else imported."""
+    import pyoxigraph
+
+    fmt = {".nq": pyoxigraph.RdfFormat.N_QUADS, ".trig": pyoxigraph.RdfFormat.TRIG}[Path(path).suffix]
+    out = []
+    for _ in range(int(runs) + 1):  # the first run warms the allocator and page cache; dropped
+        out.append(_clock(pyoxigraph.Store().bulk_load, path=path, format=fmt)[0])
+    return {"seconds": out[1:]}
+
+
+def load_gdegraph(path: str, runs: str) -> dict[str, Any]:
+    """What ``gdegraph query --data`` and the library do to load a dump."""
+    from gdegraph.store import OxigraphStore
+
+    out = []
+    for _ in range(int(runs) + 1):
+        out.append(_clock(OxigraphStore.from_file, Path(path))[0])
+    return {"seconds": out[1:]}
+
+
+def _with_values() -> Any:
+    """gdegraph's VALUES binding (it has moved between modules while the library was being written)."""
+    try:
+        from gdegraph.store import with_values
+    except ImportError:
+        from gdegraph.querylib import with_values  # type: ignore[attr-defined,no-redef]
+    return with_values
+
+
+def _sample_params(store: Any) -> dict[str, str]:
+    """Required parameter values that exist in a synthetic graph (an exemplar with a follower,
+    a trust with a successor, a wave with members)."""
+    def first(query: str) -> list[str]:
+        row = next(iter(store.query(GDE + query, use_default_graph_as_union=True)))
+        return [term.value for term in row]
+
+    ex, fo = first("SELECT ?e ?f WHERE { ?p a gde:Pairing ; gde:exemplar/gde:odsCode ?e ; "
+                   "gde:follower/gde:odsCode ?f } ORDER BY ?p LIMIT 1")
+    (trust,) = first("SELECT ?c WHERE { ?t gde:odsCode ?c ; org:changedBy ?x ; gde:hasMembership ?m } "
+                     "ORDER BY ?c LIMIT 1")
+    (wave,) = first("SELECT ?w WHERE { ?m gde:inWave ?w } ORDER BY ?w LIMIT 1")
+    return {"exemplar": ex, "follower": fo, "trust": trust, "wave": wave, "source": "seed-000", "text": "bridge"}
+
+
+def queries(path: str, runs: str, synthetic: str = "") -> dict[str, Any]:
+    """Each library query through the library (bind, then run and collect rows) beside the same
+    final query text on a raw pyoxigraph store loaded from the same file, runs interleaved."""
+    import pyoxigraph
+
+    from gdegraph.querylib import bind_params, load_library
+    from gdegraph.store import OxigraphStore, run
+
+    with_values = _with_values()
+
+    lib = OxigraphStore.from_file(Path(path))
+    raw = pyoxigraph.Store()
+    raw.bulk_load(path=path, format=pyoxigraph.RdfFormat.N_QUADS if path.endswith(".nq") else pyoxigraph.RdfFormat.TRIG)
+    sample = _sample_params(lib.store) if synthetic else {}
+    results = {}
+    for name, query in load_library().items():
+        given = {p.name: sample.get(p.name, p.example or "") for p in query.params if p.required}
+        bind_s, bindings = _clock(bind_params, query, given, lib)
+        text = with_values(query.text, bindings)
+
+        def raw_run(text: str = text) -> int:
+            answer = raw.query(text, use_default_graph_as_union=True)
+            if isinstance(answer, pyoxigraph.QuerySolutions):
+                names = [v.value for v in answer.variables]
+                return len([tuple(s[n] for n in names) for s in answer])
+            if isinstance(answer, pyoxigraph.QueryBoolean):
+                return int(bool(answer))
+            return len(list(answer))
+
+        lib_s, raw_s, rows, rounds = [], [], 0, int(runs) + 1
+        while len(lib_s) < rounds:  # the first round warms both and is dropped
+            lib_s.append(_clock(run, lib, query.text, bindings)[0])
+            seconds, rows = _clock(raw_run)
+            raw_s.append(seconds)
+            if len(lib_s) == 1 and lib_s[0] + seconds > 20:  # a slow query at a big scale: one measured round
+                rounds = 2
+        results[name] = {"library_s": lib_s[1:], "raw_s": raw_s[1:], "bind_s": bind_s, "rows": rows,
+                         "params": given}
+    return {"queries": results}
+
+
+def shacl_pyshacl(path: str) -> dict[str, Any]:
+    """The reference: the project's validate_dataset (pySHACL + QC queries) on an rdflib Dataset."""
+    from rdflib import Dataset
+
+    from gdegraph.validation import validate_dataset
+
+    parse_s, ds = _clock(lambda: _rdflib_dataset(path, Dataset))
+    validate_s, report = _clock(lambda: validate_dataset(ds))
+    return {"parse_s": parse_s, "validate_s": validate_s, "conforms": report.conforms, "results": len(report.results)}
+
+
+def _rdflib_dataset(path: str, cls: Any) -> Any:
+    ds = cls()
+    ds.parse(path, format="nquads" if path.endswith(".nq") else "trig")
+    return ds
+
+
+def shacl_fast(path: str) -> dict[str, Any]:
+    """The candidate: shapes compiled to SPARQL (bench/fast_shacl.py) and the QC queries on pyoxigraph,
+    as they are and with the proposed rewrites (bench/qc_rewrites/)."""
+    import pyoxigraph
+
+    sys.path.insert(0, str(ROOT))
+    from bench.fast_shacl import asserted_copy, compile_shapes, qc_rewrites, validate_store
+    from gdegraph.validation import qc_queries, shapes_graph
+
+    fmt = pyoxigraph.RdfFormat.N_QUADS if path.endswith(".nq") else pyoxigraph.RdfFormat.TRIG
+    store = pyoxigraph.Store()
+    load_s = _clock(lambda: store.bulk_load(path=path, format=fmt))[0]
+    compile_s, checks = _clock(lambda: compile_shapes(shapes_graph()))
+    shacl_s, found = _clock(lambda: validate_store(store, checks))
+    qc_store_s, qc_store = _clock(lambda: asserted_copy(store))
+    qc = qc_queries()
+    qc_s, qc_found = _clock(lambda: validate_store(store, [], qc, qc_store))
+    fixed = qc_rewrites(qc)
+    fixed_checks = compile_shapes(shapes_graph(), minus=True)
+    shacl_fixed_s, found_fixed = _clock(lambda: validate_store(store, fixed_checks))
+    qc_fixed_s, qc_fixed_found = _clock(lambda: validate_store(store, [], fixed, qc_store))
+    violations = [r for r in found + qc_found if r["severity"] == "Violation"]
+    base = load_s + compile_s + qc_store_s
+    return {"load_s": load_s, "compile_s": compile_s, "shacl_s": shacl_s, "qc_copy_s": qc_store_s, "qc_s": qc_s,
+            "total_s": base + shacl_s + qc_s, "shacl_rewritten_s": shacl_fixed_s, "qc_rewritten_s": qc_fixed_s,
+            "total_rewritten_s": base + shacl_fixed_s + qc_fixed_s, "checks": len(checks), "qc_queries": len(qc),
+            "results": len(found) + len(qc_found), "results_rewritten": len(found_fixed) + len(qc_fixed_found),
+            "conforms": not violations}
+
+
+def network(path: str, runs: str) -> dict[str, Any]:
+    """What ``gdegraph network`` computes, from a dump: the four queries, the networkx graph, the analysis."""
+    from gdegraph.network import build_network, query_rows
+    from gdegraph.network_metrics import analyse
+    from gdegraph.store import OxigraphStore
+
+    store = OxigraphStore.from_file(Path(path))
+    out: dict[str, list[float]] = {"queries_s": [], "build_s": [], "analyse_s": []}
+    nodes = edges = 0
+    for _ in range(int(runs)):
+        seconds, rows = _clock(query_rows, store)
+        out["queries_s"].append(seconds)
+        seconds, g = _clock(build_network, rows)
+        out["build_s"].append(seconds)
+        out["analyse_s"].append(_clock(analyse, g)[0])
+        nodes, edges = g.number_of_nodes(), g.number_of_edges()
+    return {**out, "nodes": nodes, "edges": edges}
+
+
+TASKS = {"load-raw": load_raw, "load-gdegraph": load_gdegraph, "queries": queries, "shacl-pyshacl": shacl_pyshacl,
+         "shacl-fast": shacl_fast, "network": network}
+
+if __name__ == "__main__":
+    print(json.dumps(TASKS[sys.argv[1]](*sys.argv[2:])))
