@@ -239,7 +239,7 @@ def test_sources(kg: gdegraph.KnowledgeGraph) -> None:
 
 def test_claims(kg: gdegraph.KnowledgeGraph) -> None:
     claims = {c.iri.rsplit("/", 1)[-1]: c for c in kg.claims()}
-    assert len(claims) == 44
+    assert len(claims) == 45
     wrong = claims["acute-funding-160m-central-corrected"]
     assert wrong.status == "corrected" and wrong.amount == Decimal("160000000") and wrong.sources == ("seed-001",)
     assert [c.rsplit("/", 1)[-1] for c in wrong.corrected_by] == ["acute-funding-80m-central-plus-match"]
