@@ -7,6 +7,7 @@ JSON (``python -m bench.report``) without measuring again.
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,20 +72,20 @@ def curated_table(results: dict[str, Any]) -> list[str]:
     return out
 
 
-def _shacl_cells(sh: dict[str, Any]) -> tuple[str, str, str]:
+def _shacl_cells(sh: dict[str, Any]) -> tuple[str, str]:
     py, fast = sh.get("pyshacl", {}), sh.get("fast", {})
     py_cell = (f"{py['parse_s'] + py['validate_s']:.1f} s, {py['process_peak_rss_mb']:.0f} MB" if "validate_s" in py
                else str(py.get("error") or py.get("skipped") or "n/a")[:30])
     fast_cell = (f"{fast['total_s']:.1f} s, {fast['process_peak_rss_mb']:.0f} MB" if "total_s" in fast
                  else str(fast.get("error", "n/a"))[:30])
-    return py_cell, fast_cell, f"{fast['total_rewritten_s']:.1f} s" if "total_rewritten_s" in fast else "n/a"
+    return py_cell, fast_cell
 
 
 def scale_table(scales: dict[str, dict[str, Any]]) -> list[str]:
     """One row per synthetic scale, as a Markdown table."""
     out = [_row("scale", "triples", "load: gdegraph", "load: raw pyoxigraph", "ratio", "library queries: worst ratio",
-                "geometric mean", "validation: pySHACL", "shapes as SPARQL", "+ proposed rewrites", "network",
-                "load avg, date"), _row(*["---"] * 12)]
+                "geometric mean", "validation: pySHACL", "validation: shapes as SPARQL (default)", "network",
+                "load avg, date"), _row(*["---"] * 11)]
     for name, sc in scales.items():
         ld, qs, nw = sc.get("load", {}), sc.get("queries", {}), sc.get("network", {})
         out.append(_row(name, f"{sc['triples']:,}", _s(ld.get("gdegraph")), _s(ld.get("pyoxigraph")),
@@ -103,6 +104,29 @@ def query_table(sc: dict[str, Any]) -> list[str]:
     return out
 
 
+def engines_table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> list[str]:
+    """Issue 3's engine choice at each size: the whole library and each query, pyoxigraph vs rdflib."""
+    runs = {"curated": results.get("engines_curated", {})} | {n: sc.get("engines", {}) for n, sc in scales.items()}
+    runs = {n: e for n, e in runs.items() if "queries" in e}
+    if not runs:
+        return []
+    out = [_row("graph", "load: pyoxigraph", "load: rdflib", "28 queries: pyoxigraph", "rdflib",
+                "speed-up (median query)", "rdflib over the cap"), _row(*["---"] * 7)]
+    for name, e in runs.items():
+        ups = [q["speedup"] for q in e["queries"].values() if q["speedup"] is not None]
+        over = ", ".join(e["over_cap"]) or "none"
+        out.append(_row(name, f"{e['load']['pyoxigraph_s']} s", f"{e['load']['rdflib_s']} s",
+                        f"{e['pyoxigraph_total_s']} s", f"{e['rdflib_total_finished_s']} s",
+                        f"{statistics.median(ups):.0f}x" if ups else "n/a", f"{over} (cap {e['cap_s']:.0f} s)"))
+    largest, e = list(runs.items())[-1]
+    out += ["", f"Each library query on both engines at {largest}:", "",
+            _row("query", "pyoxigraph", "rdflib", "speed-up"), _row(*["---"] * 4)]
+    for q, f in e["queries"].items():
+        rd = f"{f['rdflib_s']} s" if f["rdflib_s"] is not None else f"over {e['cap_s']:.0f} s"
+        out.append(_row(q, f"{f['pyoxigraph_s'] * 1000:.1f} ms", rd, f"{f['speedup']}x" if f["speedup"] else "n/a"))
+    return out
+
+
 def table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> str:
     m = results.get("machine", {})
     out = [f"gdegraph benchmarks, {results.get('date', '?')}: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
@@ -118,6 +142,9 @@ def table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> str:
     if scales:
         largest = list(scales)[-1]
         out += ["", f"Library queries at {largest}:", "", *query_table(scales[largest])]
+    engines = engines_table(results, scales)
+    if engines:
+        out += ["", "Local engines (the library through gdegraph's store classes):", "", *engines]
     return "\n".join(out)
 
 
@@ -152,7 +179,6 @@ def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
         "validation, pySHACL (reference)": lambda s: s["shacl"]["pyshacl"]["parse_s"]
         + s["shacl"]["pyshacl"]["validate_s"],
         "validation, shapes as SPARQL": lambda s: s["shacl"]["fast"]["total_s"],
-        "validation, shapes as SPARQL + rewrites": lambda s: s["shacl"]["fast"]["total_rewritten_s"],
         "network analysis": lambda s: med(s["network"]["total"]),
     }
     memory_lines = {
@@ -185,9 +211,32 @@ def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
     return out
 
 
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def update_doc(doc: Path, text: str) -> bool:
+    """Put ``text`` between the bench markers of ``doc`` (the prose around them is kept).
+
+    Why markers: docs/performance.md explains the figures in words; only the
+    tables are the harness's to rewrite. The file is replaced atomically.
+    """
+    if not doc.is_file():
+        return False
+    body = doc.read_text(encoding="utf-8")
+    start, end = body.find(BEGIN), body.find(END)
+    if start < 0 or end < start:
+        return False
+    tmp = doc.with_suffix(".tmp")
+    tmp.write_text(body[:start + len(BEGIN)] + "\n" + text.rstrip() + "\n" + body[end:], encoding="utf-8")
+    tmp.replace(doc)
+    return True
+
+
 if __name__ == "__main__":
     folder = ROOT / "bench" / "results"
     latest = json.loads((folder / "latest.json").read_text()) if (folder / "latest.json").is_file() else {}
-    print(table(latest, load_scales(folder)))
+    text = table(latest, load_scales(folder))
+    print(text)
+    update_doc(ROOT / "docs" / "performance.md", text)
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "img" / "perf-growth.png"
     print(plot(load_scales(folder), target))

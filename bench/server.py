@@ -4,7 +4,9 @@ Only 127.0.0.1 is contacted, by a bounded client: a fixed number of requests
 (and a deadline) from a few keep-alive connections in threads. Both servers
 answer the same SPARQL query text with the same Accept header, so the ratio
 shows what our endpoint adds (policy check, worker processes, limits) to the
-engine. Resource pages are timed one request at a time, first on pages not
+engine. Each load also reports the server's CPU milliseconds per request
+(the server process and its children, from ``/proc``), which other work on
+a shared machine disturbs far less than throughput. Resource pages are timed one request at a time, first on pages not
 yet rendered (the server renders on demand) and then again from its cache.
 """
 
@@ -55,15 +57,35 @@ def _wait_up(port: int, path: str, deadline: float) -> float:
     raise TimeoutError(f"server on port {port} did not answer {path} within {deadline:.0f} s")
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its children (gdegraph's SPARQL workers are started from several threads)."""
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children: a figure less at the mercy
+    of whatever else runs on the machine than throughput is."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
 def _peak_rss_mb(pid: int) -> float:
     """VmHWM of a process and its children (gdegraph's SPARQL workers), in MB."""
     total = 0
-    pids = [pid]
-    try:
-        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        pass
-    for p in pids:
+    for p in _tree(pid):
         try:
             line = next(x for x in Path(f"/proc/{p}/status").read_text().splitlines() if x.startswith("VmHWM"))
             total += int(line.split()[1])
@@ -79,8 +101,12 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
             "mean_ms": round(statistics.fmean(ordered) * 1000, 2)}
 
 
-def load(port: int, paths: list[str], clients: int, accept: str, deadline: float = 60.0) -> dict[str, Any]:
-    """Send ``paths`` (in order) from ``clients`` keep-alive connections; throughput and latency."""
+def load(port: int, paths: list[str], clients: int, accept: str, deadline: float = 60.0,
+         server_pid: int | None = None) -> dict[str, Any]:
+    """Send ``paths`` (in order) from ``clients`` keep-alive connections; throughput and latency.
+
+    With ``server_pid``, also the server's CPU milliseconds per request (it and its children).
+    """
     latencies: list[float] = []
     errors: list[str] = []
     lock, queue = threading.Lock(), list(reversed(paths))
@@ -107,15 +133,19 @@ def load(port: int, paths: list[str], clients: int, accept: str, deadline: float
                     errors.append(f"{status} {path[:80]}")
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - started
-    return {"requests": len(latencies), "clients": clients, "seconds": round(seconds, 3),
-            "requests_per_s": round(len(latencies) / seconds, 1), "errors": len(errors), "first_errors": errors[:3],
-            "latency": percentiles(latencies) if latencies else {}, "loadavg": loadavg()}
+    out = {"requests": len(latencies), "clients": clients, "seconds": round(seconds, 3),
+           "requests_per_s": round(len(latencies) / seconds, 1), "errors": len(errors), "first_errors": errors[:3],
+           "latency": percentiles(latencies) if latencies else {}, "loadavg": loadavg()}
+    if server_pid and latencies:
+        out["server_cpu_ms_per_request"] = round((cpu_seconds(server_pid) - cpu_before) * 1000 / len(latencies), 3)
+    return out
 
 
 class _Process:
@@ -155,11 +185,14 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
         out["gdegraph_startup_s"] = round(_wait_up(port, "/", 600), 2)
         _wait_up(port, f"/sparql?{q}", 120)  # the workers have loaded the data too
         load(port, [f"/sparql?{q}"] * 20, 1, SELECT_JSON)  # warm-up
-        out["gdegraph_sparql_sequential"] = load(port, [f"/sparql?{q}"] * (requests // 4), 1, SELECT_JSON)
-        out["gdegraph_sparql"] = load(port, [f"/sparql?{q}"] * requests, clients, SELECT_JSON)
-        out["gdegraph_sparql_varied"] = load(port, [f"/sparql?{v}" for v in varied], clients, SELECT_JSON)
-        out["page_first_render"] = load(port, pages, 1, "text/html")
-        out["page_cached"] = load(port, pages, 1, "text/html")
+        pid = ours.proc.pid
+        out["gdegraph_sparql_sequential"] = load(port, [f"/sparql?{q}"] * (requests // 4), 1, SELECT_JSON,
+                                                 server_pid=pid)
+        out["gdegraph_sparql"] = load(port, [f"/sparql?{q}"] * requests, clients, SELECT_JSON, server_pid=pid)
+        out["gdegraph_sparql_varied"] = load(port, [f"/sparql?{v}" for v in varied], clients, SELECT_JSON,
+                                             server_pid=pid)
+        out["page_first_render"] = load(port, pages, 1, "text/html", server_pid=pid)
+        out["page_cached"] = load(port, pages, 1, "text/html", server_pid=pid)
         out["gdegraph_peak_rss_mb"] = _peak_rss_mb(ours.proc.pid)
     finally:
         ours.stop()
@@ -172,9 +205,12 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
         try:
             out["oxigraph_startup_s"] = round(_wait_up(port, f"/query?{q}", 120), 2)
             load(port, [f"/query?{q}"] * 20, 1, SELECT_JSON)
-            out["oxigraph_sparql_sequential"] = load(port, [f"/query?{q}"] * (requests // 4), 1, SELECT_JSON)
-            out["oxigraph_sparql"] = load(port, [f"/query?{q}"] * requests, clients, SELECT_JSON)
-            out["oxigraph_sparql_varied"] = load(port, [f"/query?{v}" for v in varied], clients, SELECT_JSON)
+            pid = theirs.proc.pid
+            out["oxigraph_sparql_sequential"] = load(port, [f"/query?{q}"] * (requests // 4), 1, SELECT_JSON,
+                                                     server_pid=pid)
+            out["oxigraph_sparql"] = load(port, [f"/query?{q}"] * requests, clients, SELECT_JSON, server_pid=pid)
+            out["oxigraph_sparql_varied"] = load(port, [f"/query?{v}" for v in varied], clients, SELECT_JSON,
+                                                 server_pid=pid)
             out["oxigraph_peak_rss_mb"] = _peak_rss_mb(theirs.proc.pid)
         finally:
             theirs.stop()

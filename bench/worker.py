@@ -9,8 +9,9 @@ killed by a timeout without taking the harness with it, and a baseline that
     python bench/worker.py load-gdegraph FILE RUNS
     python bench/worker.py queries FILE RUNS [synthetic]
     python bench/worker.py shacl-pyshacl FILE
-    python bench/worker.py shacl-fast FILE
+    python bench/worker.py shacl-fast FILE       (the sparql engine, gdegraph.validation.validate_dump)
     python bench/worker.py network FILE RUNS
+    python bench/worker.py engines FILE CAP_SECONDS [synthetic]
 """
 
 from __future__ import annotations
@@ -120,13 +121,13 @@ def queries(path: str, runs: str, synthetic: str = "") -> dict[str, Any]:
 
 
 def shacl_pyshacl(path: str) -> dict[str, Any]:
-    """The reference: the project's validate_dataset (pySHACL + QC queries) on an rdflib Dataset."""
+    """The reference: the project's validate_dataset with pySHACL (+ QC queries) on an rdflib Dataset."""
     from rdflib import Dataset
 
     from gdegraph.validation import validate_dataset
 
     parse_s, ds = _clock(lambda: _rdflib_dataset(path, Dataset))
-    validate_s, report = _clock(lambda: validate_dataset(ds))
+    validate_s, report = _clock(lambda: validate_dataset(ds, engine="pyshacl"))
     return {"parse_s": parse_s, "validate_s": validate_s, "conforms": report.conforms, "results": len(report.results)}
 
 
@@ -137,33 +138,14 @@ def _rdflib_dataset(path: str, cls: Any) -> Any:
 
 
 def shacl_fast(path: str) -> dict[str, Any]:
-    """The candidate: shapes compiled to SPARQL (bench/fast_shacl.py) and the QC queries on pyoxigraph,
-    as they are and with the proposed rewrites (bench/qc_rewrites/)."""
-    import pyoxigraph
+    """The default engine: what `gdegraph validate --engine sparql --data FILE` does (gdegraph.validation.
+    validate_dump: the dump bulk-loaded into pyoxigraph, the shapes compiled to SPARQL, then the QC queries)."""
+    from gdegraph.validation import compiled_shapes, qc_queries, validate_dump
 
-    sys.path.insert(0, str(ROOT))
-    from bench.fast_shacl import asserted_copy, compile_shapes, qc_rewrites, validate_store
-    from gdegraph.validation import qc_queries, shapes_graph
-
-    fmt = pyoxigraph.RdfFormat.N_QUADS if path.endswith(".nq") else pyoxigraph.RdfFormat.TRIG
-    store = pyoxigraph.Store()
-    load_s = _clock(lambda: store.bulk_load(path=path, format=fmt))[0]
-    compile_s, checks = _clock(lambda: compile_shapes(shapes_graph()))
-    shacl_s, found = _clock(lambda: validate_store(store, checks))
-    qc_store_s, qc_store = _clock(lambda: asserted_copy(store))
-    qc = qc_queries()
-    qc_s, qc_found = _clock(lambda: validate_store(store, [], qc, qc_store))
-    fixed = qc_rewrites(qc)
-    fixed_checks = compile_shapes(shapes_graph(), minus=True)
-    shacl_fixed_s, found_fixed = _clock(lambda: validate_store(store, fixed_checks))
-    qc_fixed_s, qc_fixed_found = _clock(lambda: validate_store(store, [], fixed, qc_store))
-    violations = [r for r in found + qc_found if r["severity"] == "Violation"]
-    base = load_s + compile_s + qc_store_s
-    return {"load_s": load_s, "compile_s": compile_s, "shacl_s": shacl_s, "qc_copy_s": qc_store_s, "qc_s": qc_s,
-            "total_s": base + shacl_s + qc_s, "shacl_rewritten_s": shacl_fixed_s, "qc_rewritten_s": qc_fixed_s,
-            "total_rewritten_s": base + shacl_fixed_s + qc_fixed_s, "checks": len(checks), "qc_queries": len(qc),
-            "results": len(found) + len(qc_found), "results_rewritten": len(found_fixed) + len(qc_fixed_found),
-            "conforms": not violations}
+    compile_s, compiled = _clock(compiled_shapes)  # cached: validate_dump reuses it
+    total_s, report = _clock(lambda: validate_dump(Path(path), engine="sparql"))
+    return {"total_s": compile_s + total_s, "compile_s": compile_s, "checks": len(compiled.checks),
+            "qc_queries": len(qc_queries()), "results": len(report.results), "conforms": report.conforms}
 
 
 def network(path: str, runs: str) -> dict[str, Any]:
@@ -185,7 +167,16 @@ def network(path: str, runs: str) -> dict[str, Any]:
     return {**out, "nodes": nodes, "edges": edges}
 
 
-TASKS = {"load-raw": load_raw, "load-gdegraph": load_gdegraph, "queries": queries, "shacl-pyshacl": shacl_pyshacl,
+def engines(path: str, cap: str = "60", synthetic: str = "") -> dict[str, Any]:
+    """Every library query on pyoxigraph and on rdflib (bench/engines.py)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.engines import compare
+
+    return compare(path, cap, synthetic)
+
+
+TASKS = {"engines": engines, "load-raw": load_raw,
+         "load-gdegraph": load_gdegraph, "queries": queries, "shacl-pyshacl": shacl_pyshacl,
          "shacl-fast": shacl_fast, "network": network}
 
 if __name__ == "__main__":

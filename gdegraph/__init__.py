@@ -22,23 +22,30 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     **dict.fromkeys(("KnowledgeGraph", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"),
                     "gdegraph.api"),
-    **dict.fromkeys(("Claim", "IRI", "QueryInfo", "QueryParam", "Rows", "Source"), "gdegraph.api_types"),
+    **dict.fromkeys(("IRI", "Rows"), "gdegraph.api_types"),
+    **dict.fromkeys(("Claim", "QueryInfo", "QueryParam", "Source", "Stats"), "gdegraph.api_records"),
     **dict.fromkeys(("Candidate", "Resolution"), "gdegraph.gazetteer"),
+    **dict.fromkeys(("PushReport", "push_built"), "gdegraph.push"),
     "GdeError": "gdegraph.errors",
 }
 
-__all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "QueryInfo", "QueryParam", "Resolution", "Rows",
-           "Source", "__version__", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"]
+__all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "PushReport", "QueryInfo", "QueryParam",
+           "Resolution", "Rows", "Source", "Stats", "__version__", "analyse_network", "load", "plot_network",
+           "push_built", "queries", "remote", "resolve"]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does the importing
     from gdegraph.api import KnowledgeGraph, analyse_network, load, plot_network, queries, remote, resolve
-    from gdegraph.api_types import IRI, Claim, QueryInfo, QueryParam, Rows, Source
+    from gdegraph.api_records import Claim, QueryInfo, QueryParam, Source, Stats
+    from gdegraph.api_types import IRI, Rows
     from gdegraph.errors import GdeError
     from gdegraph.gazetteer import Candidate, Resolution
+    from gdegraph.push import PushReport, push_built
 
 
 def _package_version() -> str:
-    """The installed distribution's version (importlib.metadata costs ~50 ms, so only on demand)."""
+    """The installed distribution's version, read from its metadata: the one place it is written
+    is pyproject.toml. importlib.metadata costs ~35-50 ms to import, so this runs only when
+    ``gdegraph.__version__`` is first read (``gdegraph --version`` reads it; other commands do not)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

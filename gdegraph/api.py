@@ -1,13 +1,15 @@
 """The public Python API: the graph, its named queries and the pairing network as Python objects.
 
-Everything importable from :mod:`gdegraph` itself is defined here or in
-:mod:`gdegraph.api_types` (the records it returns), apart from the trust-name
-records of :mod:`gdegraph.gazetteer` and :class:`~gdegraph.errors.GdeError`. It
-is the part of the package that stays stable, and the README's "Python API"
-section documents it (a test checks that every name is there).
-Every other module is private by convention and may change. The API calls the
-same library functions as the command line, so an analysis started in a shell
-can be continued in a notebook and give the same answers.
+Everything importable from :mod:`gdegraph` itself is defined here, in
+:mod:`gdegraph.api_types` (IRIs and rows) or in :mod:`gdegraph.api_records`
+(the records it returns), apart from the trust-name records of
+:mod:`gdegraph.gazetteer`, the upload of :mod:`gdegraph.push` and
+:class:`~gdegraph.errors.GdeError`. It is the part of the package that stays
+stable, and docs/api.md documents it (a test checks that every name is there).
+Every other module is private by convention and may change. The command line
+is a thin layer over these calls (``gdegraph query`` is :meth:`KnowledgeGraph.query_text`,
+``gdegraph stats`` :meth:`KnowledgeGraph.stats`), so an analysis started in a
+shell can be continued in a notebook and give the same answers.
 
 Nothing heavy is imported at module level: pyoxigraph, rdflib, networkx,
 matplotlib and pandas are imported by the call that needs them, so
@@ -21,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from gdegraph.api_types import IRI, Claim, QueryInfo, QueryParam, Rows, Source, _iris, _param_text, _python, _rdf
+from gdegraph.api_types import IRI, Rows, _iris, _param_text, _python, _rdf
 from gdegraph.errors import GdeError, InputError
 
 if TYPE_CHECKING:
@@ -29,10 +31,11 @@ if TYPE_CHECKING:
     import rdflib
     from matplotlib.figure import Figure
 
+    from gdegraph.api_records import Claim, QueryInfo, Source, Stats
     from gdegraph.gazetteer import Resolution
+    from gdegraph.store import SelectResult
 
-__all__ = ["Claim", "IRI", "KnowledgeGraph", "QueryInfo", "QueryParam", "Rows", "Source", "analyse_network",
-           "load", "plot_network", "queries", "remote", "resolve"]
+__all__ = ["IRI", "KnowledgeGraph", "Rows", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"]
 
 _CLAIMS = """PREFIX gde: <https://w3id.org/gdegraph/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -70,14 +73,24 @@ class KnowledgeGraph:
     def __repr__(self) -> str:
         return f"<gdegraph.KnowledgeGraph on {self.engine}: {self.where}>"
 
-    def _answer(self, text: str, bindings: dict[str, Any] | None) -> Rows | bool | rdflib.Graph:
+    def _raw(self, name: str, params: dict[str, Any]) -> SelectResult | list[Any] | bool:
+        """A library query's result as the engine gives it (what :mod:`gdegraph.results` renders)."""
+        from gdegraph.querylib import bind_params, get_query
         from gdegraph.store import run
 
-        result = run(self._store, text, bindings)
+        query = get_query(name)
+        raw = {key: _param_text(value) for key, value in params.items() if value is not None}
+        return run(self._store, query.text, bind_params(query, raw, self._store))
+
+    @staticmethod
+    def _python(result: SelectResult | list[Any] | bool) -> Rows | bool | rdflib.Graph:
+        """An engine's result as the API's values: :class:`Rows`, a bool or an rdflib Graph."""
         if isinstance(result, bool):
             return result
         if isinstance(result, list):
-            return _rdflib_graph(result)
+            from gdegraph.store_rdflib import rdflib_graph
+
+            return rdflib_graph(result)
         names = result.variables
         return Rows(names, ({n: _python(t) for n, t in zip(names, row, strict=True)} for row in result.rows))
 
@@ -88,17 +101,26 @@ class KnowledgeGraph:
         (``exemplar="RQ6"``), a concept by key (``sector="acute"``), numbers, dates, booleans.
         SELECT gives :class:`Rows`, ASK a ``bool``, CONSTRUCT an ``rdflib.Graph``.
         """
-        from gdegraph.querylib import bind_params, get_query
+        return self._python(self._raw(name, params))
 
-        query = get_query(name)
-        raw = {key: _param_text(value) for key, value in params.items() if value is not None}
-        return self._answer(query.text, bind_params(query, raw, self._store))
+    def query_text(self, name: str, format: str | None = None, /, **params: Any) -> str:  # noqa: A002
+        """Run a library query like :meth:`query` and give its result as text, exactly as
+        ``gdegraph query --format`` prints it: ``csv``, ``tsv``, ``json`` or ``xml`` (the W3C SPARQL
+        result formats), ``table`` or ``md`` for rows and ASK answers; ``turtle``, ``nt`` or
+        ``jsonld`` for CONSTRUCT. Without a format, a table (Turtle for CONSTRUCT). The values
+        are formatted straight from the engine's terms, so nothing is lost on the way.
+        """
+        from gdegraph.results import render
+
+        return render(self._raw(name, params), format)
 
     def sparql(self, text: str, /, **bindings: Any) -> Rows | bool | rdflib.Graph:
         """Run your own SPARQL. Each keyword binds the variable of that name (lower-case
         names only) at the start of the WHERE clause: ``str`` as a string literal,
         :class:`IRI` as an IRI, numbers, bools and dates as typed literals."""
-        return self._answer(text, {key: _rdf(value) for key, value in bindings.items()} or None)
+        from gdegraph.store import run
+
+        return self._python(run(self._store, text, {key: _rdf(value) for key, value in bindings.items()} or None))
 
     def network(self, *, include_disputed: bool = False, successions: bool = True,
                 aspirants: bool = False) -> nx.MultiDiGraph:
@@ -114,9 +136,17 @@ class KnowledgeGraph:
         options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
         return build_network(query_rows(self._store), options)
 
+    def stats(self) -> Stats:
+        """The summary ``gdegraph stats`` prints: counts by class, programme membership, pairing,
+        exemplars with several followers, claims by status; ``str()`` of it is that report."""
+        from gdegraph.stats import collect
+
+        return collect(self._store)
+
     def sources(self) -> list[Source]:
         """Every source the graph cites, news articles first (the ``sources`` library query)."""
         from gdegraph import iris
+        from gdegraph.api_records import Source
 
         rows = cast(Rows, self.query("sources"))
 
@@ -134,6 +164,8 @@ class KnowledgeGraph:
 
     def claims(self) -> list[Claim]:
         """Every claim with its status, words, sources and correction and conflict links."""
+        from gdegraph.api_records import Claim
+
         rows = cast(Rows, self.sparql(_CLAIMS))
         return [Claim(iri=r["claim"], label=r["label"], status=r["status"], quote=r["quote"],
                       date=None if r["date"] is None else str(r["date"]), about=_iris(r["abouts"]),
@@ -160,18 +192,6 @@ class KnowledgeGraph:
         return dataset
 
 
-def _rdflib_graph(triples: list[Any]) -> rdflib.Graph:
-    from pyoxigraph import RdfFormat, serialize
-    from rdflib import Graph
-
-    from gdegraph import iris
-
-    graph = Graph()
-    graph.parse(data=(serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode("utf-8"), format="nt")
-    graph.bind("gde", iris.DEF)
-    return graph
-
-
 def load(path: str | Path | None = None, *, shared: str | Path | None = None,
          engine: str = "oxigraph") -> KnowledgeGraph:
     """The knowledge graph, ready to query on an embedded engine (``oxigraph`` or ``rdflib``).
@@ -179,18 +199,17 @@ def load(path: str | Path | None = None, *, shared: str | Path | None = None,
     ``path`` is an RDF file (.trig, .nq, .ttl, .nt). Without it: ``dist/gdegraph.trig`` if
     it is newer than everything it is built from, else the graph is built in memory from
     the checkout and the shared folder (``shared``, else ``$GDEGRAPH_SHARED`` or
-    ``../shared``); passing ``shared`` always builds, since a built file may come from
-    another shared folder.
+    ``../shared``), announced by a :class:`gdegraph.store.BuildingInMemory` warning; passing
+    ``shared`` always builds, since a built file may come from another shared folder.
     """
     from gdegraph import store
 
     if path is not None:
         return KnowledgeGraph(store.open_store(engine, Path(path)), str(path))
     if shared is None:
-        built = store.default_data()
-        where = str(built) if store.built_is_current(built) else "built in memory"
-        return KnowledgeGraph(store.open_store(engine), where)
-    if engine not in ("oxigraph", "rdflib"):
+        built = store.current_build()
+        return KnowledgeGraph(store.open_store(engine, built), str(built) if built else "built in memory")
+    if engine not in store.ENGINES:
         raise InputError(f"unknown engine {engine!r}", hint="use oxigraph or rdflib")
     from gdegraph.build import build_dataset
 
@@ -206,7 +225,7 @@ def remote(endpoint: str, *, user: str | None = None, password: str | None = Non
     Nothing is sent until the first query; the endpoint must serve the graph's named
     graphs as its default graph (the union), as ``gdegraph push`` sets up.
     """
-    from gdegraph.push import RemoteStore
+    from gdegraph.store_remote import RemoteStore
 
     return KnowledgeGraph(RemoteStore(endpoint, user=user, password=password, token=token, timeout=timeout),
                           endpoint)
@@ -214,6 +233,7 @@ def remote(endpoint: str, *, user: str | None = None, password: str | None = Non
 
 def queries() -> list[QueryInfo]:
     """The query library, by name: what each query answers, its parameters and columns."""
+    from gdegraph.api_records import QueryInfo, QueryParam
     from gdegraph.querylib import load_library
 
     return [QueryInfo(q.name, q.title, q.description, q.form,
@@ -224,12 +244,10 @@ def queries() -> list[QueryInfo]:
 
 @lru_cache(maxsize=4)
 def _gazetteer(reference_only: bool, refdata: str) -> Any:
-    from gdegraph.extract.commands import curated_graph
-    from gdegraph.gazetteer import Gazetteer
-    from gdegraph.refdata_files import load_reference
+    """The name index of one reference-data folder, kept for the session (it takes about a second)."""
+    from gdegraph.extract.commands import load_gazetteer
 
-    reference = load_reference(Path(refdata))
-    return Gazetteer.from_reference(reference, None if reference_only else curated_graph())
+    return load_gazetteer(reference_only, refdata=Path(refdata))
 
 
 def resolve(name: str, date: _dt.date | str | None = None, *, reference_only: bool = False, limit: int = 5,
@@ -265,28 +283,6 @@ def analyse_network(network: nx.MultiDiGraph) -> dict[str, Any]:
     return analyse(network)
 
 
-def _drawing_module() -> Any:
-    """:mod:`gdegraph.network_plot`, imported without its ``matplotlib.use("Agg")`` taking effect.
-
-    That call, made at import for the command line's files, would switch a Jupyter session
-    away from its inline backend, after which figures no longer appear below cells; files
-    are written the same with any backend. (The lasting fix is for the drawing module to
-    leave the backend alone; this shim can go then.)
-    """
-    import sys
-
-    import matplotlib
-
-    if "gdegraph.network_plot" not in sys.modules:
-        use = matplotlib.use
-        matplotlib.use = lambda *args, **kwargs: None  # type: ignore[assignment]
-        try:
-            import gdegraph.network_plot  # noqa: F401
-        finally:
-            matplotlib.use = use  # type: ignore[assignment]
-    return sys.modules["gdegraph.network_plot"]
-
-
 def plot_network(network: nx.MultiDiGraph, kind: str = "network", report: dict[str, Any] | None = None) -> Figure:
     """One of the pictures ``gdegraph network`` draws, as a matplotlib Figure: ``network``
     (each pair and what became of it), ``map`` (pairings between trust locations) or
@@ -298,6 +294,7 @@ def plot_network(network: nx.MultiDiGraph, kind: str = "network", report: dict[s
     """
     if kind not in ("network", "map", "distances"):
         raise InputError(f"unknown picture {kind!r}", hint="use network, map or distances")
-    plot = _drawing_module()
+    from gdegraph import network_plot as plot
+
     draw = {"network": plot.draw_network, "map": plot.draw_map, "distances": plot.draw_distances}[kind]
     return draw(network, report if report is not None else analyse_network(network))

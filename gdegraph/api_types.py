@@ -1,17 +1,19 @@
-"""The values the public API returns and accepts: IRIs, result rows and frozen records.
+"""The values the public API returns and accepts: IRIs and result rows, and the converters
+between Python values and RDF terms.
 
 Kept apart from :mod:`gdegraph.api` so that module stays about what the API
-does; everything here is public through :mod:`gdegraph` and imports nothing
-but the standard library at module level (pyoxigraph only inside the
-converters, which run after a query has already loaded it).
+does; the public names here are public through :mod:`gdegraph`. The frozen
+records (:class:`~gdegraph.api_records.Claim` and the rest) live in
+:mod:`gdegraph.api_records`: creating a dataclass costs about a millisecond and
+``gdegraph query`` needs none of them. This module imports nothing but the
+standard library at module level (pyoxigraph only inside the converters,
+which run after a query has already loaded it).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from gdegraph.errors import InputError
@@ -19,7 +21,7 @@ from gdegraph.errors import InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Claim", "IRI", "QueryInfo", "QueryParam", "Rows", "Source"]
+__all__ = ["IRI", "Rows"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -56,6 +58,8 @@ class Rows(list[dict[str, Any]]):
         Decimals become floats so columns can be plotted and summed (exact for whole
         pounds below 2**53); IRIs become plain strings.
         """
+        from decimal import Decimal
+
         try:
             import pandas as pd
         except ImportError:
@@ -68,75 +72,10 @@ class Rows(list[dict[str, Any]]):
         return pd.DataFrame([[plain(row.get(c)) for c in self.columns] for row in self], columns=list(self.columns))
 
 
-@dataclass(frozen=True)
-class QueryParam:
-    """One parameter of a library query: pass it as a keyword to :meth:`KnowledgeGraph.query`."""
-
-    name: str
-    type: str
-    required: bool
-    default: str | None
-    example: str | None
-    description: str
-
-
-@dataclass(frozen=True)
-class QueryInfo:
-    """A query of the library (``queries/*.rq``): what it answers, its parameters and its SPARQL."""
-
-    name: str
-    title: str
-    description: str
-    form: str
-    params: tuple[QueryParam, ...]
-    columns: tuple[str, ...]
-    text: str
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source the graph cites: a seed news article or a reference data file.
-
-    ``issued`` and ``modified`` keep the source's precision (``YYYY``, ``YYYY-MM`` or a
-    full date); ``statements`` counts the statements derived from it.
-    """
-
-    iri: IRI
-    key: str
-    kind: str
-    title: str | None
-    publisher: str | None
-    issued: str | None
-    modified: str | None
-    statements: int
-    local_file: str | None
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A quantitative, disputed or corrected statement, in its source's words.
-
-    ``about`` is what it is about (an award, a tier, a wave...); ``corrects``,
-    ``corrected_by`` and ``conflicts_with`` link it to other claims; ``sources`` are
-    source keys such as ``seed-001``.
-    """
-
-    iri: IRI
-    label: str
-    status: str
-    quote: str | None
-    date: str | None
-    about: tuple[IRI, ...]
-    sources: tuple[str, ...]
-    stated_count: int | None
-    amount: Decimal | None
-    corrects: tuple[IRI, ...]
-    corrected_by: tuple[IRI, ...]
-    conflicts_with: tuple[IRI, ...]
-
-
 def _python(term: Any) -> Any:
     """A pyoxigraph term (as every engine returns) as the Python value :class:`Rows` documents."""
+    from decimal import Decimal  # here, not at the top: `gdegraph query` never converts terms
+
     from pyoxigraph import BlankNode, NamedNode
 
     if term is None:
@@ -164,6 +103,8 @@ def _python(term: Any) -> Any:
 
 def _rdf(value: Any) -> Any:
     """A Python value as the RDF term :meth:`KnowledgeGraph.sparql` binds."""
+    from decimal import Decimal
+
     from pyoxigraph import Literal, NamedNode
 
     def typed(text: str, datatype: str) -> Literal:

@@ -166,28 +166,31 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def validated_dataset(shared: Path | None = None) -> tuple[Dataset, Any]:
+def validated_dataset(shared: Path | None = None, engine: str = "sparql") -> tuple[Dataset, Any]:
     """Build the dataset and validate it, raising :class:`ValidationFailed` if it does not conform.
 
     Shared by ``build`` and ``publish`` so both write exactly what was validated.
-    Returns the dataset and the validation report (for its warnings).
+    Returns the dataset and the validation report (for its warnings). ``engine``
+    is the SHACL engine: ``"sparql"`` (fast) or ``"pyshacl"`` (the reference);
+    see :mod:`gdegraph.validation`.
     """
     from gdegraph.validation import format_report, validate_dataset
 
     ds = build_dataset(shared)
-    report = validate_dataset(ds)
+    report = validate_dataset(ds, engine=engine)
     if not report.conforms:
         raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
     return ds, report
 
 
-def build(out_dir: Path, shared: Path | None = None) -> BuildResult:
-    """Build, validate and write ``gdegraph.ttl``, ``gdegraph.trig`` and a build report."""
+def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") -> BuildResult:
+    """Build, validate (SHACL ``engine``: sparql or pyshacl) and write ``gdegraph.ttl``, ``gdegraph.trig``
+    and a build report."""
     from gdegraph.atomic import atomic_write_bytes, atomic_write_text
     from gdegraph.publish import serialise
 
     started = time.perf_counter()
-    ds, report = validated_dataset(shared)
+    ds, report = validated_dataset(shared, engine)
     merged = union(ds)
     result = BuildResult(out_dir=out_dir, triples=len(merged))
     result.graphs = {str(g.identifier).rsplit("/", 1)[-1]: len(g) for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)) if len(g)}

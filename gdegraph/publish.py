@@ -14,7 +14,8 @@ writes compactly itself. Blank nodes are refused (their labels are random);
 gzip members get ``mtime=0`` and no file name; no date comes from the clock.
 
 All files are produced in memory first and only then written, each one
-atomically (:mod:`gdegraph.atomic`), so a failure leaves the previous files.
+atomically (:mod:`gdegraph.atomic`, from a few threads so that the fsyncs
+overlap), so a failure leaves each file either as it was or complete.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from gdegraph import __version__, mediatypes
 from gdegraph.errors import GdeError, InputError
-from gdegraph.jsonld_context import CONTEXT_FILE, PREFIXES, RDF_TYPE, context_document, jsonld_document
+from gdegraph.jsonld_context import (CONTEXT_FILE, PREFIXES, RDF_TYPE, context_document, jsonld_document,
+                                     used_prefixes)
 
 __all__ = [
     "DEFAULT_DUMPS_BASE", "DEFAULT_SPARQL_ENDPOINT", "DESCRIPTION_FILE", "DUMP_STEM", "SUMS_FILE",
@@ -114,18 +116,73 @@ def _sort_key(quad: Any) -> tuple[str, str, bool, str, str]:
     return graph, str(quad.subject), quad.predicate.value != RDF_TYPE, str(quad.predicate), str(quad.object)
 
 
+class _Statements:
+    """A dataset's statements converted to pyoxigraph once: sorted quads, their union, the IRIs used.
+
+    Each distinct IRI is converted (and its N-Triples form, the sort key, made)
+    once, not once per use; the union of the graphs and the prefixes are
+    derived on first use and then shared by every syntax.
+    """
+
+    def __init__(self, ds: Dataset | Graph) -> None:
+        import pyoxigraph as ox
+
+        named: dict[str, tuple[Any, str]] = {}  # IRI -> (NamedNode, "<IRI>"), as subject, predicate or object
+        graphs: dict[str, tuple[Any, str]] = {}  # the same for graph names
+        datatypes: set[str] = set()
+        default_graph = ox.DefaultGraph()
+
+        def convert(term: Any, cache: dict[str, tuple[Any, str]]) -> tuple[Any, str]:
+            if isinstance(term, URIRef):
+                value = str(term)
+                hit = cache.get(value)
+                if hit is None:
+                    node = ox.NamedNode(value)
+                    hit = cache[value] = (node, str(node))
+                return hit
+            node = _ox_term(term)  # a literal (blank nodes are refused there)
+            datatypes.add(node.datatype.value)
+            return node, str(node)
+
+        unique: dict[tuple[str, str, bool, str, str], tuple[Any, Any, Any, Any]] = {}
+        quads = ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ((*t, None) for t in ds)
+        for s, p, o, g in quads:
+            name = getattr(g, "identifier", g)
+            if name is None or str(name) == _DEFAULT_GRAPH:
+                graph, graph_key = default_graph, ""
+            else:
+                graph, graph_key = convert(name, graphs)
+            subject, subject_key = convert(s, named)
+            predicate, predicate_key = convert(p, named)
+            obj, obj_key = convert(o, named)
+            key = (graph_key, subject_key, predicate.value != RDF_TYPE, predicate_key, obj_key)
+            if key not in unique:
+                unique[key] = (subject, predicate, obj, graph)
+        self.keys = sorted(unique)
+        self.quads = [ox.Quad(*unique[key]) for key in self.keys]
+        self._triple_iris = set(named) | datatypes
+        self._quad_iris = self._triple_iris | set(graphs)
+        self._triples: list[Any] | None = None
+
+    @property
+    def triples(self) -> list[Any]:
+        """The union of the graphs: each distinct triple once, in the same order (:func:`union_triples`)."""
+        if self._triples is None:
+            unique: dict[tuple[str, str, bool, str, str], Any] = {}
+            for key, quad in zip(self.keys, self.quads):
+                if key[1:] not in unique:
+                    unique[key[1:]] = quad.triple
+            self._triples = [unique[key] for key in sorted(unique)]
+        return self._triples
+
+    def prefixes(self, quads: bool) -> dict[str, str]:
+        """:func:`_used_prefixes` of the quads or of their union."""
+        return used_prefixes(self._quad_iris if quads else self._triple_iris)
+
+
 def sorted_quads(ds: Dataset | Graph) -> list[Any]:
     """Every statement as a pyoxigraph quad, deduplicated and in :func:`_sort_key` order."""
-    import pyoxigraph as ox
-
-    unique: dict[tuple[str, str, bool, str, str], Any] = {}
-    quads = ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ((*t, None) for t in ds)
-    for s, p, o, g in quads:
-        name = getattr(g, "identifier", g)
-        graph = ox.DefaultGraph() if name is None or str(name) == _DEFAULT_GRAPH else _ox_term(name)
-        quad = ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph)
-        unique.setdefault(_sort_key(quad), quad)
-    return [unique[key] for key in sorted(unique)]
+    return _Statements(ds).quads
 
 
 def union_triples(quads: Iterable[Any]) -> list[Any]:
@@ -145,7 +202,7 @@ def _used_prefixes(statements: Iterable[Any]) -> dict[str, str]:
                 iris.add(term.value)
             elif type(term).__name__ == "Literal":
                 iris.add(term.datatype.value)
-    return {p: ns for p, ns in sorted(PREFIXES.items()) if any(i.startswith(ns) for i in iris)}
+    return used_prefixes(iris)
 
 
 _XMLNS = re.compile(r'\s(xmlns(?::[\w.-]+)?)="([^"]*)"')
@@ -165,26 +222,39 @@ def _fix_header(text: str, fmt: mediatypes.FileFormat, prefixes: Mapping[str, st
     return text
 
 
-def serialise(ds: Dataset | Graph, fmt_name: str, quads: list[Any] | None = None) -> bytes:
-    """The dataset (quad syntaxes) or the union of its graphs (triple syntaxes) as sorted bytes.
-
-    ``quads`` (from :func:`sorted_quads`) saves recomputing them for each format.
-    """
+def _write_syntax(statements: list[Any], fmt: mediatypes.FileFormat, prefixes: Any) -> bytes:
+    """Sorted statements in one syntax; ``prefixes()`` gives the used prefixes when the syntax has any."""
     import pyoxigraph as ox
 
-    fmt = mediatypes.by_name(fmt_name)
-    if fmt is None or not fmt.rdf:
-        raise ValueError(f"not an RDF format: {fmt_name!r}")
-    quads = sorted_quads(ds) if quads is None else quads
-    statements = quads if fmt.quads else union_triples(quads)
     if fmt.name == "jsonld":
         return jsonld_document(statements)
     if fmt.name in ("ntriples", "nquads"):
         lines = ox.serialize(statements, format=fmt.oxigraph()).splitlines(keepends=True)
         return b"".join(sorted(set(lines)))
-    prefixes = _used_prefixes(statements)
-    text = ox.serialize(statements, format=fmt.oxigraph(), prefixes=prefixes).decode("utf-8")
-    return _fix_header(text, fmt, prefixes).encode("utf-8")
+    used = prefixes()
+    text = ox.serialize(statements, format=fmt.oxigraph(), prefixes=used).decode("utf-8")
+    return _fix_header(text, fmt, used).encode("utf-8")
+
+
+def _rdf_format(fmt_name: str) -> mediatypes.FileFormat:
+    fmt = mediatypes.by_name(fmt_name)
+    if fmt is None or not fmt.rdf:
+        raise ValueError(f"not an RDF format: {fmt_name!r}")
+    return fmt
+
+
+def serialise(ds: Dataset | Graph, fmt_name: str, quads: list[Any] | None = None) -> bytes:
+    """The dataset (quad syntaxes) or the union of its graphs (triple syntaxes) as sorted bytes.
+
+    ``quads`` (from :func:`sorted_quads`) saves recomputing them for each format.
+    """
+    fmt = _rdf_format(fmt_name)
+    if quads is None:
+        converted = _Statements(ds)
+        statements = converted.quads if fmt.quads else converted.triples
+        return _write_syntax(statements, fmt, lambda: converted.prefixes(fmt.quads))
+    statements = quads if fmt.quads else union_triples(quads)
+    return _write_syntax(statements, fmt, lambda: _used_prefixes(statements))
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -193,13 +263,28 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def dump_files(ds: Dataset) -> dict[str, bytes]:
-    """``gdegraph.{ext}`` and ``gdegraph.{ext}.gz`` for every RDF syntax, in the table's order."""
-    files: dict[str, bytes] = {}
-    quads = sorted_quads(ds)
-    for fmt in mediatypes.RDF_FORMATS:
-        data = serialise(ds, fmt.name, quads)
-        files[f"{DUMP_STEM}.{fmt.extension}"] = data
-        files[f"{DUMP_STEM}.{fmt.extension}.gz"] = gzip_bytes(data)
+    """``gdegraph.{ext}`` and ``gdegraph.{ext}.gz`` for every RDF syntax, in the table's order.
+
+    The statements are converted and sorted once for all syntaxes. gzip (the
+    slowest single step, and outside the GIL) runs in a second thread while
+    the next syntax is written.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    converted = _Statements(ds)
+    plain: dict[str, bytes] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip") as pool:
+        zipped = {}
+        for fmt in mediatypes.RDF_FORMATS:
+            statements = converted.quads if fmt.quads else converted.triples
+            data = _write_syntax(statements, fmt, lambda fmt=fmt: converted.prefixes(fmt.quads))
+            name = f"{DUMP_STEM}.{fmt.extension}"
+            plain[name] = data
+            zipped[name] = pool.submit(gzip_bytes, data)
+        files: dict[str, bytes] = {}
+        for name, data in plain.items():
+            files[name] = data
+            files[f"{name}.gz"] = zipped[name].result()
     return files
 
 
@@ -228,6 +313,8 @@ def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[
 def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
             *, dataset: Dataset | None = None) -> PublishResult:
     """Build and validate (unless ``dataset`` is given), then write every published file."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from gdegraph.atomic import atomic_write_bytes
     from gdegraph.giving360 import PACKAGE_FILE
 
@@ -237,9 +324,12 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
         dataset, _ = validated_dataset(shared)
     files = publish_files(dataset, settings)
     result = PublishResult(out_dir=out_dir)
-    for name, data in files.items():
-        atomic_write_bytes(out_dir / name, data)
-        result.files[name] = len(data)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Each file is still replaced atomically and fsync'ed; threads let the fsyncs overlap.
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="publish-write") as pool:
+        for future in [pool.submit(atomic_write_bytes, out_dir / name, data) for name, data in files.items()]:
+            future.result()
+    result.files = {name: len(data) for name, data in files.items()}
     # One statement per line in N-Triples and N-Quads: the dumps' own counts.
     result.triples, result.quads = files[f"{DUMP_STEM}.nt"].count(b"\n"), files[f"{DUMP_STEM}.nq"].count(b"\n")
     result.grants = len(json.loads(files[PACKAGE_FILE])["grants"])

@@ -1,152 +1,42 @@
-"""Talking to a remote SPARQL 1.1 store: queries (SPARQLWrapper) and Graph Store Protocol uploads.
+"""Uploading the built graph to a store with the SPARQL 1.1 Graph Store Protocol.
 
 ``push`` PUTs each named graph of the built dataset to ``GSP?graph=IRI``;
 PUT replaces the graph, so pushing again leaves one copy, never two. The
 server's default graph is left alone: query it with "union default graph"
 on (``oxigraph serve --union-default-graph``; Virtuoso does so by default).
+:func:`push_built` is what ``gdegraph push`` and the API's ``gdegraph.push_built``
+run; querying a remote store is :mod:`gdegraph.store_remote`'s business.
 
-Every failure -- connection refused, timeout, an HTTP error status, an answer
-that is not SPARQL results -- becomes one :class:`~gdegraph.store.EndpointError`
-line, never a traceback.
+Every failure -- connection refused, timeout, an HTTP error status -- becomes
+one :class:`~gdegraph.store.EndpointError` line, never a traceback.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from typing import TYPE_CHECKING, Any
 
 from gdegraph.errors import InputError
-from gdegraph.results import canonical
-from gdegraph.store import Bindings, EndpointError, SelectResult, Term, query_form, with_values
 
-__all__ = ["PushReport", "RemoteStore", "graph_store_url", "push_graphs", "push_file"]
+if TYPE_CHECKING:
+    from pyoxigraph import Triple
 
-
-def _check_url(url: str, what: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"the {what} must be an http(s) URL, not {url!r}")
-    return url
+__all__ = ["PushReport", "RemoteStore", "graph_store_url", "push_built", "push_file", "push_graphs"]
 
 
-def _auth_header(user: str | None, password: str | None, token: str | None) -> dict[str, str]:
-    if token:
-        return {"Authorization": f"Bearer {token}"}
-    if user is not None:
-        raw = f"{user}:{password or ''}".encode()
-        return {"Authorization": "Basic " + base64.b64encode(raw).decode("ascii")}
-    return {}
+def __getattr__(name: str) -> Any:
+    """``RemoteStore``, which lived here, from :mod:`gdegraph.store_remote` (imported on demand, so
+    naming ``gdegraph.push_built`` or ``gdegraph.PushReport`` stays free of pyoxigraph)."""
+    if name == "RemoteStore":
+        from gdegraph.store_remote import RemoteStore
 
-
-def _failure(url: str, exc: BaseException) -> EndpointError:
-    """One line saying what went wrong, for any exception an HTTP exchange can raise."""
-    if isinstance(exc, urllib.error.HTTPError):
-        return EndpointError(f"{url} answered HTTP {exc.code} {exc.reason}{_body(exc)}")
-    reason = getattr(exc, "reason", exc)
-    if isinstance(reason, (socket.timeout, TimeoutError)) or isinstance(exc, (socket.timeout, TimeoutError)):
-        return EndpointError(f"{url} did not answer in time (timeout)")
-    return EndpointError(f"cannot reach {url}: {reason}")
-
-
-def _body(exc: Any) -> str:
-    try:
-        text = (exc.read() or b"").decode("utf-8", "replace").strip()
-    except Exception:
-        return ""
-    return f": {' '.join(text.split())[:200]}" if text else ""
-
-
-def _term(value: Mapping[str, str]) -> Term:
-    kind = value.get("type")
-    if kind == "uri":
-        return NamedNode(value["value"])
-    if kind == "bnode":
-        return BlankNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        if value.get("xml:lang"):
-            return Literal(value["value"], language=value["xml:lang"])
-        return canonical(value["value"], value.get("datatype"))
-    raise ValueError(f"unknown term type {kind!r}")
-
-
-class RemoteStore:
-    """A SPARQL 1.1 endpoint queried through SPARQLWrapper (POST, JSON or Turtle answers)."""
-
-    name = "remote"
-
-    def __init__(self, endpoint: str, *, user: str | None = None, password: str | None = None,
-                 token: str | None = None, timeout: float = 60.0) -> None:
-        self.endpoint = _check_url(endpoint, "endpoint")
-        self.headers = _auth_header(user, password, token)
-        self.timeout = timeout
-
-    def _fetch(self, query: str, bindings: Bindings, fmt: str) -> tuple[bytes, str]:
-        from SPARQLWrapper import POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        text = with_values(query, bindings)
-        client = SPARQLWrapper(self.endpoint)
-        client.setQuery(text)
-        client.queryType = query_form(text)  # its regex could be fooled by a bound string
-        client.setMethod(POST)
-        client.setReturnFormat(fmt)
-        client.timeout = self.timeout  # setTimeout() would round it to whole seconds
-        for key, value in self.headers.items():
-            client.addCustomHttpHeader(key, value)
-        try:
-            response = client.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except SPARQLWrapperException as exc:
-            lines = str(exc).strip().splitlines()
-            raise EndpointError(f"{self.endpoint} rejected the query: {lines[0] if lines else exc}") from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise _failure(self.endpoint, exc) from None
-
-    def _json(self, query: str, bindings: Bindings) -> dict[str, Any]:
-        body, ctype = self._fetch(query, bindings, "json")
-        try:
-            data = json.loads(body)
-            if not isinstance(data, dict) or "head" not in data:
-                raise ValueError("no 'head'")
-        except ValueError:
-            raise EndpointError(f"{self.endpoint} did not answer with SPARQL JSON results "
-                                f"(content type {ctype or 'unknown'})") from None
-        return data
-
-    def select(self, query: str, bindings: Bindings = None) -> SelectResult:
-        data = self._json(query, bindings)
-        names = list(data["head"].get("vars", []))
-        try:
-            rows = [tuple(_term(b[n]) if n in b else None for n in names) for b in data["results"]["bindings"]]
-        except (KeyError, TypeError, ValueError):
-            raise EndpointError(f"{self.endpoint} sent malformed SPARQL JSON results") from None
-        return SelectResult(names, rows)
-
-    def ask(self, query: str, bindings: Bindings = None) -> bool:
-        data = self._json(query, bindings)
-        if not isinstance(data.get("boolean"), bool):
-            raise EndpointError(f"{self.endpoint} sent no boolean for an ASK query")
-        return data["boolean"]
-
-    def construct(self, query: str, bindings: Bindings = None) -> list[Triple]:
-        from pyoxigraph import RdfFormat, parse
-
-        body, ctype = self._fetch(query, bindings, "turtle")
-        fmt = RdfFormat.N_TRIPLES if "n-triples" in ctype else RdfFormat.TURTLE
-        try:
-            return sorted({q.triple for q in parse(body, format=fmt)}, key=str)
-        except (SyntaxError, ValueError):
-            raise EndpointError(f"{self.endpoint} did not answer with RDF (content type {ctype or 'unknown'})") from None
+        return RemoteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- Graph Store Protocol upload ----------------------------------------------------------
@@ -154,7 +44,9 @@ class RemoteStore:
 def graph_store_url(endpoint: str) -> str:
     """Guess the Graph Store endpoint from a query endpoint: ``…/query`` or ``…/sparql`` -> ``…/store``
     (Oxigraph's layout); any other URL gets ``/store`` appended."""
-    base = _check_url(endpoint, "endpoint").rstrip("/")
+    from gdegraph.store_remote import check_url
+
+    base = check_url(endpoint, "endpoint").rstrip("/")
     for suffix in ("/query", "/sparql"):
         if base.endswith(suffix):
             return base[: -len(suffix)] + "/store"
@@ -163,7 +55,8 @@ def graph_store_url(endpoint: str) -> str:
 
 @dataclass
 class PushReport:
-    """What was sent where; ``str()`` is the line-per-graph report the command line prints."""
+    """What :func:`push_built` sent where: the Graph Store URL and the triple count of each named
+    graph (by graph IRI); ``str()`` is the line-per-graph report ``gdegraph push`` prints."""
 
     graph_store: str
     graphs: dict[str, int] = field(default_factory=dict)
@@ -186,8 +79,10 @@ def push_graphs(graphs: Iterable[tuple[str, bytes, int]], graph_store: str, *, u
                 password: str | None = None, token: str | None = None, timeout: float = 60.0,
                 send: Sender = _send) -> PushReport:
     """PUT each ``(graph IRI, N-Triples bytes, triple count)``; the first failure stops the push."""
-    target = _check_url(graph_store, "graph store URL")
-    headers = {"Content-Type": "application/n-triples", **_auth_header(user, password, token)}
+    from gdegraph.store_remote import auth_header, check_url, failure
+
+    target = check_url(graph_store, "graph store URL")
+    headers = {"Content-Type": "application/n-triples", **auth_header(user, password, token)}
     report = PushReport(target)
     for iri, body, count in graphs:
         sep = "&" if "?" in target else "?"
@@ -196,7 +91,7 @@ def push_graphs(graphs: Iterable[tuple[str, bytes, int]], graph_store: str, *, u
         try:
             send(request, timeout)
         except (urllib.error.URLError, OSError) as exc:
-            raise _failure(target, exc) from None
+            raise failure(target, exc) from None
         report.graphs[iri] = count
     return report
 
@@ -225,3 +120,26 @@ def _named_graphs(path: Path) -> list[tuple[str, bytes, int]]:
 def push_file(path: Path, graph_store: str, **options: Any) -> PushReport:
     """Push every named graph of a TriG or N-Quads file (the built ``dist/gdegraph.trig``)."""
     return push_graphs(_named_graphs(path), graph_store, **options)
+
+
+def push_built(endpoint: str | None = None, *, graph_store: str | None = None, data: str | Path | None = None,
+               user: str | None = None, password: str | None = None, token: str | None = None,
+               timeout: float = 60.0, shared: str | Path | None = None) -> PushReport:
+    """Upload the built graph, one named graph per source, replacing what the store held.
+
+    The Graph Store URL is ``graph_store``, else derived from the query ``endpoint``
+    (:func:`graph_store_url`). ``data`` is a TriG or N-Quads file; without it the built
+    ``dist/gdegraph.trig``, which must be newer than its inputs (the seeds and reference
+    data in ``shared``), so a store never gets a graph older than the checkout.
+    """
+    from gdegraph import store
+
+    if not graph_store and not endpoint:
+        raise InputError("push needs --endpoint or --graph-store")
+    if data is None:
+        data = store.current_build(Path(shared) if shared is not None else None)
+        if data is None:
+            raise InputError(f"{store.default_data()} is missing or older than its inputs",
+                             hint="run `gdegraph build` first, or pass --data")
+    target = graph_store or graph_store_url(endpoint or "")
+    return push_file(Path(data), target, user=user, password=password, token=token, timeout=timeout)

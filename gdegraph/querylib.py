@@ -18,9 +18,10 @@ key such as ``acute`` resolved against the scheme's notations) and ``trust``
 (an ODS code or a trust's name, resolved to the trust's IRI).
 
 Values are never pasted into query text as typed: each becomes an RDF term
-(:mod:`pyoxigraph` terms, which serialise with N-Triples escaping) and the
-terms are bound with one ``VALUES`` block placed at the start of the query's
-WHERE clause (:func:`with_values`). Every engine -- pyoxigraph, rdflib and a
+(:mod:`pyoxigraph` terms, which serialise with N-Triples escaping; see
+:mod:`gdegraph.query_params`) and the terms are bound with one ``VALUES``
+block placed at the start of the query's WHERE clause
+(:func:`gdegraph.sparql_text.with_values`). Every engine -- pyoxigraph, rdflib and a
 remote endpoint -- receives the same text, so a bound parameter means the
 same thing everywhere; pyoxigraph's own ``substitutions`` are not used
 because they only accept projected variables.
@@ -31,28 +32,29 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from pyoxigraph import Literal, NamedNode
-
-from gdegraph import iris, paths
+from gdegraph import paths
 from gdegraph.errors import InputError
+from gdegraph.query_params import bind_params, convert  # re-exported: the library's one way to bind
+from gdegraph.sparql_text import query_form
 
 __all__ = ["NamedQuery", "Param", "PARAM_TYPES", "bind_params", "convert", "get_query", "load_library",
            "parse_query_file"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("string", "integer", "decimal", "date", "boolean", "iri", "concept", "trust")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _VAR = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter; ``kind`` qualifies ``iri`` and ``concept`` types."""
+class Param(NamedTuple):
+    """One declared parameter; ``kind`` qualifies ``iri`` and ``concept`` types.
+
+    Immutable records as named tuples rather than dataclasses: creating a dataclass costs
+    about a millisecond, paid on every ``gdegraph query`` start.
+    """
 
     name: str
     type: str
@@ -64,11 +66,11 @@ class Param:
 
     @property
     def type_label(self) -> str:
+        """``concept:sector``: the type as a header writes it."""
         return f"{self.type}:{self.kind}" if self.kind else self.type
 
 
-@dataclass(frozen=True)
-class NamedQuery:
+class NamedQuery(NamedTuple):
     """A library query: its header, its SPARQL text and the file it came from."""
 
     name: str
@@ -79,9 +81,10 @@ class NamedQuery:
     form: str
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = {}  # never mutated: parse_query_file passes its own dict
 
     def param(self, name: str) -> Param | None:
+        """The parameter ``name`` (``min-followers`` and ``min_followers`` alike), or None."""
         wanted = name.strip().replace("-", "_")
         return next((p for p in self.params if p.name == wanted), None)
 
@@ -143,8 +146,6 @@ def parse_query_file(path: Path) -> NamedQuery:
     name = fields.pop("name", path.stem)
     if not _NAME.match(name):
         raise InputError(f"query name {name!r} must be lower-case words joined by hyphens", path=path)
-    from gdegraph.store import query_form
-
     form = query_form(text)
     return NamedQuery(
         name=name, title=fields.pop("title", name), description=fields.pop("description", ""), text=text,
@@ -172,144 +173,25 @@ def load_library(directory: Path | None = None) -> dict[str, NamedQuery]:
 
 
 def get_query(name_or_path: str, directory: Path | None = None) -> NamedQuery:
-    """A library query by name, or any ``.rq`` file by path; unknown names list the library."""
+    """A library query by name, or any ``.rq`` file by path; unknown names list the library.
+
+    A query whose file is named after it (``queries/NAME.rq``, as every library query is)
+    is read alone, without parsing the other files: ``gdegraph query`` runs this on every
+    call. Names that are duplicated across files are caught when the library is listed.
+    """
     candidate = Path(name_or_path)
     if name_or_path.endswith(".rq") or candidate.is_file():
         if not candidate.is_file():
             raise InputError("no such query file", path=candidate)
         return parse_query_file(candidate)
+    folder = directory if directory is not None else paths.queries_dir()
+    if _NAME.match(name_or_path) and (own := folder / f"{name_or_path}.rq").is_file():
+        query = parse_query_file(own)
+        if query.name == name_or_path:
+            return query
     library = load_library(directory)
     if name_or_path in library:
         return library[name_or_path]
     close = [n for n in library if name_or_path.lower() in n] or list(library)
     raise InputError(f"unknown query {name_or_path!r}", hint=f"known queries: {', '.join(close)} "
                      "(`gdegraph queries` lists them; a path to a .rq file also works)")
-
-
-def typed_literal(value: str, datatype: str) -> Literal:
-    return Literal(value, datatype=NamedNode(XSD + datatype))
-
-
-def instance_iri(kind: str, key: str) -> NamedNode:
-    """``id/KIND/key`` for a bare key; an absolute IRI is taken as it is."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", key):
-        return NamedNode(key)
-    return NamedNode(iris.instance(kind, key) if kind != "trust" else iris.trust(key))
-
-
-# --- typed parameters ----------------------------------------------------------------------
-
-_BOOLEAN = {"true": "true", "yes": "true", "1": "true", "false": "false", "no": "false", "0": "false"}
-_TRUSTS = """PREFIX gde: <https://w3id.org/gdegraph/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?trust ?label ?name WHERE {
-  ?trust a gde:Trust .
-  { ?trust gde:odsCode ?label } UNION { ?trust skos:prefLabel|skos:altLabel|rdfs:label ?label }
-  OPTIONAL { ?trust skos:prefLabel ?name }
-}"""
-_CONCEPTS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?concept ?label ?name WHERE {
-  ?concept skos:inScheme ?scheme ; skos:notation ?name .
-  { ?concept skos:notation ?label } UNION { ?concept skos:prefLabel ?label }
-}"""
-_KNOWN = "SELECT DISTINCT ?s WHERE { ?s a ?type }"
-
-
-def _fold(text: str) -> str:
-    """Case-, space- and apostrophe-insensitive form of a name, for matching."""
-    text = text.replace("\u2019", "'").replace("&", " and ")
-    return " ".join(text.lower().split())
-
-
-def _choose(what: str, value: str, labels: dict[str, tuple[str, set[str]]]) -> NamedNode:
-    """The one resource whose label is ``value`` (else, the one whose label contains it)."""
-    folded = _fold(value)
-    exact = sorted(r for r, (_, names) in labels.items() if folded in {_fold(n) for n in names})
-    partial = sorted(r for r, (_, names) in labels.items() if any(folded in _fold(n) for n in names))
-    found = exact or partial
-    if len(found) == 1:
-        return NamedNode(found[0])
-    shown = "; ".join(f"{r.rsplit('/', 1)[-1]} ({labels[r][0]})" for r in found[:12])
-    if found:
-        raise InputError(f"{what} {value!r} is ambiguous: it matches {len(found)}", hint=f"candidates: {shown}")
-    raise InputError(f"unknown {what} {value!r}", hint="no name or code matches it; `gdegraph query trust-search "
-                     "-p text=PART` finds trusts by part of a name" if what == "trust" else
-                     "known: " + ", ".join(sorted(name for name, _ in labels.values())))
-
-
-def _labels(store: Any, query: str, bindings: Mapping[str, Any] | None = None) -> dict[str, tuple[str, set[str]]]:
-    """Resource IRI -> (display name, every label and code it is known by)."""
-    out: dict[str, tuple[str, set[str]]] = {}
-    for subject, label, name in store.select(query, bindings).rows:
-        if isinstance(subject, NamedNode) and label is not None:
-            entry = out.setdefault(subject.value, (name.value if name is not None else subject.value, set()))
-            entry[1].add(label.value)
-    return out
-
-
-def convert(param: Param, value: str, store: Any) -> NamedNode | Literal:
-    """The RDF term for one raw value, checked against the parameter's type."""
-    value = value.strip()
-    bad = InputError(f"parameter {param.name}: {value!r} is not a valid {param.type_label}")
-    if param.type == "string":
-        return Literal(value)
-    if param.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
-            raise bad
-        return typed_literal(str(int(value)), "integer")
-    if param.type == "decimal":
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
-            raise bad
-        return typed_literal(value, "decimal")
-    if param.type == "date":
-        from datetime import date
-        try:
-            return typed_literal(date.fromisoformat(value).isoformat(), "date")
-        except ValueError:
-            raise bad from None
-    if param.type == "boolean":
-        if value.lower() not in _BOOLEAN:
-            raise bad
-        return typed_literal(_BOOLEAN[value.lower()], "boolean")
-    if param.type == "trust":
-        if value.startswith(("http://", "https://")):
-            return NamedNode(value)
-        code = value.upper()
-        if iris.ODS_TRUST_CODE.fullmatch(code) and iris.trust(code) in _labels(store, _TRUSTS):
-            return NamedNode(iris.trust(code))
-        return _choose("trust", value, _labels(store, _TRUSTS))
-    if param.type == "concept":
-        scheme = NamedNode(iris.instance("scheme", param.kind or ""))
-        return _choose(f"{param.kind} concept", value, _labels(store, _CONCEPTS, {"scheme": scheme}))
-    try:
-        node = instance_iri(param.kind, value) if param.kind else NamedNode(value)
-    except ValueError as exc:
-        raise InputError(f"parameter {param.name}: {value!r} is not an IRI ({exc})") from None
-    if param.kind:
-        known = {s.value for (s,) in store.select(_KNOWN).rows if isinstance(s, NamedNode)}
-        if node.value not in known:
-            prefix = iris.ID + param.kind + "/"
-            keys = sorted(k.removeprefix(prefix) for k in known if k.startswith(prefix))
-            raise InputError(f"unknown {param.kind} {value!r}", hint="known: " + ", ".join(keys))
-    return node
-
-
-def bind_params(query: NamedQuery, raw: Mapping[str, str], store: Any) -> dict[str, NamedNode | Literal]:
-    """Typed terms for ``raw`` (name -> text) plus defaults; unknown or missing names are errors."""
-    bindings: dict[str, NamedNode | Literal] = {}
-    for name, value in raw.items():
-        param = query.param(name)
-        if param is None:
-            known = ", ".join(p.name for p in query.params) or "none"
-            raise InputError(f"query {query.name} has no parameter {name!r}", hint=f"its parameters: {known}")
-        bindings[param.name] = convert(param, value, store)
-    for param in query.params:
-        if param.name not in bindings:
-            if param.default is not None:
-                bindings[param.name] = convert(param, param.default, store)
-            elif param.required:
-                example = f" (e.g. --param {param.name}={param.example})" if param.example else ""
-                raise InputError(f"query {query.name} needs parameter {param.name}{example}",
-                                 hint=param.description or None)
-    return bindings

@@ -21,50 +21,20 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from gdegraph import iris
+from gdegraph import jsonld_context
 
 __all__ = ["FORMATS", "PREFIXES", "ValidationReport", "ValidationResult", "compact", "format_report"]
 
 FORMATS = ("text", "turtle", "json")
 SHAPES = "https://w3id.org/gdegraph/shapes#"
 
-#: Prefixes for shortening IRIs: the ones the curated data files declare.
+#: Prefixes for shortening IRIs: the published table (:data:`gdegraph.jsonld_context.PREFIXES`), so a
+#: report abbreviates as the dumps do, but with concepts as ``concept:`` (the JSON-LD ``c:`` is terse
+#: for a curator) and the shapes' ``gdesh:`` and ``sh:``, which rules and report nodes use.
 PREFIXES: dict[str, str] = {
-    "gde": iris.DEF,
+    **{("concept" if prefix == "c" else prefix): ns for prefix, ns in jsonld_context.PREFIXES.items()},
     "gdesh": SHAPES,
-    "trust": iris.ID + "trust/",
-    "body": iris.ID + "organisation/",
-    "person": iris.ID + "person/",
-    "prog": iris.ID + "programme/",
-    "wave": iris.ID + "wave/",
-    "tier": iris.ID + "tier/",
-    "mem": iris.ID + "membership/",
-    "pairing": iris.ID + "pairing/",
-    "award": iris.ID + "award/",
-    "claim": iris.ID + "claim/",
-    "src": iris.ID + "source/",
-    "event": iris.ID + "event/",
-    "ms": iris.ID + "milestone/",
-    "exp": iris.ID + "expectation/",
-    "doc": iris.ID + "document/",
-    "concept": iris.ID + "concept/",
-    "scheme": iris.ID + "scheme/",
-    "change": iris.ID + "change/",
-    "name": iris.ID + "name/",
-    "location": iris.ID + "location/",
-    "region": iris.ID + "region/",
-    "graph": iris.GRAPH,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "sh": "http://www.w3.org/ns/shacl#",
+    "sh": str(SH),
 }
 _LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _ANGLED = re.compile(r"<([^<>\s]+)>")

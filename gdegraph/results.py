@@ -10,18 +10,18 @@
 * CONSTRUCT and DESCRIBE results are RDF: ``turtle``, ``nt`` or ``jsonld``.
 
 The functions take engine-neutral values (:class:`gdegraph.store.SelectResult`,
-a bool, a list of pyoxigraph triples), so every engine prints alike.
+a bool, a list of pyoxigraph triples), so every engine prints alike. The
+module is on the path of every ``gdegraph query``, so it imports only
+pyoxigraph at load time: csv and json when a format needs them, and XML is
+escaped here rather than through ``xml.sax.saxutils`` (which imports
+``urllib.request``, and with it http, email and ssl).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -89,6 +89,9 @@ def short(term: Term) -> str:
 
 
 def _csv(variables: Sequence[str], rows: Sequence[Sequence[Term]]) -> str:
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
@@ -121,9 +124,26 @@ def _json_term(term: NamedNode | BlankNode | Literal) -> dict[str, str]:
 
 
 def _json(variables: Sequence[str], rows: Sequence[Sequence[Term]]) -> str:
+    import json
+
     bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
     return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1) + "\n"
+
+
+def _escape(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped (as ``xml.sax.saxutils.escape``)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def _quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes (as ``xml.sax.saxutils.quoteattr``)."""
+    text = _escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace('"', "&quot;") + '"'
 
 
 _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
@@ -131,23 +151,23 @@ _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql
 
 def _xml_term(term: NamedNode | BlankNode | Literal) -> str:
     if isinstance(term, NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_escape(term.value)}</uri>"
     if isinstance(term, BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_escape(term.value)}</bnode>"
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={_quoteattr(term.language)}>{_escape(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+        return f"<literal datatype={_quoteattr(term.datatype.value)}>{_escape(term.value)}</literal>"
+    return f"<literal>{_escape(term.value)}</literal>"
 
 
 def _xml(variables: Sequence[str], rows: Sequence[Sequence[Term]]) -> str:
     parts = [_XML_HEAD, "  <head>\n"]
-    parts += [f"    <variable name={quoteattr(v)}/>\n" for v in variables]
+    parts += [f"    <variable name={_quoteattr(v)}/>\n" for v in variables]
     parts.append("  </head>\n  <results>\n")
     for row in rows:
         parts.append("    <result>\n")
-        parts += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>\n"
+        parts += [f"      <binding name={_quoteattr(v)}>{_xml_term(t)}</binding>\n"
                   for v, t in zip(variables, row) if t is not None]
         parts.append("    </result>\n")
     parts.append("  </results>\n</sparql>\n")
@@ -190,6 +210,8 @@ def format_boolean(value: bool, fmt: str = "table") -> str:
     """Render an ASK answer: JSON and XML as the W3C formats define, otherwise ``true``/``false``."""
     word = "true" if value else "false"
     if fmt == "json":
+        import json
+
         return json.dumps({"head": {}, "boolean": value}) + "\n"
     if fmt == "xml":
         return _XML_HEAD + f"  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n"

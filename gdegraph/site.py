@@ -24,6 +24,7 @@ Per-resource RDF formats are the triple syntaxes of :data:`gdegraph.mediatypes.R
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable
@@ -34,9 +35,9 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from gdegraph import mediatypes
-from gdegraph.jsonld_context import PREFIXES, jsonld_document
+from gdegraph.jsonld_context import PREFIXES, jsonld_document, used_prefixes
 from gdegraph.site_model import ONTOLOGY, Model
-from gdegraph.site_views import GRAPH_NOTES, Here, Views
+from gdegraph.site_views import GRAPH_NOTES, Here, Views, graph_links_html, value_html
 
 __all__ = ["PAGE_FORMATS", "Site", "SiteResult", "build_site", "serialise_triples"]
 
@@ -66,16 +67,28 @@ def serialise_triples(triples: list[Any], fmt: mediatypes.FileFormat, extra_pref
 
     JSON-LD uses the published context (:mod:`gdegraph.jsonld_context`), as the dumps do.
     """
-    import pyoxigraph
-
     if fmt.name == "jsonld":
         return jsonld_document(triples)
-    ordered = sorted(triples, key=lambda t: (str(t.subject), t.predicate.value != _RDF_TYPE, str(t.predicate),
-                                             str(t.object)))
-    used = {t.value for tr in ordered for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, NamedNode)}
-    known = {**PREFIXES, **(extra_prefixes or {})}
-    prefixes = {p: ns for p, ns in sorted(known.items()) if any(i.startswith(ns) for i in used)}
-    return pyoxigraph.serialize(ordered, format=fmt.oxigraph(), prefixes=prefixes)
+    return _Prepared(triples, extra_prefixes).serialise(fmt)
+
+
+class _Prepared:
+    """Triples put in order, with the prefixes they use, once for every syntax they are written in."""
+
+    def __init__(self, triples: list[Any], extra_prefixes: dict[str, str] | None = None) -> None:
+        self.triples = triples
+        self.ordered = sorted(triples, key=lambda t: (str(t.subject), t.predicate.value != _RDF_TYPE,
+                                                      str(t.predicate), str(t.object)))
+        used = {t.value for tr in self.ordered for t in (tr.subject, tr.predicate, tr.object)
+                if isinstance(t, NamedNode)}
+        self.prefixes = used_prefixes(used, {**PREFIXES, **extra_prefixes} if extra_prefixes else PREFIXES)
+
+    def serialise(self, fmt: mediatypes.FileFormat) -> bytes:
+        import pyoxigraph
+
+        if fmt.name == "jsonld":
+            return jsonld_document(self.triples)
+        return pyoxigraph.serialize(self.ordered, format=fmt.oxigraph(), prefixes=self.prefixes)
 
 
 def _media_type(fmt: mediatypes.FileFormat) -> str:
@@ -92,13 +105,17 @@ class Site:
         self.model = model
         self.views = Views(model)
         self.server = server
+        # auto_reload=False: the package's templates do not change while we run, so no stat per page.
         self.env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
-                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                               auto_reload=False)
+        self.env.filters.update(value=value_html, graph_links=graph_links_html)
         self.dumps = self._listing(dumps_dir, self._is_dump)
         self.pictures = self._listing(network_dir, lambda name: name.endswith((".png", ".svg")))
         self.static = self._listing(STATIC_DIR, lambda name: True)
         self._classes = {self.views.class_index_path(NamedNode(c)): NamedNode(c)
                          for c in self.views.classes_with_instances()}
+        self._last_described: tuple[NamedNode, _Prepared] | None = None
 
     @staticmethod
     def _is_dump(name: str) -> bool:
@@ -162,7 +179,14 @@ class Site:
         fmt = mediatypes.by_extension(ext)
         if fmt is None or fmt not in PAGE_FORMATS:
             return None
-        return serialise_triples(self.model.describe(iri), fmt), _media_type(fmt)
+        return self._described(iri).serialise(fmt), _media_type(fmt)
+
+    def _described(self, iri: NamedNode) -> _Prepared:
+        """The resource's RDF, prepared once for its four files (the last resource is remembered)."""
+        last = self._last_described
+        if last is None or last[0] != iri:
+            last = self._last_described = (iri, _Prepared(self.model.describe(iri)))
+        return last[1]
 
     def _page(self, template: str, path: str, context: dict[str, Any]) -> bytes:
         here = Here(path)
@@ -239,14 +263,55 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     dist = dist if dist is not None else Path("dist")
     site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
     files = pages = 0
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir) as tmp, _TreeWriter(tmp) as writer:
         for path in site.paths():
             rendered = site.render(path)
             if rendered is None:
                 continue
-            target = tmp / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(rendered[0])
+            writer.write(path, rendered[0])
             files += 1
             pages += path.endswith(".html")
     return SiteResult(out_dir, files, pages, time.perf_counter() - started)
+
+
+class _TreeWriter:
+    """Writes new files into a fresh directory tree, a few system calls each.
+
+    The tree is made visible as a whole by :func:`gdegraph.atomic.atomic_directory`,
+    so each file needs no atomic write of its own: it is created (``O_EXCL``)
+    relative to an open descriptor of its folder, written and closed. Files
+    get the usual ``0666 & ~umask``, as ``Path.write_bytes`` gives them.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, int] = {}
+        self._relative = os.open in os.supports_dir_fd
+
+    def __enter__(self) -> _TreeWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self._folders.values():
+            os.close(fd)
+        self._folders.clear()
+
+    def write(self, path: str, data: bytes) -> None:
+        folder, _, name = path.rpartition("/")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        if self._relative:
+            dir_fd = self._folders.get(folder)
+            if dir_fd is None:
+                directory = self.root / folder
+                directory.mkdir(parents=True, exist_ok=True)
+                dir_fd = self._folders[folder] = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            fd = os.open(name, flags, 0o666, dir_fd=dir_fd)
+        else:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / path, flags, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)

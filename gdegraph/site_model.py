@@ -73,11 +73,14 @@ class Model:
         self._out: dict[Any, dict[tuple[NamedNode, Any], set[str]]] = defaultdict(dict)
         self._in: dict[Any, dict[tuple[Any, NamedNode], set[str]]] = defaultdict(dict)
         self.graph_sizes: Counter[str] = Counter()
-        for quad in quads:
-            key = graph_key(quad.graph_name)
+        keys: dict[Any, str] = {}  # graph name -> key, worked out once per graph
+        for subject, predicate, obj, graph in quads:
+            key = keys.get(graph)
+            if key is None:
+                key = keys[graph] = graph_key(graph)
             self.graph_sizes[key] += 1
-            self._out[quad.subject].setdefault((quad.predicate, quad.object), set()).add(key)
-            self._in[quad.object].setdefault((quad.subject, quad.predicate), set()).add(key)
+            self._out[subject].setdefault((predicate, obj), set()).add(key)
+            self._in[obj].setdefault((subject, predicate), set()).add(key)
         self.triple_count = sum(len(edges) for edges in self._out.values())
         self._paths = self._assign_paths()
         self._labels: dict[Any, str] = {}

@@ -10,14 +10,15 @@ the server.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import escape
 from pyoxigraph import Literal, NamedNode
 
 from gdegraph import iris
+from gdegraph.jsonld_context import json_text
 from gdegraph.site_labels import DATATYPES, DCTERMS, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from gdegraph.site_model import Model, Statement, Term
 
@@ -44,12 +45,22 @@ class Here:
 
     path: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folder", posixpath.dirname(self.path))
+        object.__setattr__(self, "_links", {})  # target -> relative link: a page links to the same few often
+
     def href(self, target: str) -> str:
         """``target`` (a site path such as ``id/trust/RQ6.html``) relative to this page."""
-        folder = posixpath.dirname(self.path)
-        if folder and posixpath.dirname(target) == folder:
-            return posixpath.basename(target)
-        return "../" * (folder.count("/") + 1 if folder else 0) + target
+        links: dict[str, str] = self._links  # type: ignore[attr-defined]
+        link = links.get(target)
+        if link is None:
+            folder: str = self.folder  # type: ignore[attr-defined]
+            if folder and posixpath.dirname(target) == folder:
+                link = posixpath.basename(target)
+            else:
+                link = "../" * (folder.count("/") + 1 if folder else 0) + target
+            links[target] = link
+        return link
 
 
 @dataclass
@@ -62,6 +73,45 @@ class Value:
     note: str = ""
     lang: str | None = None
     title: str = ""
+
+
+class _Html(str):
+    """Markup made here (its parts escaped): a plain string that says so (``__html__``), cheaper than ``Markup``."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return self
+
+
+def value_html(v: Value) -> _Html:
+    """A value as HTML: a link (its page, or its IRI marked external) or a span, then its note.
+
+    The templates use it as a filter, ``{{ v | value }}``. With
+    :func:`graph_links_html` it is the only markup written in Python rather
+    than in a template, because a site build uses it some 25,000 times and a
+    Jinja macro call costs far more than a filter; ``templates/macros.html``
+    keeps the same fragments as macros, and tests/test_site.py checks that
+    both give identical bytes.
+    """
+    if v.href:
+        html = f'<a href="{escape(v.href)}"'
+        if v.title:
+            html += f' title="{escape(v.title)}"'
+        if v.external:
+            html += ' class="external" rel="external"'
+        html += f">{escape(v.text)}</a>"
+    else:
+        html = (f'<span lang="{escape(v.lang)}">' if v.lang else "<span>") + f"{escape(v.text)}</span>"
+    if v.note:
+        html += f' <small class="note">({escape(v.note)})</small>'
+    return _Html(html)
+
+
+def graph_links_html(graphs: list[Value]) -> _Html:
+    """The named graphs stating a value, as links separated by spaces (``{{ gs | graph_links }}``)."""
+    return _Html(" ".join(f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
+                          for g in graphs))
 
 
 @dataclass
@@ -79,6 +129,7 @@ class Views:
     def __init__(self, model: Model) -> None:
         self.model = model
         self._classes: dict[str, int] | None = None
+        self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
 
     def value(self, term: Term, here: Here) -> Value:
         """A term as text with a link: its page if it has one, else its IRI."""
@@ -96,7 +147,17 @@ class Views:
         return Value(m.label(term))
 
     def graph_value(self, key: str, here: Here) -> Value:
-        """A named graph by key: linked to its source document's page, else to the home page's list."""
+        """A named graph by key: linked to its source document's page, else to the home page's list.
+
+        Values are never changed once made, so one is shared by every page in the same folder.
+        """
+        cache_key = (key, here.folder)  # type: ignore[attr-defined]
+        found = self._graph_values.get(cache_key)
+        if found is None:
+            found = self._graph_values[cache_key] = self._graph_value(key, here)
+        return found
+
+    def _graph_value(self, key: str, here: Here) -> Value:
         source = NamedNode(f"{iris.ID}source/{key}")
         path = self.model.path(source)
         if path is not None:
@@ -198,5 +259,5 @@ class Views:
         same_as = [s.value for s in m.objects(iri, RDFS + "seeAlso") if isinstance(s, NamedNode)]
         if same_as:
             doc["sameAs"] = same_as
-        text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+        text = json_text(doc)  # json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), faster
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,16 +1,18 @@
-"""Summary statistics of the graph: what `gdegraph stats` and `make run` print.
+"""Summary statistics of the graph: what `gdegraph stats`, `make run` and ``kg.stats()`` give.
 
-The figures are SPARQL aggregates over the whole built graph, so they double as
-a smoke test of the headline facts (16 acute and 7 mental-health exemplars, 18
-acute pairings, ...): if the data changes, the summary shows it at once.
+The figures are SPARQL aggregates over the whole graph, so they double as a
+smoke test of the headline facts (16 acute and 7 mental-health exemplars, 18
+acute pairings, ...): if the data changes, the summary shows it at once. They
+run through the store interface, so the summary of the built graph, of a
+graph built in memory and of a remote endpoint is computed the same way (and
+the built graph's summary no longer needs rdflib to parse Turtle).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from typing import Any
 
-from rdflib import Graph
+from gdegraph.api_records import Stats
 
 PREFIXES = """
 PREFIX gde: <https://w3id.org/gdegraph/def#>
@@ -58,43 +60,21 @@ SELECT ?status (COUNT(DISTINCT ?c) AS ?n) WHERE {
 """
 
 
-def _rows(graph: Graph, query: str) -> list[list[str]]:
-    return [[str(v) for v in row] for row in graph.query(query)]
+#: Section title -> its query; the last column of each query is the count.
+SECTIONS = {
+    "resources by class": CLASS_COUNTS,
+    "programme members by tier, role and status": MEMBERS,
+    "pairings by sector and status": PAIRINGS,
+    "exemplars with more than one follower (disputed pairings excluded)": MULTI_FOLLOWER,
+    "claims by status": CLAIMS,
+}
 
 
-def collect(graph: Graph) -> dict[str, list[list[str]]]:
-    """Run every summary query; the keys are the report's section titles."""
-    return {
-        "resources by class": _rows(graph, CLASS_COUNTS),
-        "programme members by tier, role and status": _rows(graph, MEMBERS),
-        "pairings by sector and status": _rows(graph, PAIRINGS),
-        "exemplars with more than one follower (disputed pairings excluded)": _rows(graph, MULTI_FOLLOWER),
-        "claims by status": _rows(graph, CLAIMS),
-    }
-
-
-def load_graph(out_dir: Path | None = None) -> Graph:
-    """The built graph: ``dist/gdegraph.ttl`` when a build exists there, else built in memory."""
-    from gdegraph.build import build_dataset, union
-
-    built = (out_dir or Path("dist")) / "gdegraph.ttl"
-    if built.is_file():
-        from gdegraph.loading import parse_turtle_file
-
-        return parse_turtle_file(built)
-    return union(build_dataset())
-
-
-def stats_report(fmt: str = "text", out_dir: Path | None = None) -> str:
-    """The summary as readable text or as JSON (section -> rows)."""
-    sections = collect(load_graph(out_dir))
-    if fmt == "json":
-        return json.dumps(sections, indent=2, ensure_ascii=False)
-    lines: list[str] = []
-    for title, rows in sections.items():
-        lines.append(title)
-        width = max((len(" / ".join(r[:-1])) for r in rows), default=0)
-        for row in rows:
-            lines.append(f"  {' / '.join(row[:-1]):<{width}}  {row[-1]:>4}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+def collect(store: Any) -> Stats:
+    """Run every summary query on a store (any engine); rows are (labels, count)."""
+    sections = {}
+    for title, query in SECTIONS.items():
+        rows = store.select(query).rows
+        sections[title] = tuple((tuple("(none)" if t is None else t.value for t in row[:-1]), int(row[-1].value))
+                                for row in rows)
+    return Stats(sections)

@@ -293,8 +293,9 @@ def test_analyse_and_plot_network(kg: gdegraph.KnowledgeGraph) -> None:
 
 
 def test_plotting_keeps_the_sessions_matplotlib_backend() -> None:
-    code = ("import matplotlib, matplotlib.pyplot\nfrom gdegraph.api import _drawing_module\n"
-            "_drawing_module()\nprint(matplotlib.get_backend())")
+    """Importing the drawing modules leaves the backend alone (only writing files selects Agg)."""
+    code = ("import matplotlib, matplotlib.pyplot\nimport gdegraph.network_plot, gdegraph.network_plot_geo\n"
+            "print(matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "MPLBACKEND": "svg"})
     assert out.stdout.strip() == "svg"
@@ -422,3 +423,40 @@ def test_remote_failures_are_gde_errors() -> None:
         gdegraph.remote("ftp://example.org/sparql")
     with pytest.raises(gdegraph.GdeError):
         gdegraph.remote("http://127.0.0.1:9/sparql", timeout=2).query("sources")
+
+
+# --- what the command line calls: query_text, stats, push_built ---------------------------------
+
+def test_stats_are_typed_and_print_as_the_command_does(kg: gdegraph.KnowledgeGraph, dataset: Any,
+                                                       tmp_path: Path) -> None:
+    stats = kg.stats()
+    assert isinstance(stats, gdegraph.Stats)
+    assert (("acute", "announced"), 18) in stats.sections["pairings by sector and status"]
+    text = str(stats)
+    assert text.startswith("resources by class\n") and "  acute / announced           18\n" in text
+    as_json = json.loads(stats.to_json())
+    assert as_json["pairings by sector and status"][0] == ["acute", "announced", "18"]
+    path = tmp_path / "graph.nq"
+    path.write_text(dataset.serialize(format="nquads"), encoding="utf-8")
+    assert gdegraph.load(path, engine="rdflib").stats() == gdegraph.load(path).stats()  # every engine alike
+
+
+def test_the_stats_command_writes_what_the_api_gives(kg: gdegraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gdegraph.cli import main
+
+    monkeypatch.setattr("gdegraph.api.load", lambda *args, **kwargs: kg)
+    assert main(["stats", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == str(kg.stats()) == (tmp_path / "stats.txt").read_text(encoding="utf-8")
+    assert main(["stats", "--format", "json", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == kg.stats().to_json() + "\n" == (tmp_path / "stats.json").read_text(encoding="utf-8")
+
+
+def test_push_built_checks_its_target_and_its_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(gdegraph.GdeError, match="needs --endpoint or --graph-store"):
+        gdegraph.push_built()
+    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
+    with pytest.raises(gdegraph.GdeError, match="missing or older than its inputs"):
+        gdegraph.push_built("http://127.0.0.1:9/query")
+    with pytest.raises(gdegraph.GdeError, match="push needs quads"):
+        gdegraph.push_built(graph_store="http://127.0.0.1:9/store", data=__file__)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +127,45 @@ def test_push_refuses_a_stale_build(capsys: pytest.CaptureFixture[str], monkeypa
     assert code == 2 and "run `gdegraph build` first" in err
     code, _, err = run_cli(capsys, "push", "--graph-store", "http://127.0.0.1:9/store", "--data", __file__)
     assert code == 2 and "push needs quads" in err
+
+
+# --- the command is a thin layer over the API, and starts light ---------------------------------
+
+def test_query_prints_what_the_api_gives(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    import gdegraph
+
+    kg = gdegraph.load(data)
+    for fmt in ("table", "csv", "json"):
+        code, out, _ = run_cli(capsys, "query", "followers-of", "-p", "exemplar=RQ6", "--data", data, "--format", fmt)
+        assert code == 0 and out == kg.query_text("followers-of", fmt, exemplar="RQ6"), fmt
+    code, out, _ = run_cli(capsys, "query", "exemplars-with-followers", "-p", "min-followers=1", "--data", data)
+    assert out == kg.query_text("exemplars-with-followers", **{"min-followers": "1"})
+    assert kg.query_text("are-paired", "json", exemplar="RBA", follower="RXL") == '{"head": {}, "boolean": true}\n'
+
+
+#: Modules a local `gdegraph query` must not import: the heavy libraries, and what only other
+#: commands, `--version` (importlib.metadata) or a remote endpoint (urllib.request) need.
+NOT_ON_THE_QUERY_PATH = ("rdflib", "pyshacl", "networkx", "jinja2", "matplotlib", "pandas", "SPARQLWrapper",
+                         "importlib.metadata", "urllib.request", "xml.sax", "gdegraph.build", "gdegraph.gazetteer",
+                         "gdegraph.api_records", "gdegraph.store_rdflib", "gdegraph.store_remote")
+
+
+@pytest.mark.parametrize("exemplar", ["RQ6", "Royal Liverpool and Broadgreen University Hospitals NHS Trust"])
+def test_a_local_query_imports_nothing_it_does_not_need(data: str, exemplar: str) -> None:
+    probe = ("import sys\nfrom gdegraph.cli import main\n"
+             f"code = main(['query', 'followers-of', '-p', {'exemplar=' + exemplar!r}, '--data', {data!r},"
+             " '--format', 'tsv'])\n"
+             f"print('MODULES', code, sorted(m for m in {NOT_ON_THE_QUERY_PATH!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "trust/REP" in done.stdout
+    assert done.stdout.splitlines()[-1] == "MODULES 0 []", done.stdout.splitlines()[-1]
+
+
+def test_building_in_memory_is_a_note_on_stderr(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path, dataset: Any) -> None:
+    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.build.build_dataset", lambda shared=None: dataset)
+    code, out, err = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RXL")
+    assert (code, out) == (0, "true\n")
+    assert err.startswith(f"gdegraph: note: {tmp_path / 'gdegraph.trig'} is missing or older than its inputs; "
+                          "building the graph in memory")

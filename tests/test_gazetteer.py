@@ -176,3 +176,18 @@ def test_resolve_command_reports_ambiguity(capsys: pytest.CaptureFixture[str]) -
 def test_resolve_command_rejects_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(args) == 2
     assert "gdegraph: error:" in capsys.readouterr().err
+
+
+def test_load_gazetteer_reads_the_reference_folder_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdegraph.extract import commands
+
+    read = []
+    real = load_reference
+
+    def spy(folder: object) -> object:
+        read.append(folder)
+        return real(paths.refdata_dir())
+
+    monkeypatch.setattr("gdegraph.refdata_files.load_reference", spy)
+    gazetteer = commands.load_gazetteer(reference_only=True, refdata=paths.shared_dir() / "refdata")
+    assert read == [paths.shared_dir() / "refdata"] and gazetteer.resolve("Wye Valley").best is not None

@@ -140,6 +140,34 @@ def test_jsonld_is_compact_and_uses_the_published_context(files: dict[str, bytes
     assert compact_iri("https://example.org/x") == "https://example.org/x"
 
 
+def test_json_writer_gives_the_standard_librarys_bytes(files: dict[str, bytes]) -> None:
+    """The fast JSON writer behind the JSON-LD files is byte-for-byte ``json.dumps(indent=1, sort_keys=True)``."""
+    from gdegraph.jsonld_context import _dumps, json_text
+
+    def reference(value: object) -> bytes:
+        return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+    document = json.loads(files["gdegraph.jsonld"])
+    assert _dumps(document) == reference(document) == files["gdegraph.jsonld"]
+    assert json_text(document) + "\n" == reference(document).decode("utf-8")
+    tricky = [{}, [], "", {"a": {}}, {"a": []}, [[]], [{}], {"b": 1, "a": {"c": [1, {"d": []}]}},
+              {"x": [1, 2.5, True, False, None, "é\u2028\"\\\n\t<>&", 10**20, -0.0]}, {"n": {1: 2, 3: [4]}},
+              ({"q": (1, 2)},), {"\u00e9": "\U0001f600", "A": "z"}]
+    for value in tricky:
+        assert _dumps(value) == reference(value), value
+
+
+def test_dumps_agree_with_each_syntax_written_on_its_own(dataset: Dataset, files: dict[str, bytes]) -> None:
+    """dump_files converts the dataset once for all syntaxes; each syntax alone, either way, is the same."""
+    from gdegraph.publish import sorted_quads
+
+    quads = sorted_quads(dataset)
+    for fmt in mediatypes.RDF_FORMATS:
+        name = f"gdegraph.{fmt.extension}"
+        assert serialise(dataset, fmt.name) == files[name], name
+        assert serialise(dataset, fmt.name, quads) == files[name], name
+
+
 def test_blank_nodes_are_refused() -> None:
     ds = Dataset()
     ds.graph(URIRef("https://w3id.org/gdegraph/graph/x")).add(

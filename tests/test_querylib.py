@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode
 
 from gdegraph import paths
 from gdegraph.errors import InputError
+from gdegraph.query_params import _fold
 from gdegraph.querylib import bind_params, convert, get_query, load_library, parse_query_file
 from gdegraph.store import OxigraphStore, SelectResult, run
 from test_queries_answers import LIBRARY
@@ -156,3 +157,37 @@ def test_unknown_missing_and_default_parameters(store: OxigraphStore) -> None:
     bound = bind_params(LIBRARY["exemplars-with-followers"], {"min-followers": "3"}, store)
     assert bound == {"min_followers": Literal("3", datatype=NamedNode(XSD + "integer"))}
     assert "sector" not in bind_params(LIBRARY["pairings"], {}, store)
+
+
+class _Counting:
+    """A store that records the queries sent to it and their bindings."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self.store, self.sent = store, []
+
+    def select(self, query: str, bindings: Any = None) -> SelectResult:
+        self.sent.append((query, dict(bindings or {})))
+        return self.store.select(query, bindings)
+
+    def ask(self, query: str, bindings: Any = None) -> bool:
+        self.sent.append((query, dict(bindings or {})))
+        return self.store.ask(query, bindings)
+
+
+@pytest.mark.parametrize("value", ["RQ6", "rq6", "Royal Liverpool and Broadgreen University Hospitals NHS Trust",
+                                   "royal liverpool  and broadgreen university hospitals trust", "RLBUH",
+                                   "Liverpool Women’s NHS Foundation Trust"])
+def test_an_exact_code_or_name_is_one_bound_lookup(store: OxigraphStore, value: str) -> None:
+    counting = _Counting(store)
+    assert convert(_param("trust"), value, counting).value.startswith(TRUST)
+    assert len(counting.sent) == 1
+    text, bindings = counting.sent[0]
+    assert value.lower() not in text.lower()  # bound, not pasted
+    assert bindings == ({"iri": NamedNode(TRUST + "RQ6")} if len(value) == 3 else {"folded": Literal(_fold(value))})
+
+
+def test_a_partial_name_falls_back_to_every_label(store: OxigraphStore) -> None:
+    counting = _Counting(store)
+    assert convert(_param("trust"), "Whittington", counting) == NamedNode(TRUST + "RKE")
+    assert len(counting.sent) == 2
+    assert convert(_param("sector", "pairings"), "acute", _Counting(store)).value.endswith("sector-acute")

@@ -113,6 +113,24 @@ def test_service_and_remote_graphs_are_refused_without_any_connection(client: ht
     assert_never_contacted(listener)
 
 
+def test_fast_path_keeps_every_refusal(client: httpx.Client, listener: socket.socket) -> None:
+    """Plain queries skip rdflib's parse (gdegraph.server.policy); refusals and their messages stay the same."""
+    remote = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    read_only = ("this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ...) "
+                 "are refused\n")
+    for update in ("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:fast> }", f"load <{remote}/data.ttl>"):
+        response = client.get("/sparql", params={"query": update})
+        assert (response.status_code, response.text) == (403, read_only)
+    for query in (f"select * where {{ service <{remote}/sparql> {{ ?s ?p ?o }} }}",
+                  f"SELECT * WHERE {{ SERVI\\u0043E <{remote}/sparql> {{ ?s ?p ?o }} }}"):
+        response = client.get("/sparql", params={"query": query})
+        assert response.status_code == 403 and "never fetches" in response.text, (query, response.text)
+    for query in ('SELECT ?x WHERE { BIND("SERVICE <http://x/>" AS ?x) }', "ASK { ?s ?p ?o } # SERVICE <http://x/>",
+                  'SELECT ?x WHERE { BIND("INSERT DATA" AS ?x) }'):
+        assert client.get("/sparql", params={"query": query}).status_code == 200, query
+    assert_never_contacted(listener)
+
+
 def test_local_named_graphs_may_be_chosen(client: httpx.Client, dataset) -> None:
     from rdflib import URIRef
 

@@ -189,6 +189,42 @@ def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str
     assert 'id="graph-seed-000"' in html and "NHS trust" in html
 
 
+def test_value_filters_render_exactly_as_the_reference_macros() -> None:
+    """Pages use Python filters for the two commonest fragments; templates/macros.html is their reference."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    from gdegraph.site import PACKAGE
+    from gdegraph.site_views import Value, graph_links_html, value_html
+
+    env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    macros = env.get_template("macros.html").module
+    odd = "a <b> & \"c\" 'd' é"
+    values = [Value("text"), Value(odd), Value(odd, note=odd), Value("x", lang="en-GB"), Value("x", lang=odd, note="n"),
+              Value("t", "page.html"), Value(odd, odd, title=odd), Value("t", "https://x.org/a?b=1&c=2", external=True),
+              Value("t", "u", external=True, title="T", note="year"), Value("", "", title="", note="")]
+    for v in values:
+        assert str(value_html(v)) == str(macros.value(v)), v
+    for gs in ([], values[:1], values[5:8], [Value("g", None, title=None)]):  # type: ignore[arg-type]
+        assert str(graph_links_html(gs)) == str(macros.graph_links(gs)), gs
+
+
+def test_per_resource_rdf_is_each_syntax_written_on_its_own(dataset) -> None:
+    """The site prepares a resource's triples once for its four files; each file is what that syntax alone gives."""
+    from gdegraph.site import Site, serialise_triples
+    from gdegraph.site_model import Model
+
+    data, _ = prepare_dist(dataset)
+    model = Model.load(data)
+    site = Site(model)
+    for path in ("id/trust/RQ6", "id/pairing/rq6-rvw", "def/Trust", "def/index"):
+        iri = model.by_path[path]
+        for fmt in PAGE_FORMATS:
+            body, media = site.render(f"{path}.{fmt.extension}")
+            assert body == serialise_triples(model.describe(iri), fmt), (path, fmt.name)
+            assert media.startswith(fmt.media_type)
+
+
 def test_home_page_without_pictures_or_dumps(dataset, tmp_path: Path) -> None:
     from gdegraph.site import Site
     from gdegraph.site_model import Model

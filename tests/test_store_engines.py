@@ -115,3 +115,43 @@ def test_a_built_file_is_current_only_when_newer_than_its_inputs(tmp_path: Path)
     assert built_is_current(built)
     os.utime(built, (time.time() - 10 * 365 * 86400,) * 2)
     assert not built_is_current(built)
+
+
+def test_a_stale_build_is_announced_by_a_warning_not_a_print(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                              dataset: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from gdegraph.store import BuildingInMemory
+
+    built_from = []
+    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.build.build_dataset", lambda shared=None: built_from.append(shared) or dataset)
+    with pytest.warns(BuildingInMemory, match="building the graph in memory"):
+        store = open_store("oxigraph", shared=tmp_path)
+    assert store.ask("ASK { ?p a <https://w3id.org/gdegraph/def#Pairing> }")
+    assert built_from == [tmp_path]  # built from the shared folder it was given
+    assert capsys.readouterr().err == ""
+
+
+def test_currency_is_judged_against_the_shared_folder_given(tmp_path: Path) -> None:
+    built = tmp_path / "gdegraph.trig"
+    built.write_text("", encoding="utf-8")
+    shared = tmp_path / "shared"
+    (shared / "refdata").mkdir(parents=True)
+    newer = shared / "refdata" / "new.csv"
+    newer.write_text("x\n", encoding="utf-8")
+    os.utime(newer, (time.time() - 3600,) * 2)
+    assert built_is_current(built, shared)
+    os.utime(newer, (time.time() + 3600,) * 2)
+    assert not built_is_current(built, shared)
+    assert built_is_current(built)  # the default shared folder knows nothing of that file
+
+
+@pytest.mark.parametrize(("text", "form", "brace"), [
+    ('PREFIX select: <http://e/{> # a { comment\nASK { ?s ?p "{" }', "ASK", 'ASK {'),
+    ('SELECT ?s WHERE { ?s ?p """a "" { """ . ?s ?q \'\'\'}\'\'\' FILTER (?o < 3 && ?o > 1) }', "SELECT", "WHERE {"),
+    ('SELECT * WHERE { BIND ("a\\"{" AS ?x) }', "SELECT", "WHERE {"),
+    ("# SELECT\nconstruct { ?s ?p '}' } where { ?s ?p ?o }", "CONSTRUCT", "where {"),
+    ('SELECT * { ?s ?p "unterminated', "SELECT", "SELECT * {"),
+])
+def test_the_scanner_skips_strings_comments_and_iris(text: str, form: str, brace: str) -> None:
+    assert query_form(text) == form
+    assert with_values(text, {"v": Literal("x")}) == text.replace(brace, brace + ' VALUES (?v) { ("x") } ', 1)

@@ -1,4 +1,4 @@
-"""The synthetic graph generator (gdegraph/synth.py) that the benchmarks run on.
+"""The synthetic graph generator (gdegraph/synth/) that the benchmarks run on.
 
 Benchmarks are only meaningful if the graphs they measure are reproducible
 and look like ours, so: the same seed gives byte-identical output (even

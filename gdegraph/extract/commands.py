@@ -32,11 +32,17 @@ def curated_graph() -> Graph:
     return graph
 
 
-def load_gazetteer(reference_only: bool = False, curated: Graph | None = None) -> Gazetteer:
-    """The gazetteer of the shared reference data, plus the curated labels unless ``reference_only``."""
+def load_gazetteer(reference_only: bool = False, curated: Graph | None = None,
+                   refdata: Path | None = None) -> Gazetteer:
+    """The gazetteer of the reference data, plus the curated labels unless ``reference_only``.
+
+    ``refdata`` is the reference-data folder (default ``refdata/`` in the shared folder,
+    which ``--shared`` or ``$GDEGRAPH_SHARED`` can move), so a caller holding another shared
+    folder (``gdegraph.resolve(..., shared=...)``) resolves names against its files.
+    """
     from gdegraph.refdata_files import load_reference
 
-    ref = load_reference(paths.refdata_dir())
+    ref = load_reference(refdata if refdata is not None else paths.refdata_dir())
     if reference_only:
         return Gazetteer.from_reference(ref)
     return Gazetteer.from_reference(ref, curated if curated is not None else curated_graph())

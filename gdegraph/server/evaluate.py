@@ -1,10 +1,16 @@
 """Running one SPARQL request inside a worker process: check, evaluate, cap, serialise.
 
 Everything that can take unbounded time happens here, in a process the
-server may kill (:mod:`gdegraph.server.workers`): parsing with rdflib for the
-policy check, evaluation by pyoxigraph, and serialising the results. The
-worker answers with a :class:`Reply` (status, media type, bytes), never
-with an exception, so the parent needs no knowledge of engines or formats.
+server may kill (:mod:`gdegraph.server.workers`): the policy check,
+evaluation by pyoxigraph, and serialising the results. The worker answers
+with a :class:`Reply` (status, media type, bytes), never with an exception,
+so the parent needs no knowledge of engines or formats.
+
+Most queries take the policy's fast path (:func:`gdegraph.server.policy.needs_full_check`
+is false): pyoxigraph parses and runs them at once. The rest, and any text
+pyoxigraph rejects as a syntax error (updates among them), get rdflib's full
+check first, whose verdict is remembered per query text, so the answer
+(403, 400 and their messages) is what the full check alone would give.
 
 Result caps: at most ``max_rows`` solutions (or triples) are read from the
 lazy pyoxigraph iterator, so a huge result is never materialised; when the
@@ -22,7 +28,7 @@ from itertools import islice
 from typing import Any
 
 from gdegraph.server.conneg import negotiate, rdf_offers, results_offers
-from gdegraph.server.policy import Refused, check_query
+from gdegraph.server.policy import Refused, check_query, needs_full_check
 
 __all__ = ["Engine", "Job", "Reply"]
 
@@ -84,7 +90,7 @@ class Engine:
         self.store.store.bulk_load(path=nquads_path, format=RdfFormat.N_QUADS)
         self.graphs = frozenset(g.value for g in self.store.store.named_graphs())
         self.max_rows = max_rows
-        # rdflib's parser costs 2-20 ms a query; clients repeat queries, so remember verdicts.
+        # rdflib's parser costs 5-30 ms a query; clients repeat queries, so remember verdicts.
         self._check = lru_cache(maxsize=512)(self._check_uncached)
 
     def _check_uncached(self, query: str, default: tuple[str, ...], named: tuple[str, ...]) -> Any:
@@ -95,32 +101,48 @@ class Engine:
 
     def run(self, job: Job) -> Reply:
         """Answer one job; every failure becomes a reply with a 4xx or 5xx status."""
+        if needs_full_check(job.query, self.graphs, job.default_graphs, job.named_graphs):
+            return self._run_checked(job)
+        try:  # the fast path (see gdegraph.server.policy): pyoxigraph parses, and cannot update
+            result = self.store.store.query(job.query, **_dataset(job, job.default_graphs, job.named_graphs))
+        except SyntaxError as exc:  # an update, or malformed: the full check says which, as before
+            return self._run_checked(job, syntax_error=exc)
+        except (OSError, ValueError, RuntimeError) as exc:
+            return Reply.text(500, f"query evaluation failed: {exc}")
+        offer = _offer(job.accept, type(result).__name__ != "QueryTriples")
+        if offer is None:  # rare: let the full check name the query form in the message
+            return self._run_checked(job)
+        return self._answer(result, offer.target)
+
+    def _run_checked(self, job: Job, syntax_error: SyntaxError | None = None) -> Reply:
+        """The full check (rdflib's parse, remembered per text), then evaluation as before."""
         checked = self._check(job.query, job.default_graphs, job.named_graphs)
         if isinstance(checked, Refused):
             return Reply.text(checked.status, checked.message)
-        if checked.form in ("SELECT", "ASK"):
-            offer = negotiate(job.accept, results_offers())
-        else:
-            from gdegraph.site import PAGE_FORMATS
-
-            offer = negotiate(job.accept, rdf_offers(PAGE_FORMATS))
+        offer = _offer(job.accept, checked.form in ("SELECT", "ASK"))
         if offer is None:
             return Reply.text(406, f"no acceptable format for a {checked.form} result; see the service description")
+        if syntax_error is not None:  # rdflib accepts what pyoxigraph does not: pyoxigraph's message
+            return Reply.text(400, f"malformed query: {syntax_error}")
         try:
-            return self._evaluate(job, checked, offer.target)
+            result = self.store.store.query(job.query, **_dataset(job, checked.default_graphs, checked.named_graphs))
+        except SyntaxError as exc:
+            return Reply.text(400, f"malformed query: {exc}")
+        except (OSError, ValueError, RuntimeError) as exc:
+            return Reply.text(500, f"query evaluation failed: {exc}")
+        return self._answer(result, offer.target)
+
+    def _answer(self, result: Any, fmt: Any) -> Reply:
+        """:meth:`_serialise`, with evaluation errors (raised while iterating) as replies."""
+        try:
+            return self._serialise(result, fmt)
         except SyntaxError as exc:
             return Reply.text(400, f"malformed query: {exc}")
         except (OSError, ValueError, RuntimeError) as exc:
             return Reply.text(500, f"query evaluation failed: {exc}")
 
-    def _evaluate(self, job: Job, checked: Any, fmt: Any) -> Reply:
-        from pyoxigraph import NamedNode
-
-        options: dict[str, Any] = {"use_default_graph_as_union": not checked.has_dataset}
-        if job.default_graphs or job.named_graphs:
-            options = {"default_graph": [NamedNode(g) for g in checked.default_graphs],
-                       "named_graphs": [NamedNode(g) for g in checked.named_graphs]}
-        result = self.store.store.query(job.query, **options)
+    def _serialise(self, result: Any, fmt: Any) -> Reply:
+        """An evaluated result in the negotiated format, at most ``max_rows`` rows (or triples) read."""
         kind = type(result).__name__
         if kind == "QueryBoolean":
             return Reply(200, _media(fmt), result.serialize(format=fmt))
@@ -142,6 +164,33 @@ class Engine:
         if fmt != QueryResultsFormat.JSON:
             body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
         return Reply(200, _media(fmt), body, headers)
+
+
+def _dataset(job: Job, default: tuple[str, ...], named: tuple[str, ...]) -> dict[str, Any]:
+    """``Store.query`` options: the protocol's graphs, else the query's FROM graphs, else the union of all."""
+    from pyoxigraph import NamedNode
+
+    if job.default_graphs or job.named_graphs:  # the protocol's graphs replace the query's
+        return {"default_graph": [NamedNode(g) for g in default], "named_graphs": [NamedNode(g) for g in named]}
+    return {"use_default_graph_as_union": not (default or named)}
+
+
+def _offer(accept: str | None, results: bool) -> Any:
+    """The negotiated format for SELECT/ASK (``results``) or CONSTRUCT/DESCRIBE, remembered per header."""
+    if accept is not None and len(accept) > 512:  # only ordinary headers are remembered
+        return _offer_uncached(accept, results)
+    return _offer_cached(accept, results)
+
+
+def _offer_uncached(accept: str | None, results: bool) -> Any:
+    if results:
+        return negotiate(accept, results_offers())
+    from gdegraph.site import PAGE_FORMATS
+
+    return negotiate(accept, rdf_offers(PAGE_FORMATS))
+
+
+_offer_cached = lru_cache(maxsize=256)(_offer_uncached)
 
 
 def _media(fmt: Any) -> str:

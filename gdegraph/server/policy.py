@@ -1,22 +1,59 @@
-"""What the public SPARQL endpoint refuses, decided on the parsed query, before anything runs.
+"""What the public SPARQL endpoint refuses, and how that is decided before anything runs.
 
 The endpoint is read-only and must never make a network request on a
-client's behalf. Keyword matching cannot decide either (``"INSERT"`` may sit
-in a string literal, ``SERVICE`` in a comment), so the query is parsed with
-rdflib's SPARQL 1.1 grammar and the parse tree is inspected:
+client's behalf:
 
 * text that is not a query but parses as an update (``INSERT``, ``DELETE``,
   ``LOAD``, ``CLEAR``, ``DROP``, ...) is refused with 403: the dataset is
   read-only;
 * any ``SERVICE`` pattern is refused with 403: federated queries would make
-  the server fetch from addresses a client chooses;
+  the server fetch from addresses a client chooses (pyoxigraph 0.5 really
+  does: it sends the sub-query by HTTP, even for ``SERVICE SILENT``);
 * ``FROM`` / ``FROM NAMED`` (and the protocol's ``default-graph-uri`` /
   ``named-graph-uri``) may only name graphs this dataset holds; anything
   else is refused with 400, so no remote graph is ever fetched;
 * text that parses as neither is a 400 carrying the parser's message.
 
-pyoxigraph, which evaluates the query afterwards, has no parse-only API, so
-rdflib's parser is the gate; a query rdflib cannot parse is not run.
+**The full check** (:func:`check_query`) parses the text with rdflib's SPARQL
+1.1 grammar and inspects the parse tree, because keyword matching cannot
+decide a refusal (``"INSERT"`` may sit in a string literal, ``SERVICE`` in a
+comment). pyoxigraph has no parse-only API, so rdflib's parser is the gate.
+It costs 5-30 ms a query, far more than running a typical query, so the
+worker (:mod:`gdegraph.server.evaluate`) only uses it when it must.
+
+**The fast path** (:func:`needs_full_check` is false): the query goes
+straight to pyoxigraph's ``Store.query``. That is safe because each refusal
+above is then impossible, or is still made by the full check:
+
+* *Updates.* ``Store.query`` parses its text with the SPARQL *query*
+  grammar only (updates go through ``Store.update``, which the server never
+  calls): ``INSERT DATA``, ``LOAD``, ``CLEAR``, ``SELECT ... ; INSERT ...``
+  all raise ``SyntaxError`` there and modify nothing. On any ``SyntaxError``
+  the worker runs the full check, which answers an update with the same
+  403 as before and malformed text with the same 400.
+* *SERVICE and FROM.* The fast path is only taken when the text contains
+  neither ``service`` nor ``from`` as a substring, compared case-insensitively
+  (keywords are ASCII and matched ASCII-case-insensitively by every SPARQL
+  parser, and ``str.lower`` maps each ASCII letter to its lower case). A
+  keyword is a token of the query text: it cannot be split by whitespace or
+  comments, spelled with a prefixed name, or hidden in an IRI or a literal.
+  So if the substring is absent, the keyword is absent, and the query can
+  neither federate nor name a graph. A substring inside a literal or a
+  comment only sends the query the slow way, which then accepts it.
+* *Escapes.* SPARQL 1.1 (section 19.2) lets ``\\uXXXX`` / ``\\UXXXXXXXX``
+  escapes appear anywhere in a query, processed before parsing, so
+  ``SERVI\\u0043E`` could spell ``SERVICE``. rdflib expands them; pyoxigraph
+  0.5 does not (the text is then a syntax error, which goes to the full
+  check), but a later version might, so any ``\\u`` in the text (again
+  case-insensitive) also takes the full check.
+* *Protocol graphs.* ``default-graph-uri`` / ``named-graph-uri`` are not in
+  the text; the fast path is only taken when every one given is a graph of
+  this dataset, otherwise the full check produces the usual 400.
+
+The one thing the fast path changes: a query that pyoxigraph accepts but
+rdflib's older grammar does not (SPARQL 1.2 triple terms ``<< >>``,
+``LATERAL``) now runs instead of getting a 400. It still cannot update,
+federate or name a graph, for the reasons above.
 """
 
 from __future__ import annotations
@@ -25,7 +62,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CheckedQuery", "Refused", "check_query"]
+__all__ = ["CheckedQuery", "Refused", "check_query", "needs_full_check"]
+
+#: Lower-case substrings that send a query through the full check (see the module docstring).
+FULL_CHECK_TRIGGERS = ("service", "from", "\\u")
 
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
 
@@ -51,6 +91,15 @@ class CheckedQuery:
     @property
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
+
+
+def needs_full_check(text: str, local_graphs: Collection[str], protocol_default: Iterable[str] = (),
+                     protocol_named: Iterable[str] = ()) -> bool:
+    """False when ``text`` may go straight to pyoxigraph without :func:`check_query` (module docstring)."""
+    lowered = text.lower()
+    if any(trigger in lowered for trigger in FULL_CHECK_TRIGGERS):
+        return True
+    return any(iri not in local_graphs for iri in (*protocol_default, *protocol_named))
 
 
 def _walk(node: Any) -> Iterable[Any]:

@@ -1,47 +1,25 @@
-"""Deterministic synthetic gdegraph datasets, for benchmarks and scale tests.
+"""The seeded generator of a synthetic graph's asserted quads, shaped like a ``gdegraph build``.
 
-The curated graph has about 10,000 triples; users will combine it with every
-NHS organisation and years of programmes, so the pipeline must be measured on
-bigger graphs that look like ours. This module writes such graphs in our own
-ontology, shaped like a ``gdegraph build``: the ontology in ``graph/ontology``;
-trust identity (ODS-like codes, official names, regions, locations,
-successions) in ``graph/refdata``; sources, programmes, waves and tiers in
-``graph/entities``; each article's statements (memberships, 1-3 followers per
-exemplar, funding awards, claims and corrections) in its ``graph/seed-NNN``;
-and the build's entailments (the rules of :mod:`gdegraph.inference`) in
-``graph/inferred``. It passes our SHACL shapes and QC queries
-(tests/test_synth.py), so validation benchmarks measure real work.
-
-Terms are N-Triples strings rather than rdflib/pyoxigraph objects because a
-million triples must be made in seconds, and the same seed must give
-byte-identical N-Quads (no set iteration, no hash order). Every IRI comes
-from :mod:`gdegraph.iris`.
-
-    python -m gdegraph.synth --triples 100k --seed 0 --out /tmp/synth-100k.nq
+Trust identity (ODS-like codes, official names, regions, locations,
+successions) goes in ``graph/refdata``; sources, programmes, waves and tiers
+in ``graph/entities``; each article's statements (memberships, 1-3 followers
+per exemplar, funding awards, claims and corrections) in its
+``graph/seed-NNN``. The data passes our SHACL shapes and QC queries, so
+validation benchmarks measure real work. Nothing iterates over a set or
+depends on hash order: the seed alone decides the output.
 """
 
 from __future__ import annotations
 
-import argparse
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from itertools import product
-from pathlib import Path
 
-from gdegraph import iris, paths
+from gdegraph import iris
+from gdegraph.synth.config import SynthConfig
+from gdegraph.synth.terms import OGL, Quad, a, concept, en, graph, inst, lit, v
 
-__all__ = ["SCALES", "SynthConfig", "config_for", "parse_scale", "quads", "write"]
-
-Quad = tuple[str, str, str, str]  # subject, predicate, object, graph, each in N-Triples syntax
-SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-TRUSTS_PER_PROGRAMME = 24  # programmes grow with trusts: about 0.9 memberships per trust
-NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-      "owl": "http://www.w3.org/2002/07/owl#", "skos": "http://www.w3.org/2004/02/skos/core#",
-      "dcterms": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#",
-      "schema": "https://schema.org/", "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-      "xsd": "http://www.w3.org/2001/XMLSchema#"}
 REGIONS = ("Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63")
 _PLACE_A = ("Ash", "Bel", "Cal", "Dun", "El", "Fen", "Glen", "Hal", "Ire", "Kel", "Lin", "Mar", "Nor", "Oak", "Pen",
             "Rav", "Sel", "Thorn", "Ux", "Wes", "Yar", "Brad", "Cor", "Dray", "Stan", "Wen", "Lang", "Mel", "Brom",
@@ -53,77 +31,12 @@ _KINDS = (("Hospitals", "acute"), ("University Hospitals", "acute"), ("Teaching 
           ("Mental Health", "mental-health"), ("Partnership", "mental-health"), ("Care", "mental-health"),
           ("Community Health", "mental-health"))
 _QUALIFIERS = ("", "North ", "South ", "East ", "West ", "Greater ")
-OGL = "<http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/>"
-
-
-@cache
-def v(curie: str) -> str:
-    """``gde:Trust`` -> ``<https://w3id.org/gdegraph/def#Trust>`` (ontology terms via :func:`iris.term`)."""
-    prefix, _, local = curie.partition(":")
-    return f"<{iris.term(local) if prefix == 'gde' else NS[prefix] + local}>"
-
-
-def a(cls: str) -> tuple[str, str]:
-    """The ``rdf:type`` pair of a class CURIE."""
-    return v("rdf:type"), v(cls)
-
-
-def lit(text: str, datatype: str | None = None, lang: str | None = None) -> str:
-    """An escaped N-Triples literal; ``datatype`` is a CURIE such as ``xsd:date``."""
-    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{body}"@{lang}' if lang else f'"{body}"^^{v(datatype)}' if datatype else f'"{body}"'
-
-
-def en(text: str) -> str:
-    return lit(text, lang="en")
-
-
-def inst(kind: str, key: str) -> str:
-    return f"<{iris.instance(kind, key)}>"
-
-
-def concept(key: str) -> str:
-    return inst("concept", key)
-
-
-def graph(key: str) -> str:
-    return f"<{iris.graph(key)}>"
-
-
-@dataclass(frozen=True)
-class SynthConfig:
-    """How big a graph to make: trusts and programmes grow together (see :func:`config_for`)."""
-
-    trusts: int
-    programmes: int
-    seed: int = 0
-
-
-def parse_scale(text: str) -> int:
-    """``10k`` / ``1m`` / ``250000`` -> a triple count."""
-    t = text.strip().lower()
-    return SCALES.get(t) or int(float(t.rstrip("km")) * {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1))
-
-
-def _config(trusts: int, seed: int) -> SynthConfig:
-    return SynthConfig(trusts, max(2, round(trusts / TRUSTS_PER_PROGRAMME)), seed)
-
-
-def config_for(triples: int, seed: int = 0) -> SynthConfig:
-    """The configuration whose graph has about ``triples`` statements.
-
-    Size is linear in the trust count plus a constant (ontology, sources), so
-    two small probes give the line, which stays right when the ontology or the
-    generator changes.
-    """
-    low, high = 240, 960
-    c_low, c_high = (sum(1 for _ in quads(_config(n, seed))) for n in (low, high))
-    per_trust = (c_high - c_low) / (high - low)
-    return _config(max(8, round((triples - (c_low - per_trust * low)) / per_trust)), seed)
 
 
 @dataclass
 class _Trust:
+    """A generated trust, as its programmes, pairings and successions need it."""
+
     code: str
     iri: str
     name: str
@@ -131,8 +44,8 @@ class _Trust:
     closes: int | None = None  # year it closes into a successor (1 April)
 
 
-class _Generator:
-    """Emits the asserted quads in a fixed order; ``rng`` is the only source of variety."""
+class Generator:
+    """Emits the generated quads in a fixed order; ``rng`` is the only source of variety."""
 
     def __init__(self, config: SynthConfig) -> None:
         self.cfg, self.rng = config, random.Random(config.seed)
@@ -144,6 +57,7 @@ class _Generator:
 
     @staticmethod
     def add(s: str, g: str, *pairs: tuple[str, str]) -> Iterator[Quad]:
+        """One quad per ``(predicate, object)`` pair, all about ``s`` in graph ``g``."""
         return ((s, p, o, g) for p, o in pairs)
 
     def named(self, s: str, g: str, cls: str, label: str, *pairs: tuple[str, str]) -> Iterator[Quad]:
@@ -152,7 +66,7 @@ class _Generator:
                         *pairs)
 
     def run(self) -> Iterator[Quad]:
-        yield from ontology_quads()
+        """Sources, trust identity, then each programme with its statements (the ontology is not here)."""
         yield from self.sources()
         yield from self.trust_identity()
         for p in range(self.cfg.programmes):
@@ -364,113 +278,3 @@ class _Generator:
                                 (v("gde:status"), concept("status-announced")),
                                 (v("gde:quote"), lit("corrected figure")))
 
-
-class _Entailer:
-    """The build's entailment rules (:mod:`gdegraph.inference`: sub-class, sub-property, inverse,
-    symmetric) over the stream of quads, without rdflib, so a million triples take seconds."""
-
-    def __init__(self) -> None:
-        onto = [(s, p, o) for s, p, o, _ in ontology_quads()]
-        self.sup_class = _closure((s, o) for s, p, o in onto if p == v("rdfs:subClassOf"))
-        self.sup_prop = _closure((s, o) for s, p, o in onto if p == v("rdfs:subPropertyOf"))
-        self.inverse = _closure([(s, o) for s, p, o in onto if p == v("owl:inverseOf")]
-                                + [(o, s) for s, p, o in onto if p == v("owl:inverseOf")], transitive=False)
-        self.symmetric = {s for s, p, o in onto if p == v("rdf:type") and o == v("owl:SymmetricProperty")}
-        self.heads = {v("rdf:type"), *self.symmetric, *(q for qs in (*self.sup_prop.values(), *self.inverse.values())
-                                                        for q in qs)}
-        self.asserted: set[tuple[str, str, str]] = set()  # only triples an entailment could repeat
-        self.pending: list[tuple[str, str, str]] = []
-
-    def see(self, quad: Quad) -> None:
-        s, p, o, _ = quad
-        if p in self.heads:
-            self.asserted.add((s, p, o))
-        if (p == v("rdf:type") and o in self.sup_class) or p in self.sup_prop or p in self.inverse \
-                or p in self.symmetric:
-            self.pending.append((s, p, o))
-
-    def _rules(self, s: str, p: str, o: str) -> Iterator[tuple[str, str, str]]:
-        if p == v("rdf:type"):
-            yield from ((s, p, c) for c in self.sup_class.get(o, ()))
-        yield from ((s, q, o) for q in self.sup_prop.get(p, ()))
-        if o.startswith("<"):
-            yield from ((o, q, s) for q in self.inverse.get(p, ()))
-            if p in self.symmetric:
-                yield o, p, s
-
-    def inferred(self, g: str) -> Iterator[Quad]:
-        """Each entailed triple not already asserted, once, iterating to a fixpoint."""
-        found: set[tuple[str, str, str]] = set()
-        frontier = self.pending
-        while frontier:
-            new = [c for t in frontier for c in self._rules(*t)]
-            frontier = []
-            for c in new:
-                if c not in self.asserted and c not in found:
-                    found.add(c)
-                    frontier.append(c)
-                    yield (*c, g)
-
-
-def _closure(pairs: Iterable[tuple[str, str]], transitive: bool = True) -> dict[str, tuple[str, ...]]:
-    """child -> its ancestors (or, not transitive, its parents), sorted: set order varies between runs."""
-    parents: dict[str, list[str]] = {}
-    for child, parent in pairs:
-        if child != parent:
-            parents.setdefault(child, []).append(parent)
-    closed = {}
-    for start, direct in parents.items():
-        seen, stack = set(), list(direct)
-        while stack:
-            node = stack.pop()
-            if node not in seen and node != start:
-                seen.add(node)
-                stack.extend(parents.get(node, ()) if transitive else ())
-        closed[start] = tuple(sorted(seen))
-    return closed
-
-
-def ontology_quads() -> Iterator[Quad]:
-    """The ontology files as they are, sorted (they hold no blank nodes), in ``graph/ontology``."""
-    import pyoxigraph
-
-    g = graph("ontology")
-    files = sorted(paths.ontology_dir().glob("*.ttl"))
-    triples = sorted({(str(t.subject), str(t.predicate), str(t.object)) for path in files
-                      for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)})
-    return ((s, p, o, g) for s, p, o in triples)
-
-
-def quads(config: SynthConfig) -> Iterator[Quad]:
-    """Every quad of the synthetic dataset: the asserted graphs first, then ``graph/inferred``."""
-    entailer = _Entailer()
-    for quad in _Generator(config).run():
-        entailer.see(quad)
-        yield quad
-    yield from entailer.inferred(graph("inferred"))
-
-
-def write(path: Path, config: SynthConfig) -> int:
-    """Write N-Quads (``.nq``) or the union as N-Triples (``.nt``); returns the number of statements."""
-    count, triples = 0, path.suffix == ".nt"
-    with path.open("w", encoding="utf-8") as out:
-        for s, p, o, g in quads(config):
-            out.write(f"{s} {p} {o} .\n" if triples else f"{s} {p} {o} {g} .\n")
-            count += 1
-    return count
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gdegraph.synth", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", default="10k", help="about how many triples: 10k, 100k, 1m or a number")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, required=True, help="output file: .nq (quads) or .nt (triples)")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    config = config_for(parse_scale(args.triples), args.seed)
-    count = write(args.out, config)
-    print(f"{args.out}: {count} statements ({config.trusts} trusts, {config.programmes} programmes, seed {args.seed})")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
