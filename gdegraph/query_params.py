@@ -42,6 +42,7 @@ _FOLD = r'''REPLACE(REPLACE(LCASE(REPLACE(REPLACE(STR(?label), "’", "'"), "&",
 _BY_IRI = _PREFIXES + "ASK { ?iri a gde:Trust ; gde:odsCode|skos:prefLabel|skos:altLabel|rdfs:label [] }"
 _EXACT = _PREFIXES + "SELECT DISTINCT ?subject ?label WHERE {\n  %s\n  FILTER (" + _FOLD + " = ?folded)\n}"
 _ALL = _PREFIXES + "SELECT DISTINCT ?subject ?label ?name WHERE {\n  %s\n}"
+_IS_KNOWN = "ASK { ?iri a [] }"
 _KNOWN = "SELECT DISTINCT ?s WHERE { ?s a ?type }"
 
 
@@ -147,12 +148,11 @@ def convert(param: Param, value: str, store: Any) -> NamedNode | Literal:
         node = instance_iri(param.kind, value) if param.kind else NamedNode(value)
     except ValueError as exc:
         raise InputError(f"parameter {param.name}: {value!r} is not an IRI ({exc})") from None
-    if param.kind:
+    if param.kind and not store.ask(_IS_KNOWN, {"iri": node}):  # an index lookup; listing is for the error only
         known = {s.value for (s,) in store.select(_KNOWN).rows if isinstance(s, NamedNode)}
-        if node.value not in known:
-            prefix = iris.ID + param.kind + "/"
-            keys = sorted(k.removeprefix(prefix) for k in known if k.startswith(prefix))
-            raise InputError(f"unknown {param.kind} {value!r}", hint="known: " + ", ".join(keys))
+        prefix = iris.ID + param.kind + "/"
+        keys = sorted(k.removeprefix(prefix) for k in known if k.startswith(prefix))
+        raise InputError(f"unknown {param.kind} {value!r}", hint="known: " + ", ".join(keys))
     return node
 
 

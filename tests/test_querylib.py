@@ -148,6 +148,24 @@ def test_concepts_and_keyed_iris(store: OxigraphStore) -> None:
         convert(wave, "http://x/a> } ; DROP ALL <", store)
 
 
+def test_a_known_instance_is_checked_by_one_bound_lookup_not_a_listing(store: OxigraphStore) -> None:
+    """Regression: every typed subject was listed to check one IRI (about 1 s per parameter at 1M triples)."""
+    sent: list[str] = []
+
+    class Recording:
+        def select(self, query: str, bindings: Any = None) -> SelectResult:
+            sent.append(query)
+            return store.select(query, bindings)
+
+        def ask(self, query: str, bindings: Any = None) -> bool:
+            sent.append(query)
+            return store.ask(query, bindings)
+
+    wave = _param("wave", "wave-members")
+    assert convert(wave, "gde-exemplars", Recording()) == NamedNode("https://w3id.org/gdegraph/id/wave/gde-exemplars")
+    assert [q.split()[0] for q in sent] == ["ASK"]
+
+
 def test_unknown_missing_and_default_parameters(store: OxigraphStore) -> None:
     query = LIBRARY["followers-of"]
     with pytest.raises(InputError, match="has no parameter 'exemplr'"):
