@@ -11,6 +11,7 @@ the library is listed, so it is kept out of Python loops.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,14 +44,20 @@ def _tokens(text: str) -> Any:
             yield match.start(), match.group("word").upper()
 
 
+@lru_cache(maxsize=256)
 def query_form(text: str) -> str:
-    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first query-form keyword of the text."""
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first query-form keyword of the text.
+
+    Cached, like :func:`_where_brace`: the library runs the same few texts over
+    and over, and scanning one costs more than a small query on Oxigraph.
+    """
     for _, token in _tokens(text):
         if token in FORMS:
             return token
     raise InputError("not a SPARQL query: no SELECT, CONSTRUCT, DESCRIBE or ASK found")
 
 
+@lru_cache(maxsize=256)
 def _where_brace(text: str) -> int:
     """Offset of the ``{`` that opens the query's top-level WHERE clause."""
     tokens = list(_tokens(text))

@@ -148,8 +148,9 @@ class OxigraphStore:
 
     def select(self, query: str, bindings: Bindings = None) -> SelectResult:
         solutions = self._query(query, bindings)
-        names = [v.value for v in solutions.variables]
-        return SelectResult(names, [tuple(s[n] for n in names) for s in solutions])
+        # A solution iterates over its values in projection order (None if unbound): several
+        # times faster than looking each one up by name, which showed on sub-millisecond queries.
+        return SelectResult([v.value for v in solutions.variables], [tuple(s) for s in solutions])
 
     def construct(self, query: str, bindings: Bindings = None) -> list[Triple]:
         return sorted(set(self._query(query, bindings)), key=str)
