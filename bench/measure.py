@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -74,12 +75,18 @@ def run(argv: Sequence[str], timeout: float = 600, env: dict[str, str] | None = 
     """
     fmt = "GDEBENCH %e %M"
     started = time.perf_counter()
+    # Its own session, so an overrun kills the whole group: killing only /usr/bin/time left the
+    # measured child running, loading the machine under every later figure.
+    proc = subprocess.Popen([TIME, "-f", fmt, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})}, cwd=cwd or ROOT, start_new_session=True)
     try:
-        done = subprocess.run([TIME, "-f", fmt, *argv], capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, **(env or {})}, cwd=cwd or ROOT)
-    except subprocess.TimeoutExpired as exc:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, _ = proc.communicate()
         return {"seconds": time.perf_counter() - started, "rss_kb": 0, "returncode": None, "timed_out": True,
-                "stdout": (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""}
+                "stdout": stdout or ""}
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
     wall = time.perf_counter() - started  # finer than time's %e (10 ms); the wrapper adds ~1 ms
     match = re.search(r"GDEBENCH ([0-9.]+) ([0-9]+)", done.stderr)
     rss = int(match.group(2)) if match else 0
