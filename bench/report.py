@@ -140,8 +140,10 @@ def table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> str:
                     f"(the curated graph and every negative fixture){differ}."]
     out += ["", *scale_table(scales)]
     if scales:
-        largest = list(scales)[-1]
-        out += ["", f"Library queries at {largest}:", "", *query_table(scales[largest])]
+        with_queries = [n for n, sc in scales.items() if "queries" in sc.get("queries", {})]
+        if with_queries:
+            largest = with_queries[-1]
+            out += ["", f"Library queries at {largest}:", "", *query_table(scales[largest])]
     engines = engines_table(results, scales)
     if engines:
         out += ["", "Local engines (the library through gdegraph's store classes):", "", *engines]
@@ -187,21 +189,26 @@ def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
         "load, gdegraph": lambda s: s["load"]["gdegraph"]["peak_rss_mb"],
         "network analysis": lambda s: s["network"]["total"]["peak_rss_mb"],
     }
+    unfinished = [name for name, sc in scales.items() if "error" in sc.get("shacl", {}).get("pyshacl", {})]
+    note = f" (did not finish at {', '.join(unfinished)})" if unfinished else ""
+    colours = dict(zip(["load", "queries", "pyshacl", "sparql", "network"], plt.get_cmap("tab10").colors, strict=False))
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2))
     for ax, lines, unit, target in ((left, time_lines, "seconds", 60), (right, memory_lines, "peak RSS (MB)", 2048)):
         for label, get in lines.items():
             xs, ys = _series(scales, get)
+            kind = next(k for k in ("pySHACL", "SPARQL", "load", "queries", "network") if k in label).lower()
             if xs:
-                ax.plot(xs, ys, marker="o", label=label, linestyle="--" if "raw" in label else "-")
+                ax.plot(xs, ys, marker="o", label=label + (note if kind == "pyshacl" else ""),
+                        linestyle="--" if "raw" in label else "-", color=colours[kind])
         ax.axhline(target, color="grey", linewidth=0.8, linestyle=":")
-        ax.text(min(s["triples"] for s in scales.values()), target * 1.1, f"1M validation target ({target:g})",
-                fontsize=8, color="grey")
+        ax.text(max(s["triples"] for s in scales.values()), target * 1.1, f"1M validation target ({target:g})",
+                fontsize=8, color="grey", ha="right")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("triples (synthetic graphs, gdegraph.synth)")
         ax.set_ylabel(unit)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left")
+        ax.legend(fontsize=7.5, loc="lower right")
     left.set_title("Time as the graph grows")
     right.set_title("Memory as the graph grows")
     fig.tight_layout()
