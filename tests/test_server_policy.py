@@ -18,7 +18,7 @@ import pytest
 from gdegraph.server import evaluate
 from gdegraph.server.evaluate import Engine, Job, Reply
 from gdegraph.server.policy import needs_full_check
-from test_server_support import prepare_dist
+from test_server_support import UPDATES, prepare_dist
 
 SEED = "https://w3id.org/gdegraph/graph/seed-000"
 PREFIXES = "PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
@@ -77,14 +77,7 @@ QUERIES = [
     "SELECT * WHERE { ?s ?p ?o }",  # capped at 50 rows, with the header
     'SELECT ?x WHERE { BIND("INSERT DATA { } DELETE WHERE { ?s ?p ?o } LOAD <http://x/>" AS ?x) } # CLEAR ALL',
     # updates in every form: SyntaxError in pyoxigraph, then the full check's 403
-    "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
-    "LOAD <http://127.0.0.1:9/data.ttl>",
-    "CLEAR ALL",
-    "DROP GRAPH <https://w3id.org/gdegraph/graph/seed-000>",
-    "CREATE GRAPH <urn:x:g>",
-    "PREFIX ex: <urn:x:> INSERT DATA { GRAPH ex:g { ex:a ex:b ex:c } }",
+    *UPDATES,
     "SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }",
     # malformed: the full check's message
     "SELEC * WHERE { ?s ?p ?o }",

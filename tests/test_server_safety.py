@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from test_server_support import Server, alive, prepare_dist
+from test_server_support import UPDATES, Server, alive, prepare_dist
 
 TIMEOUT = 2.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -38,18 +38,6 @@ def client(server: Server) -> Iterator[httpx.Client]:
 
 def count(client: httpx.Client) -> int:
     return int(client.get("/sparql", params={"query": COUNT}).json()["results"]["bindings"][0]["n"]["value"])
-
-
-UPDATES = [
-    "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
-    "LOAD <http://127.0.0.1:9/data.ttl>",
-    "CLEAR ALL",
-    "DROP GRAPH <https://w3id.org/gdegraph/graph/seed-000>",
-    "CREATE GRAPH <urn:x:g>",
-    "PREFIX ex: <urn:x:> INSERT DATA { GRAPH ex:g { ex:a ex:b ex:c } }",
-]
 
 
 @pytest.mark.parametrize("update", UPDATES)

@@ -25,6 +25,17 @@ from typing import Any
 import httpx
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+#: SPARQL Update in every form the server must refuse (each is valid SPARQL 1.1 Update).
+UPDATES = [
+    "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "CLEAR ALL",
+    "DROP GRAPH <https://w3id.org/gdegraph/graph/seed-000>",
+    "CREATE GRAPH <urn:x:g>",
+    "PREFIX ex: <urn:x:> INSERT DATA { GRAPH ex:g { ex:a ex:b ex:c } }",
+]
 _PREPARED: dict[int, tuple[Path, Path]] = {}
 
 
