@@ -54,7 +54,6 @@ def compile_bytecode() -> None:
 
 
 def cold_queries(data: Path, runs: int) -> dict[str, Any]:
-    compile_bytecode()
     out = {}
     with tempfile.TemporaryDirectory(prefix="gdebench-") as tmp:
         for name, params in COLD_QUERIES:
@@ -86,7 +85,6 @@ def top_imports(importtime: str, top: int = 10) -> dict[str, float]:
 
 def full_build(runs: int) -> dict[str, Any]:
     """``gdegraph publish`` then ``gdegraph site`` into a fresh folder, ``runs`` times; and ``build`` alone."""
-    compile_bytecode()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="gdebench-build-") as tmp:
         dist = Path(tmp) / "dist"

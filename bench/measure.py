@@ -86,13 +86,12 @@ def run(argv: Sequence[str], timeout: float = 600, env: dict[str, str] | None = 
         stdout, _ = proc.communicate()
         return {"seconds": time.perf_counter() - started, "rss_kb": 0, "returncode": None, "timed_out": True,
                 "stdout": stdout or ""}
-    done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
     wall = time.perf_counter() - started  # finer than time's %e (10 ms); the wrapper adds ~1 ms
-    match = re.search(r"GDEBENCH ([0-9.]+) ([0-9]+)", done.stderr)
+    match = re.search(r"GDEBENCH ([0-9.]+) ([0-9]+)", stderr)
     rss = int(match.group(2)) if match else 0
-    stderr = re.sub(r"GDEBENCH .*\n?", "", done.stderr)
-    return {"seconds": wall, "rss_kb": rss, "returncode": done.returncode, "timed_out": False,
-            "stdout": done.stdout, "stderr": stderr[-2000:], "stderr_full": stderr}
+    stderr = re.sub(r"GDEBENCH .*\n?", "", stderr)
+    return {"seconds": wall, "rss_kb": rss, "returncode": proc.returncode, "timed_out": False,
+            "stdout": stdout, "stderr": stderr[-2000:], "stderr_full": stderr}
 
 
 def repeat(argv: Sequence[str], runs: int, timeout: float = 600, warmup: int = 1,

@@ -164,6 +164,18 @@ class _Process:
                 self.proc.wait(5)
 
 
+def _sparql_figures(server: str, port: int, path: str, q: str, varied: list[str], requests: int, clients: int,
+                    pid: int) -> dict[str, Any]:
+    """The same SPARQL load for either server: after a warm-up, one client, the same query from
+    ``clients`` clients, and distinct queries from ``clients`` clients."""
+    load(port, [f"{path}?{q}"] * 20, 1, SELECT_JSON)
+    return {f"{server}_sparql_sequential": load(port, [f"{path}?{q}"] * (requests // 4), 1, SELECT_JSON,
+                                                server_pid=pid),
+            f"{server}_sparql": load(port, [f"{path}?{q}"] * requests, clients, SELECT_JSON, server_pid=pid),
+            f"{server}_sparql_varied": load(port, [f"{path}?{v}" for v in varied], clients, SELECT_JSON,
+                                            server_pid=pid)}
+
+
 def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], requests: int = 2000,
                  clients: int = 4) -> dict[str, Any]:
     """Start both servers on ``data``, measure each, stop them; figures as a dict.
@@ -184,13 +196,8 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
     try:
         out["gdegraph_startup_s"] = round(_wait_up(port, "/", 600), 2)
         _wait_up(port, f"/sparql?{q}", 120)  # the workers have loaded the data too
-        load(port, [f"/sparql?{q}"] * 20, 1, SELECT_JSON)  # warm-up
         pid = ours.proc.pid
-        out["gdegraph_sparql_sequential"] = load(port, [f"/sparql?{q}"] * (requests // 4), 1, SELECT_JSON,
-                                                 server_pid=pid)
-        out["gdegraph_sparql"] = load(port, [f"/sparql?{q}"] * requests, clients, SELECT_JSON, server_pid=pid)
-        out["gdegraph_sparql_varied"] = load(port, [f"/sparql?{v}" for v in varied], clients, SELECT_JSON,
-                                             server_pid=pid)
+        out.update(_sparql_figures("gdegraph", port, "/sparql", q, varied, requests, clients, pid))
         out["page_first_render"] = load(port, pages, 1, "text/html", server_pid=pid)
         out["page_cached"] = load(port, pages, 1, "text/html", server_pid=pid)
         out["gdegraph_peak_rss_mb"] = _peak_rss_mb(ours.proc.pid)
@@ -204,13 +211,7 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
                            "--union-default-graph"])
         try:
             out["oxigraph_startup_s"] = round(_wait_up(port, f"/query?{q}", 120), 2)
-            load(port, [f"/query?{q}"] * 20, 1, SELECT_JSON)
-            pid = theirs.proc.pid
-            out["oxigraph_sparql_sequential"] = load(port, [f"/query?{q}"] * (requests // 4), 1, SELECT_JSON,
-                                                     server_pid=pid)
-            out["oxigraph_sparql"] = load(port, [f"/query?{q}"] * requests, clients, SELECT_JSON, server_pid=pid)
-            out["oxigraph_sparql_varied"] = load(port, [f"/query?{v}" for v in varied], clients, SELECT_JSON,
-                                                 server_pid=pid)
+            out.update(_sparql_figures("oxigraph", port, "/query", q, varied, requests, clients, theirs.proc.pid))
             out["oxigraph_peak_rss_mb"] = _peak_rss_mb(theirs.proc.pid)
         finally:
             theirs.stop()
