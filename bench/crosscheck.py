@@ -31,7 +31,7 @@ def _key(result: Any) -> tuple[str, ...]:
 
 def agree(ds: Any) -> dict[str, Any]:
     """Validate an rdflib Dataset with both engines and compare their results."""
-    from gdegraph.validation import validate_dataset
+    from gdegraph.validate.validation import validate_dataset
 
     timed = {}
     for engine in ("pyshacl", "sparql"):
@@ -48,10 +48,10 @@ def fixture_datasets() -> Iterator[tuple[str, Any]]:
     """base.ttl plus each negative fixture, with its entailments, as ``gdegraph validate FILES`` sees them."""
     from rdflib import Graph, URIRef
 
-    from gdegraph.errors import InputError
-    from gdegraph.inference import entailments
-    from gdegraph.loading import load_files
-    from gdegraph.validation import ontology_graph
+    from gdegraph.core.errors import InputError
+    from gdegraph.sources.inference import entailments
+    from gdegraph.sources.loading import load_files
+    from gdegraph.validate.validation import ontology_graph
 
     base = ROOT / "tests" / "fixtures" / "valid" / "base.ttl"
     for fixture in sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl")):
@@ -70,7 +70,7 @@ def fixture_datasets() -> Iterator[tuple[str, Any]]:
 
 def run_all() -> dict[str, Any]:
     """The curated graph (built in memory) and every fixture; a summary for bench/results."""
-    from gdegraph.build import build_dataset
+    from gdegraph.sources.dataset import build_dataset
 
     cases = {"curated": agree(build_dataset())}
     cases.update({name: agree(ds) for name, ds in fixture_datasets()})

@@ -37,8 +37,8 @@ def build_dump(out: Path) -> Path:
 def _bound_text(name: str, params: dict[str, str], data: Path) -> str:
     """The query text with its parameters bound, exactly as ``gdegraph query`` sends it to the engine."""
     from bench.worker import _with_values
-    from gdegraph.querylib import bind_params, get_query
-    from gdegraph.store import OxigraphStore
+    from gdegraph.query.library import bind_params, get_query
+    from gdegraph.store.factory import OxigraphStore
 
     with_values = _with_values()
 
@@ -64,7 +64,7 @@ def cold_queries(data: Path, runs: int) -> dict[str, Any]:
             bare = repeat([PYTHON, str(ROOT / "bench" / "bare_query.py"), str(data), str(rq)], runs)
             version = repeat([str(BIN / "gdegraph"), "--version"], runs)
             startup = repeat([PYTHON, "-c", "import pyoxigraph"], runs)
-            profile = run([PYTHON, "-X", "importtime", "-m", "gdegraph.cli", "query", name, "--data", str(data),
+            profile = run([PYTHON, "-X", "importtime", "-m", "gdegraph.cli.main", "query", name, "--data", str(data),
                            "--format", "tsv", *args])
             out[name] = {"top_level_imports_ms": top_imports(profile.get("stderr_full", "")), "gdegraph": ours,
                          "bare_pyoxigraph": bare, "gdegraph_version": version,
@@ -108,7 +108,7 @@ def profile_build() -> list[tuple[str, float]]:
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory(prefix="gdebench-prof-") as tmp:
-        from gdegraph.build import build
+        from gdegraph.sources.dataset import build
 
         profiler.runcall(build, Path(tmp))
     stats = pstats.Stats(profiler)

@@ -3,7 +3,7 @@
 Why: issue 3 chose pyoxigraph as the local engine because rdflib's own SPARQL
 evaluator was 10-30x slower on the curated graph; this measures whether that
 choice holds as the graph grows, through the project's own store classes
-(:class:`gdegraph.store.OxigraphStore`, :class:`gdegraph.store.RdflibStore`)
+(:class:`gdegraph.store.factory.OxigraphStore`, :class:`gdegraph.store.factory.RdflibStore`)
 so binding and row conversion are included, as a user gets them.
 
 rdflib evaluates in pure Python, so a query that runs away is stopped by
@@ -51,8 +51,8 @@ def _capped(func: Any, cap: float) -> float | None:
 
 def compare(path: str, cap: str = "60", synthetic: str = "") -> dict[str, Any]:
     """Load times of both engines, then each query: pyoxigraph (median of 3), rdflib (one capped run)."""
-    from gdegraph.querylib import bind_params, load_library
-    from gdegraph.store import OxigraphStore, RdflibStore, run
+    from gdegraph.query.library import bind_params, load_library
+    from gdegraph.store.factory import OxigraphStore, RdflibStore, run
 
     from bench.worker import _sample_params
 

@@ -33,11 +33,12 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gdegraph import iris, paths  # noqa: E402
-from gdegraph.build import data_files  # noqa: E402
-from gdegraph.extract import candidate_graph, extract_file, known_structure  # noqa: E402
-from gdegraph.gazetteer import Gazetteer  # noqa: E402
-from gdegraph.refdata_files import load_reference  # noqa: E402
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.sources.dataset import data_files  # noqa: E402
+from gdegraph.curate.extract import candidate_graph, extract_file, known_structure  # noqa: E402
+from gdegraph.sources.gazetteer import Gazetteer  # noqa: E402
+from gdegraph.sources.refdata_files import load_reference  # noqa: E402
 
 GDE = iris.DEF
 SCHEMA_AMOUNT = URIRef("https://schema.org/amount")

@@ -3,7 +3,7 @@
 Each figure sits beside its baseline from the same run: gdegraph's loader
 beside pyoxigraph's bulk loader, each library query beside the same bound
 query on a raw pyoxigraph store, pySHACL (the reference validator) beside the
-SPARQL-compiled shapes of gdegraph.shacl_sparql (the default engine). The data are the deterministic
+SPARQL-compiled shapes of gdegraph.validate.shacl_sparql (the default engine). The data are the deterministic
 graphs of :mod:`gdegraph.synth`, written once to a cache folder.
 """
 

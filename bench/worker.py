@@ -9,7 +9,7 @@ killed by a timeout without taking the harness with it, and a baseline that
     python bench/worker.py load-gdegraph FILE RUNS
     python bench/worker.py queries FILE RUNS [synthetic]
     python bench/worker.py shacl-pyshacl FILE
-    python bench/worker.py shacl-fast FILE       (the sparql engine, gdegraph.validation.validate_dump)
+    python bench/worker.py shacl-fast FILE       (the sparql engine, gdegraph.validate.validation.validate_dump)
     python bench/worker.py network FILE RUNS
     python bench/worker.py engines FILE CAP_SECONDS [synthetic]
 """
@@ -47,7 +47,7 @@ def load_raw(path: str, runs: str) -> dict[str, Any]:
 
 def load_gdegraph(path: str, runs: str) -> dict[str, Any]:
     """What ``gdegraph query --data`` and the library do to load a dump."""
-    from gdegraph.store import OxigraphStore
+    from gdegraph.store.factory import OxigraphStore
 
     out = []
     for _ in range(int(runs) + 1):
@@ -58,9 +58,9 @@ def load_gdegraph(path: str, runs: str) -> dict[str, Any]:
 def _with_values() -> Any:
     """gdegraph's VALUES binding (it has moved between modules while the library was being written)."""
     try:
-        from gdegraph.store import with_values
+        from gdegraph.store.factory import with_values
     except ImportError:
-        from gdegraph.querylib import with_values  # type: ignore[attr-defined,no-redef]
+        from gdegraph.query.library import with_values  # type: ignore[attr-defined,no-redef]
     return with_values
 
 
@@ -84,8 +84,8 @@ def queries(path: str, runs: str, synthetic: str = "") -> dict[str, Any]:
     final query text on a raw pyoxigraph store loaded from the same file, runs interleaved."""
     import pyoxigraph
 
-    from gdegraph.querylib import bind_params, load_library
-    from gdegraph.store import OxigraphStore, run
+    from gdegraph.query.library import bind_params, load_library
+    from gdegraph.store.factory import OxigraphStore, run
 
     with_values = _with_values()
 
@@ -124,7 +124,7 @@ def shacl_pyshacl(path: str) -> dict[str, Any]:
     """The reference: the project's validate_dataset with pySHACL (+ QC queries) on an rdflib Dataset."""
     from rdflib import Dataset
 
-    from gdegraph.validation import validate_dataset
+    from gdegraph.validate.validation import validate_dataset
 
     parse_s, ds = _clock(lambda: _rdflib_dataset(path, Dataset))
     validate_s, report = _clock(lambda: validate_dataset(ds, engine="pyshacl"))
@@ -138,9 +138,9 @@ def _rdflib_dataset(path: str, cls: Any) -> Any:
 
 
 def shacl_fast(path: str) -> dict[str, Any]:
-    """The default engine: what `gdegraph validate --engine sparql --data FILE` does (gdegraph.validation.
+    """The default engine: what `gdegraph validate --engine sparql --data FILE` does (gdegraph.validate.validation.
     validate_dump: the dump bulk-loaded into pyoxigraph, the shapes compiled to SPARQL, then the QC queries)."""
-    from gdegraph.validation import compiled_shapes, qc_queries, validate_dump
+    from gdegraph.validate.validation import compiled_shapes, qc_queries, validate_dump
 
     compile_s, compiled = _clock(compiled_shapes)  # cached: validate_dump reuses it
     total_s, report = _clock(lambda: validate_dump(Path(path), engine="sparql"))
@@ -150,9 +150,9 @@ def shacl_fast(path: str) -> dict[str, Any]:
 
 def network(path: str, runs: str) -> dict[str, Any]:
     """What ``gdegraph network`` computes, from a dump: the four queries, the networkx graph, the analysis."""
-    from gdegraph.network import build_network, query_rows
-    from gdegraph.network_metrics import analyse
-    from gdegraph.store import OxigraphStore
+    from gdegraph.network.analysis import build_network, query_rows
+    from gdegraph.network.metrics import analyse
+    from gdegraph.store.factory import OxigraphStore
 
     store = OxigraphStore.from_file(Path(path))
     out: dict[str, list[float]] = {"queries_s": [], "build_s": [], "analyse_s": []}

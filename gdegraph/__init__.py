@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> the module that defines it.
 _EXPORTS = {
     **dict.fromkeys(("KnowledgeGraph", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"),
-                    "gdegraph.api"),
-    **dict.fromkeys(("IRI", "Rows"), "gdegraph.api_types"),
-    **dict.fromkeys(("Claim", "QueryInfo", "QueryParam", "Source", "Stats"), "gdegraph.api_records"),
-    **dict.fromkeys(("Candidate", "Resolution"), "gdegraph.gazetteer"),
-    **dict.fromkeys(("PushReport", "push_built"), "gdegraph.push"),
-    "GdeError": "gdegraph.errors",
+                    "gdegraph.api.functions"),
+    **dict.fromkeys(("IRI", "Rows"), "gdegraph.api.types"),
+    **dict.fromkeys(("Claim", "QueryInfo", "QueryParam", "Source", "Stats"), "gdegraph.api.records"),
+    **dict.fromkeys(("Candidate", "Resolution"), "gdegraph.sources.gazetteer"),
+    **dict.fromkeys(("PushReport", "push_built"), "gdegraph.query.push"),
+    "GdeError": "gdegraph.core.errors",
 }
 
 __all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "PushReport", "QueryInfo", "QueryParam",
@@ -34,12 +34,12 @@ __all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "PushRepor
            "push_built", "queries", "remote", "resolve"]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does the importing
-    from gdegraph.api import KnowledgeGraph, analyse_network, load, plot_network, queries, remote, resolve
-    from gdegraph.api_records import Claim, QueryInfo, QueryParam, Source, Stats
-    from gdegraph.api_types import IRI, Rows
-    from gdegraph.errors import GdeError
-    from gdegraph.gazetteer import Candidate, Resolution
-    from gdegraph.push import PushReport, push_built
+    from gdegraph.api.functions import KnowledgeGraph, analyse_network, load, plot_network, queries, remote, resolve
+    from gdegraph.api.records import Claim, QueryInfo, QueryParam, Source, Stats
+    from gdegraph.api.types import IRI, Rows
+    from gdegraph.core.errors import GdeError
+    from gdegraph.sources.gazetteer import Candidate, Resolution
+    from gdegraph.query.push import PushReport, push_built
 
 
 def _package_version() -> str:

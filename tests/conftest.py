@@ -9,7 +9,7 @@ from rdflib import Dataset, Graph
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     """The whole built dataset (named graph per source), without writing anything."""
-    from gdegraph.build import build_dataset
+    from gdegraph.sources.dataset import build_dataset
 
     return build_dataset()
 
@@ -17,6 +17,6 @@ def dataset() -> Dataset:
 @pytest.fixture(scope="session")
 def graph(dataset: Dataset) -> Graph:
     """The union of every named graph: what a SPARQL user of the dump sees."""
-    from gdegraph.build import union
+    from gdegraph.sources.dataset import union
 
     return union(dataset)

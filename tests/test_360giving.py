@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from gdegraph import giving360
+from gdegraph.publish import giving360
 
 AWARD = "https://w3id.org/gdegraph/id/award/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import gdegraph
-from gdegraph import paths
+from gdegraph.core import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("rdflib", "pyshacl", "networkx", "pyoxigraph", "pandas", "matplotlib", "SPARQLWrapper", "rapidfuzz")
@@ -255,7 +255,7 @@ def test_claims(kg: gdegraph.KnowledgeGraph) -> None:
 # --- network -------------------------------------------------------------------------------------
 
 def test_network_is_the_command_lines_network(kg: gdegraph.KnowledgeGraph, dataset: Any) -> None:
-    from gdegraph.network import NetworkOptions, build_network, open_store, query_rows
+    from gdegraph.network.analysis import NetworkOptions, build_network, open_store, query_rows
 
     rows = query_rows(open_store(dataset))
     for options in (NetworkOptions(), NetworkOptions(include_disputed=True, successions=False, aspirants=True)):
@@ -294,7 +294,7 @@ def test_analyse_and_plot_network(kg: gdegraph.KnowledgeGraph) -> None:
 
 def test_plotting_keeps_the_sessions_matplotlib_backend() -> None:
     """Importing the drawing modules leaves the backend alone (only writing files selects Agg)."""
-    code = ("import matplotlib, matplotlib.pyplot\nimport gdegraph.network_plot, gdegraph.network_plot_geo\n"
+    code = ("import matplotlib, matplotlib.pyplot\nimport gdegraph.network.plot, gdegraph.network.plot_geo\n"
             "print(matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "MPLBACKEND": "svg"})
@@ -385,7 +385,7 @@ class _Sparql(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def endpoint(dataset: Any) -> Iterator[str]:
-    from gdegraph.store import OxigraphStore
+    from gdegraph.store.factory import OxigraphStore
 
     handler = type("Handler", (_Sparql,), {"store": OxigraphStore.from_dataset(dataset).store})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -443,9 +443,9 @@ def test_stats_are_typed_and_print_as_the_command_does(kg: gdegraph.KnowledgeGra
 
 def test_the_stats_command_writes_what_the_api_gives(kg: gdegraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from gdegraph.cli import main
+    from gdegraph.cli.main import main
 
-    monkeypatch.setattr("gdegraph.api.load", lambda *args, **kwargs: kg)
+    monkeypatch.setattr("gdegraph.api.functions.load", lambda *args, **kwargs: kg)
     assert main(["stats", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out == str(kg.stats()) == (tmp_path / "stats.txt").read_text(encoding="utf-8")
     assert main(["stats", "--format", "json", "--out", str(tmp_path)]) == 0
@@ -455,7 +455,7 @@ def test_the_stats_command_writes_what_the_api_gives(kg: gdegraph.KnowledgeGraph
 def test_push_built_checks_its_target_and_its_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(gdegraph.GdeError, match="needs --endpoint or --graph-store"):
         gdegraph.push_built()
-    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
     with pytest.raises(gdegraph.GdeError, match="missing or older than its inputs"):
         gdegraph.push_built("http://127.0.0.1:9/query")
     with pytest.raises(gdegraph.GdeError, match="push needs quads"):

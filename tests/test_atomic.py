@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gdegraph.atomic import atomic_directory, atomic_output, atomic_write_bytes, atomic_write_text
+from gdegraph.core.atomic import atomic_directory, atomic_output, atomic_write_bytes, atomic_write_text
 
 
 class Boom(Exception):

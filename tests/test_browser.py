@@ -102,8 +102,8 @@ def test_query_page_runs_a_query(server: Server, browser: Any) -> None:
 
 
 def test_static_site_pages_open_from_files(dataset, browser: Any, tmp_path_factory: Any) -> None:
-    from gdegraph.site import Site
-    from gdegraph.site_model import Model
+    from gdegraph.site.build import Site
+    from gdegraph.site.model import Model
 
     data, dist = prepare_dist(dataset)
     site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")

@@ -68,7 +68,7 @@ def test_help_and_version_do_not_import_rdflib() -> None:
     result = run("--help", env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "gdegraph.cli" in imported
+    assert "gdegraph.cli.main" in imported
     assert not {name for name in imported if name.split(".")[0] in {"rdflib", "pyoxigraph", "pyshacl"}}
 
 
@@ -115,7 +115,7 @@ WRAPPER = textwrap.dedent(
     import sys
     import click
     from gdegraph import cli
-    from gdegraph.errors import InputError, ValidationFailed
+    from gdegraph.core.errors import InputError, ValidationFailed
 
     @cli.cli.command("boom")
     @click.argument("kind")

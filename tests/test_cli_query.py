@@ -1,6 +1,6 @@
 """``gdegraph queries``, ``gdegraph query`` and ``gdegraph push`` from the command line.
 
-Runs :func:`gdegraph.cli.main` in-process on a dump of the curated graph
+Runs :func:`gdegraph.cli.main.main` in-process on a dump of the curated graph
 (``--data``), checking output formats against the W3C result formats (parsed
 back with pyoxigraph's own readers) and that every bad input exits 2 with a
 message and no traceback.
@@ -19,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from gdegraph.cli import main
-from gdegraph.store import OxigraphStore
+from gdegraph.cli.main import main
+from gdegraph.store.factory import OxigraphStore
 from test_queries_answers import LIBRARY
 
 
@@ -122,7 +122,7 @@ def test_hostile_values_are_only_data(capsys: pytest.CaptureFixture[str], data: 
 
 def test_push_refuses_a_stale_build(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                     tmp_path: Path) -> None:
-    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
     code, _, err = run_cli(capsys, "push", "--endpoint", "http://127.0.0.1:9/query")
     assert code == 2 and "run `gdegraph build` first" in err
     code, _, err = run_cli(capsys, "push", "--graph-store", "http://127.0.0.1:9/store", "--data", __file__)
@@ -146,13 +146,13 @@ def test_query_prints_what_the_api_gives(capsys: pytest.CaptureFixture[str], dat
 #: Modules a local `gdegraph query` must not import: the heavy libraries, and what only other
 #: commands, `--version` (importlib.metadata) or a remote endpoint (urllib.request) need.
 NOT_ON_THE_QUERY_PATH = ("rdflib", "pyshacl", "networkx", "jinja2", "matplotlib", "pandas", "SPARQLWrapper",
-                         "importlib.metadata", "urllib.request", "xml.sax", "gdegraph.build", "gdegraph.gazetteer",
-                         "gdegraph.api_records", "gdegraph.store_rdflib", "gdegraph.store_remote")
+                         "importlib.metadata", "urllib.request", "xml.sax", "gdegraph.sources.dataset", "gdegraph.sources.gazetteer",
+                         "gdegraph.api.records", "gdegraph.store.rdflib_store", "gdegraph.store.remote")
 
 
 @pytest.mark.parametrize("exemplar", ["RQ6", "Royal Liverpool and Broadgreen University Hospitals NHS Trust"])
 def test_a_local_query_imports_nothing_it_does_not_need(data: str, exemplar: str) -> None:
-    probe = ("import sys\nfrom gdegraph.cli import main\n"
+    probe = ("import sys\nfrom gdegraph.cli.main import main\n"
              f"code = main(['query', 'followers-of', '-p', {'exemplar=' + exemplar!r}, '--data', {data!r},"
              " '--format', 'tsv'])\n"
              f"print('MODULES', code, sorted(m for m in {NOT_ON_THE_QUERY_PATH!r} if m in sys.modules))")
@@ -163,8 +163,8 @@ def test_a_local_query_imports_nothing_it_does_not_need(data: str, exemplar: str
 
 def test_building_in_memory_is_a_note_on_stderr(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path, dataset: Any) -> None:
-    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
-    monkeypatch.setattr("gdegraph.build.build_dataset", lambda shared=None: dataset)
+    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.sources.dataset.build_dataset", lambda shared=None: dataset)
     code, out, err = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RXL")
     assert (code, out) == (0, "true\n")
     assert err.startswith(f"gdegraph: note: {tmp_path / 'gdegraph.trig'} is missing or older than its inputs; "

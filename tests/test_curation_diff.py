@@ -8,10 +8,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from gdegraph import iris
-from gdegraph.cli import main
-from gdegraph.curation_diff import Change, diff_graphs
-from gdegraph.extract.commands import curated_graph
+from gdegraph.model import iris
+from gdegraph.cli.main import main
+from gdegraph.curate.diff import Change, diff_graphs
+from gdegraph.curate.extract.commands import curated_graph
 
 GDE = iris.DEF
 C = iris.ID + "concept/"

@@ -9,9 +9,11 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from gdegraph import __version__, iris, mediatypes
-from gdegraph.dataset_description import CC_BY, DATASET, ODBL, OGL, release_date
-from gdegraph.publish import DESCRIPTION_FILE, SUMS_FILE, PublishSettings, publish_files, union_triples, sorted_quads
+from gdegraph import __version__
+from gdegraph.model import iris
+from gdegraph.core import mediatypes
+from gdegraph.publish.dataset_description import CC_BY, DATASET, ODBL, OGL, release_date
+from gdegraph.publish.dumps import DESCRIPTION_FILE, SUMS_FILE, PublishSettings, publish_files, union_triples, sorted_quads
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

@@ -11,9 +11,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from gdegraph import iris, paths
-from gdegraph.errors import GdeError, InputError, ValidationFailed
-from gdegraph.loading import (
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.core.errors import GdeError, InputError, ValidationFailed
+from gdegraph.sources.loading import (
     default_graph_iri,
     input_error_from_bad_syntax,
     load_files,

@@ -17,12 +17,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
-from gdegraph import iris, paths
-from gdegraph.extract import (CANDIDATE, Extraction, candidate_graph, candidate_turtle, extract_article,
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.curate.extract import (CANDIDATE, Extraction, candidate_graph, candidate_turtle, extract_article,
                               extract_file, known_structure, parse_article)
-from gdegraph.extract.commands import curated_graph
-from gdegraph.gazetteer import Gazetteer
-from gdegraph.refdata_files import load_reference
+from gdegraph.curate.extract.commands import curated_graph
+from gdegraph.sources.gazetteer import Gazetteer
+from gdegraph.sources.refdata_files import load_reference
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 GDE = iris.DEF
@@ -182,8 +183,8 @@ def test_reviewed_candidates_conform_to_the_shapes(name: str, gazetteer: Gazette
     the ontology, the programme structure and the reference data conform (warnings allowed)."""
     from pyshacl import validate
 
-    from gdegraph.build import load_ontology
-    from gdegraph.refdata import reference_graph
+    from gdegraph.sources.dataset import load_ontology
+    from gdegraph.sources.refdata import reference_graph
 
     ex = run(name, gazetteer, known)
     candidates = candidate_graph(ex)
@@ -205,7 +206,7 @@ def test_reviewed_candidates_conform_to_the_shapes(name: str, gazetteer: Gazette
 
 
 def candidate_turtle_iri(p: object) -> URIRef:
-    from gdegraph.extract.turtle import pairing_iri
+    from gdegraph.curate.extract.turtle import pairing_iri
 
     return pairing_iri(p)  # type: ignore[arg-type]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from gdegraph.cli import main
+from gdegraph.cli.main import main
 
 ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "table_correction_2019.txt"
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from gdegraph.errors import InputError
-from gdegraph.loading import parse_turtle_file
+from gdegraph.core.errors import InputError
+from gdegraph.sources.loading import parse_turtle_file
 
 DOCUMENT = '''@prefix gde: <https://w3id.org/gdegraph/def#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

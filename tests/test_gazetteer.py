@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from gdegraph import paths
-from gdegraph.cli import main
-from gdegraph.gazetteer import ACCEPT, Gazetteer, loose_key, normalise, parse_date
-from gdegraph.refdata_files import load_reference
+from gdegraph.core import paths
+from gdegraph.cli.main import main
+from gdegraph.sources.gazetteer import ACCEPT, Gazetteer, loose_key, normalise, parse_date
+from gdegraph.sources.refdata_files import load_reference
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def ref_only() -> Gazetteer:
 
 @pytest.fixture(scope="module")
 def with_curated() -> Gazetteer:
-    from gdegraph.extract.commands import load_gazetteer
+    from gdegraph.curate.extract.commands import load_gazetteer
 
     return load_gazetteer(reference_only=False)
 
@@ -179,7 +179,7 @@ def test_resolve_command_rejects_bad_input(args: list[str], capsys: pytest.Captu
 
 
 def test_load_gazetteer_reads_the_reference_folder_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gdegraph.extract import commands
+    from gdegraph.curate.extract import commands
 
     read = []
     real = load_reference
@@ -188,6 +188,6 @@ def test_load_gazetteer_reads_the_reference_folder_it_is_given(monkeypatch: pyte
         read.append(folder)
         return real(paths.refdata_dir())
 
-    monkeypatch.setattr("gdegraph.refdata_files.load_reference", spy)
+    monkeypatch.setattr("gdegraph.sources.refdata_files.load_reference", spy)
     gazetteer = commands.load_gazetteer(reference_only=True, refdata=paths.shared_dir() / "refdata")
     assert read == [paths.shared_dir() / "refdata"] and gazetteer.resolve("Wye Valley").best is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from gdegraph.inference import entailments
+from gdegraph.sources.inference import entailments
 
 GDE = Namespace("https://w3id.org/gdegraph/def#")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -1,4 +1,4 @@
-"""Tests for gdegraph.names: readable labels from official upper-case names."""
+"""Tests for gdegraph.model.names: readable labels from official upper-case names."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gdegraph import paths
-from gdegraph.names import UPPER_WORDS, readable_name
+from gdegraph.core import paths
+from gdegraph.model.names import UPPER_WORDS, readable_name
 
 EXPECTED = {
     "ROYAL LIVERPOOL AND BROADGREEN UNIVERSITY HOSPITALS NHS TRUST":

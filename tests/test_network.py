@@ -15,8 +15,8 @@ import networkx as nx
 import pytest
 from rdflib import Dataset
 
-from gdegraph.network import NetworkOptions, build_network, open_store, query_rows, short_name
-from gdegraph.network_metrics import analyse, format_report
+from gdegraph.network.analysis import NetworkOptions, build_network, open_store, query_rows, short_name
+from gdegraph.network.metrics import analyse, format_report
 
 EXPECTED = json.loads((Path(__file__).parent / "expected" / "network" / "headline.json").read_text())
 SHEFFIELD = "sheffield-health-and-social-care"
@@ -143,7 +143,7 @@ def test_aspirants_as_nodes(rows) -> None:
 
 
 def test_rdflib_engine_gives_the_same_network(dataset: Dataset, g) -> None:
-    from gdegraph.store import RdflibStore
+    from gdegraph.store.factory import RdflibStore
 
     other = build_network(query_rows(RdflibStore(dataset)))
     assert sorted(other.nodes(data=True)) == sorted(g.nodes(data=True))
@@ -168,8 +168,8 @@ def test_short_names(name: str, short: str) -> None:
 
 
 def test_network_queries_have_headers_and_their_columns(rows) -> None:
-    from gdegraph import paths
-    from gdegraph.querylib import parse_query_file
+    from gdegraph.core import paths
+    from gdegraph.query.library import parse_query_file
 
     for path in sorted((paths.queries_dir() / "network").glob("*.rq")):
         query = parse_query_file(path)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gdegraph.cli import cli, main
+from gdegraph.cli.main import cli, main
 
 FILES = ["network.graphml", "network.gexf", "network.json", "nodes.csv", "edges.csv", "derived.trig",
          "report.txt", "report.json"]

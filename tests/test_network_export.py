@@ -8,11 +8,11 @@ import networkx as nx
 import pytest
 from rdflib import Dataset, URIRef
 
-from gdegraph import iris
-from gdegraph.network import NetworkOptions, build_network, open_store, query_rows
-from gdegraph.network_export import (DERIVED_GRAPH, derived_graph, read_csv, read_gexf, read_graphml, read_json,
+from gdegraph.model import iris
+from gdegraph.network.analysis import NetworkOptions, build_network, open_store, query_rows
+from gdegraph.network.export import (DERIVED_GRAPH, derived_graph, read_csv, read_gexf, read_graphml, read_json,
                                      write_csv, write_derived, write_gexf, write_graphml, write_json)
-from gdegraph.network_metrics import analyse
+from gdegraph.network.metrics import analyse
 
 
 @pytest.fixture(scope="module", params=[NetworkOptions(), NetworkOptions(include_disputed=True, aspirants=True)],

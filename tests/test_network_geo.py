@@ -1,4 +1,4 @@
-"""Great-circle distance and the summary statistics of gdegraph.geo."""
+"""Great-circle distance and the summary statistics of gdegraph.model.geo."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from gdegraph.geo import EARTH_RADIUS_KM, haversine_km, quantile, tukey_fences
+from gdegraph.model.geo import EARTH_RADIUS_KM, haversine_km, quantile, tukey_fences
 
 
 def test_one_degree_along_the_equator() -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from gdegraph import mediatypes
-from gdegraph.errors import GdeError, InputError
-from gdegraph.jsonld_context import CONTEXT_FILE, PREFIXES, compact_iri
-from gdegraph.publish import (DESCRIPTION_FILE, SUMS_FILE, PublishSettings, gzip_bytes, publish,
+from gdegraph.core import mediatypes
+from gdegraph.core.errors import GdeError, InputError
+from gdegraph.model.jsonld_context import CONTEXT_FILE, PREFIXES, compact_iri
+from gdegraph.publish.dumps import (DESCRIPTION_FILE, SUMS_FILE, PublishSettings, gzip_bytes, publish,
                               publish_files, serialise, sha256sums)
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
@@ -142,7 +142,7 @@ def test_jsonld_is_compact_and_uses_the_published_context(files: dict[str, bytes
 
 def test_json_writer_gives_the_standard_librarys_bytes(files: dict[str, bytes]) -> None:
     """The fast JSON writer behind the JSON-LD files is byte-for-byte ``json.dumps(indent=1, sort_keys=True)``."""
-    from gdegraph.jsonld_context import _dumps, json_text
+    from gdegraph.model.jsonld_context import _dumps, json_text
 
     def reference(value: object) -> bytes:
         return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
@@ -159,7 +159,7 @@ def test_json_writer_gives_the_standard_librarys_bytes(files: dict[str, bytes]) 
 
 def test_dumps_agree_with_each_syntax_written_on_its_own(dataset: Dataset, files: dict[str, bytes]) -> None:
     """dump_files converts the dataset once for all syntaxes; each syntax alone, either way, is the same."""
-    from gdegraph.publish import sorted_quads
+    from gdegraph.publish.dumps import sorted_quads
 
     quads = sorted_quads(dataset)
     for fmt in mediatypes.RDF_FORMATS:
@@ -190,8 +190,8 @@ def test_sha256sums_lists_every_other_file(files: dict[str, bytes]) -> None:
 _PUBLISH_IN_SUBPROCESS = """
 import sys
 from pathlib import Path
-from gdegraph.build import build_dataset
-from gdegraph.publish import publish_files
+from gdegraph.sources.dataset import build_dataset
+from gdegraph.publish.dumps import publish_files
 for name, data in publish_files(build_dataset()).items():
     (Path(sys.argv[1]) / name).write_bytes(data)
 """
@@ -230,10 +230,10 @@ def test_settings_reject_bad_urls_and_dates() -> None:
 
 def _use_dataset_if_validation_missing(monkeypatch: pytest.MonkeyPatch, dataset: Dataset) -> None:
     """Until the build offers validated_dataset (and a validator), stand in with the built dataset."""
-    from gdegraph import build
+    from gdegraph.sources import dataset as build
 
     try:
-        import gdegraph.validation  # noqa: F401
+        import gdegraph.validate.validation  # noqa: F401
         available = hasattr(build, "validated_dataset")
     except ImportError:
         available = False
@@ -243,7 +243,7 @@ def _use_dataset_if_validation_missing(monkeypatch: pytest.MonkeyPatch, dataset:
 
 def test_cli_publish(dataset: Dataset, files: dict[str, bytes], tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from gdegraph.cli import main
+    from gdegraph.cli.main import main
 
     _use_dataset_if_validation_missing(monkeypatch, dataset)
     out = tmp_path / "dist"
@@ -257,7 +257,7 @@ def test_cli_publish(dataset: Dataset, files: dict[str, bytes], tmp_path: Path,
 
 
 def test_cli_publish_rejects_a_bad_release_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from gdegraph.cli import main
+    from gdegraph.cli.main import main
 
     assert main(["publish", "--out", str(tmp_path), "--release-date", "March 2021"]) == 2
     assert "release date" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from gdegraph.publish import publish
+from gdegraph.publish.dumps import publish
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check-dumps-with-rapper.sh"
 

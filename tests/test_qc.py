@@ -11,8 +11,9 @@ import pytest
 from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from gdegraph import iris, paths
-from gdegraph.validation import INFERRED_GRAPH, ontology_graph, qc_queries
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.validate.validation import INFERRED_GRAPH, ontology_graph, qc_queries
 
 QC_DIR = paths.queries_dir() / "qc"
 QUERIES = {q.name: q for q in qc_queries()}
@@ -75,7 +76,7 @@ def test_every_qc_query_is_exercised_by_a_negative_fixture() -> None:
 
 
 def test_iri_policy_query_knows_every_instance_kind() -> None:
-    """The kinds in the iri-policy regex are exactly gdegraph.iris.KINDS (trust has its own branch)."""
+    """The kinds in the iri-policy regex are exactly gdegraph.model.iris.KINDS (trust has its own branch)."""
     match = re.search(r"\|id/\(([a-z|-]+)\)/", QUERIES["iri-policy"].text)
     assert match, "the iri-policy query lists the kinds as id/(a|b|c)/"
     assert set(match.group(1).split("|")) | {"trust"} == set(iris.KINDS)
@@ -91,7 +92,7 @@ def test_concept_scheme_query_covers_every_concept_valued_property() -> None:
 
 def test_union_default_graph_does_not_make_duplicates(tmp_path: Path) -> None:
     """One pairing stated by two sources (two named graphs) is not a duplicate pairing."""
-    from gdegraph.loading import load_files
+    from gdegraph.sources.loading import load_files
 
     base = (FIXTURES / "valid" / "base.ttl").read_text(encoding="utf-8")
     (tmp_path / "a.ttl").write_text(base, encoding="utf-8")

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from gdegraph.querylib import NamedQuery, bind_params, load_library
-from gdegraph.results import format_select, format_triples
-from gdegraph.store import OxigraphStore, SelectResult, run
+from gdegraph.query.library import NamedQuery, bind_params, load_library
+from gdegraph.store.results import format_select, format_triples
+from gdegraph.store.factory import OxigraphStore, SelectResult, run
 
 EXPECTED = Path(__file__).parent / "expected" / "queries"
 #: Columns made with GROUP_CONCAT, whose order SPARQL leaves to the engine.

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from gdegraph import paths
-from gdegraph.errors import InputError
-from gdegraph.query_params import _fold
-from gdegraph.querylib import bind_params, convert, get_query, load_library, parse_query_file
-from gdegraph.store import OxigraphStore, SelectResult, run
+from gdegraph.core import paths
+from gdegraph.core.errors import InputError
+from gdegraph.query.params import _fold
+from gdegraph.query.library import bind_params, convert, get_query, load_library, parse_query_file
+from gdegraph.store.factory import OxigraphStore, SelectResult, run
 from test_queries_answers import LIBRARY
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

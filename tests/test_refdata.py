@@ -1,4 +1,4 @@
-"""Tests for gdegraph.refdata against the shared reference files (facts read off the CSVs)."""
+"""Tests for gdegraph.sources.refdata against the shared reference files (facts read off the CSVs)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 
-from gdegraph import iris, paths
-from gdegraph.errors import InputError
-from gdegraph.refdata import (GDE, GEO, SCHEMA, load_reference, reference_graph, source_iri,
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.core.errors import InputError
+from gdegraph.sources.refdata import (GDE, GEO, SCHEMA, load_reference, reference_graph, source_iri,
                               unknown_codes)
 
 IN_SCOPE = """RBS RGT RLN RYJ RC9 RTD RTH RAL RQ6 RM3 RBA RRK RA7 RHM RGR RBL REN RRV RE9 RQM RC1 RR7

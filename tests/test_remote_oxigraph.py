@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, RdfFormat
 
-from gdegraph.cli import main
-from gdegraph.push import RemoteStore, graph_store_url, push_file
-from gdegraph.store import EndpointError, OxigraphStore
+from gdegraph.cli.main import main
+from gdegraph.query.push import RemoteStore, graph_store_url, push_file
+from gdegraph.store.factory import EndpointError, OxigraphStore
 from test_queries_answers import CASE_IDS, CASES, answer, comparable
 
 

@@ -13,8 +13,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from gdegraph import mediatypes
-from gdegraph.site import PAGE_FORMATS
+from gdegraph.core import mediatypes
+from gdegraph.site.build import PAGE_FORMATS
 from test_server_support import Server, prepare_dist
 
 RQ6 = "https://w3id.org/gdegraph/id/trust/RQ6"

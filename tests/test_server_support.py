@@ -52,7 +52,7 @@ def prepare_dist(dataset: Any) -> tuple[Path, Path]:
     """``(data_file, dist_dir)`` for ``dataset``, made once per test process and removed at exit."""
     if id(dataset) in _PREPARED:
         return _PREPARED[id(dataset)]
-    from gdegraph.publish import publish
+    from gdegraph.publish.dumps import publish
 
     root = Path(tempfile.mkdtemp(prefix="gdegraph-serving-"))
     atexit.register(shutil.rmtree, root, True)
@@ -78,7 +78,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
-        command = [sys.executable, "-m", "gdegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        command = [sys.executable, "-m", "gdegraph.cli.main", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--data", str(data), "--dist", str(dist), "--quiet", *options]
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 

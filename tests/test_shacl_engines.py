@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
 
-from gdegraph import iris, paths
-from gdegraph.errors import InputError
-from gdegraph.loading import load_files
-from gdegraph.report import ValidationReport, format_report
-from gdegraph.shacl_sparql_text import SparqlTextError, join_focus, not_exists_as_minus
-from gdegraph.validation import qc_queries, validate_dataset, validate_dump, validate_paths
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.core.errors import InputError
+from gdegraph.sources.loading import load_files
+from gdegraph.validate.report import ValidationReport, format_report
+from gdegraph.validate.shacl_sparql_text import SparqlTextError, join_focus, not_exists_as_minus
+from gdegraph.validate.validation import qc_queries, validate_dataset, validate_dump, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "valid" / "base.ttl"
@@ -123,7 +124,7 @@ def test_synthetic_10k_conforms_on_both(synthetic_10k: Path) -> None:
 
 def test_a_dump_is_validated_as_its_dataset_is(dataset, tmp_path: Path) -> None:
     """The dump path (pyoxigraph only) reports what the rdflib path reports on the same graph."""
-    from gdegraph.publish import serialise
+    from gdegraph.publish.dumps import serialise
 
     dump = tmp_path / "gdegraph.trig"
     dump.write_bytes(serialise(dataset, "trig"))
@@ -288,7 +289,7 @@ ex:m2 gde:member ex:b ; gde:role concept:role-fast-follower ; gde:inProgramme ex
 def test_rewritten_qc_query_answers_as_its_plain_form(name: str, tmp_path: Path) -> None:
     import pyoxigraph as ox
 
-    from gdegraph.validation import ontology_graph
+    from gdegraph.validate.validation import ontology_graph
 
     query = {q.name: q for q in qc_queries()}[name]
     prologue = query.text[:query.text.index("SELECT")]
@@ -326,7 +327,7 @@ def test_cli_engine_option(dataset, tmp_path: Path) -> None:
         assert "Exemplar is not a Global Digital Exemplar" in run.stdout and "Traceback" not in run.stderr
     assert runs["sparql"].stdout == runs["pyshacl"].stdout
 
-    from gdegraph.publish import serialise
+    from gdegraph.publish.dumps import serialise
 
     dump = tmp_path / "gdegraph.trig"
     dump.write_bytes(serialise(dataset, "trig"))

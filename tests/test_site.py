@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from rdflib import Graph, URIRef
 
-from gdegraph import mediatypes
-from gdegraph.site import PAGE_FORMATS, build_site
+from gdegraph.core import mediatypes
+from gdegraph.site.build import PAGE_FORMATS, build_site
 from test_server_support import prepare_dist
 
 RQ6 = "https://w3id.org/gdegraph/id/trust/RQ6"
@@ -193,8 +193,8 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
     """Pages use Python filters for the two commonest fragments; templates/macros.html is their reference."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    from gdegraph.site import PACKAGE
-    from gdegraph.site_views import Value, graph_links_html, value_html
+    from gdegraph.site.build import PACKAGE
+    from gdegraph.site.views import Value, graph_links_html, value_html
 
     env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -211,8 +211,8 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
 
 def test_per_resource_rdf_is_each_syntax_written_on_its_own(dataset) -> None:
     """The site prepares a resource's triples once for its four files; each file is what that syntax alone gives."""
-    from gdegraph.site import Site, serialise_triples
-    from gdegraph.site_model import Model
+    from gdegraph.site.build import Site, serialise_triples
+    from gdegraph.site.model import Model
 
     data, _ = prepare_dist(dataset)
     model = Model.load(data)
@@ -226,8 +226,8 @@ def test_per_resource_rdf_is_each_syntax_written_on_its_own(dataset) -> None:
 
 
 def test_home_page_without_pictures_or_dumps(dataset, tmp_path: Path) -> None:
-    from gdegraph.site import Site
-    from gdegraph.site_model import Model
+    from gdegraph.site.build import Site
+    from gdegraph.site.model import Model
 
     data, _ = prepare_dist(dataset)
     site = Site(Model.load(data), dumps_dir=tmp_path / "missing", network_dir=None)
@@ -237,7 +237,7 @@ def test_home_page_without_pictures_or_dumps(dataset, tmp_path: Path) -> None:
 
 
 def test_cli_site_replaces_the_folder_atomically(dataset, tmp_path: Path) -> None:
-    from gdegraph.cli import main
+    from gdegraph.cli.main import main
 
     data, dist = prepare_dist(dataset)
     out = tmp_path / "site"

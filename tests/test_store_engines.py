@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from gdegraph.errors import InputError
-from gdegraph.store import OxigraphStore, RdflibStore, built_is_current, open_store, query_form, with_values
+from gdegraph.core.errors import InputError
+from gdegraph.store.factory import OxigraphStore, RdflibStore, built_is_current, open_store, query_form, with_values
 from test_queries_answers import CASE_IDS, CASES, answer, comparable
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -119,11 +119,11 @@ def test_a_built_file_is_current_only_when_newer_than_its_inputs(tmp_path: Path)
 
 def test_a_stale_build_is_announced_by_a_warning_not_a_print(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                               dataset: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    from gdegraph.store import BuildingInMemory
+    from gdegraph.store.factory import BuildingInMemory
 
     built_from = []
-    monkeypatch.setattr("gdegraph.store.default_data", lambda: tmp_path / "gdegraph.trig")
-    monkeypatch.setattr("gdegraph.build.build_dataset", lambda shared=None: built_from.append(shared) or dataset)
+    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.sources.dataset.build_dataset", lambda shared=None: built_from.append(shared) or dataset)
     with pytest.warns(BuildingInMemory, match="building the graph in memory"):
         store = open_store("oxigraph", shared=tmp_path)
     assert store.ask("ASK { ?p a <https://w3id.org/gdegraph/def#Pairing> }")

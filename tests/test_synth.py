@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from gdegraph import iris, synth
-from gdegraph.inference import entailments
-from gdegraph.validation import ontology_graph, validate_dataset
+from gdegraph import synth
+from gdegraph.model import iris
+from gdegraph.sources.inference import entailments
+from gdegraph.validate.validation import ontology_graph, validate_dataset
 
 GDE = iris.DEF
 INFERRED = URIRef(iris.graph("inferred"))

@@ -15,10 +15,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from gdegraph import paths
-from gdegraph.errors import InputError
-from gdegraph.report import format_report
-from gdegraph.validation import qc_queries, shapes_graph, validate_dataset, validate_paths
+from gdegraph.core import paths
+from gdegraph.core.errors import InputError
+from gdegraph.validate.report import format_report
+from gdegraph.validate.validation import qc_queries, shapes_graph, validate_dataset, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "valid" / "base.ttl"
@@ -48,7 +48,7 @@ def shapes() -> Graph:
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    from gdegraph.build import load_ontology
+    from gdegraph.sources.dataset import load_ontology
 
     return load_ontology()
 
@@ -170,7 +170,7 @@ def test_expected_rules_exist(shapes: Graph) -> None:
 
 
 def test_result_fields() -> None:
-    from gdegraph.loading import load_files
+    from gdegraph.sources.loading import load_files
 
     ds = load_files([BASE, FIXTURES / "invalid" / "currency-usd.ttl"])
     report = validate_dataset(ds, files={"https://w3id.org/gdegraph/graph/currency-usd": "currency-usd.ttl"})
@@ -385,7 +385,7 @@ def _case_turtle(rule: str) -> str:
 def case_report(tmp_path_factory):
     path = tmp_path_factory.mktemp("cases") / "cases.ttl"
     path.write_text(PREAMBLE + "\n" + "\n".join(_case_turtle(rule) for rule in CASES), encoding="utf-8")
-    from gdegraph.loading import load_files
+    from gdegraph.sources.loading import load_files
 
     return validate_dataset(load_files([BASE, path]))
 
@@ -422,7 +422,7 @@ def test_curated_graph_conforms(dataset) -> None:
 
 
 def _failing_report():
-    from gdegraph.loading import load_files
+    from gdegraph.sources.loading import load_files
 
     return validate_dataset(load_files([BASE, FIXTURES / "invalid" / "tier-not-in-wave.ttl"]))
 

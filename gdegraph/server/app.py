@@ -5,7 +5,7 @@ Dereferencing follows the W3C "Cool URIs for the Semantic Web" 303 pattern:
 answers ``303 See Other`` pointing at the document that describes it in the
 negotiated format (``RQ6.html``, ``RQ6.ttl``, ...; ``Vary: Accept``; 406 when
 no offered format is acceptable). The documents are the static site's files
-(:class:`gdegraph.site.Site` renders them on demand), so a file-extension URL
+(:class:`gdegraph.site.build.Site` renders them on demand), so a file-extension URL
 always gives that format whatever ``Accept`` says, and the server and a
 static copy of the site serve identical bytes. Ontology terms are hash IRIs
 (``def#Trust``): ``/def`` redirects the same way to ``def/index.{ext}``.
@@ -35,8 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
-from gdegraph.site import PAGE_FORMATS, Site
-from gdegraph.site_model import Model
+from gdegraph.site.build import PAGE_FORMATS, Site
+from gdegraph.site.model import Model
 
 __all__ = ["ServerState", "create_app"]
 
@@ -107,7 +107,7 @@ async def page_endpoint(request: Request) -> Response:
 
 async def void_endpoint(request: Request) -> Response:
     """``/.well-known/void``: the published VoID/DCAT description, in the negotiated RDF syntax."""
-    from gdegraph.publish import DESCRIPTION_FILE
+    from gdegraph.publish.dumps import DESCRIPTION_FILE
 
     state: ServerState = request.app.state.gde
     file = state.site.dumps.get(DESCRIPTION_FILE)
@@ -122,7 +122,7 @@ async def void_endpoint(request: Request) -> Response:
     if fmt.name != "turtle":
         import pyoxigraph
 
-        from gdegraph.site import serialise_triples
+        from gdegraph.site.build import serialise_triples
 
         data = serialise_triples(list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE)), fmt)
     media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
@@ -157,7 +157,7 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     from pyoxigraph import RdfFormat
 
     from gdegraph.server.workers import WorkerPool
-    from gdegraph.store import OxigraphStore, open_store
+    from gdegraph.store.factory import OxigraphStore, open_store
 
     limits = limits or Limits()
     store = open_store("oxigraph", data)

@@ -12,7 +12,7 @@ parser of our own. This module only adds gdegraph's rules around it:
   "anything", so the first offer is served (RFC 9110 12.5.1 allows that);
 * nothing acceptable gives ``None``, which callers answer with 406.
 
-What the media types *are* comes from :mod:`gdegraph.mediatypes` (RDF) and
+What the media types *are* comes from :mod:`gdegraph.core.mediatypes` (RDF) and
 from pyoxigraph's ``QueryResultsFormat`` (SPARQL results), never from a list here.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 
 import mimeparse
 
-from gdegraph import mediatypes
+from gdegraph.core import mediatypes
 
 __all__ = ["Offer", "negotiate", "rdf_offers", "results_offers"]
 

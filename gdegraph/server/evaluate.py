@@ -79,12 +79,12 @@ def _term_json(term: Any) -> dict[str, Any]:
 
 
 class Engine:
-    """The dataset in a pyoxigraph store (via :class:`gdegraph.store.OxigraphStore`) and the caps."""
+    """The dataset in a pyoxigraph store (via :class:`gdegraph.store.factory.OxigraphStore`) and the caps."""
 
     def __init__(self, nquads_path: str, max_rows: int) -> None:
         from pyoxigraph import RdfFormat
 
-        from gdegraph.store import OxigraphStore
+        from gdegraph.store.factory import OxigraphStore
 
         self.store = OxigraphStore()
         self.store.store.bulk_load(path=nquads_path, format=RdfFormat.N_QUADS)
@@ -152,7 +152,7 @@ class Engine:
             rows = rows[: self.max_rows]
             headers["Gdegraph-Truncated"] = f"results cut at {self.max_rows} rows"
         if kind == "QueryTriples":
-            from gdegraph.site import serialise_triples
+            from gdegraph.site.build import serialise_triples
 
             return Reply(200, _media(fmt), serialise_triples(rows, fmt), headers)
         names = [v.value for v in result.variables]
@@ -185,7 +185,7 @@ def _offer(accept: str | None, results: bool) -> Any:
 def _offer_uncached(accept: str | None, results: bool) -> Any:
     if results:
         return negotiate(accept, results_offers())
-    from gdegraph.site import PAGE_FORMATS
+    from gdegraph.site.build import PAGE_FORMATS
 
     return negotiate(accept, rdf_offers(PAGE_FORMATS))
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gdegraph import iris
+from gdegraph.model import iris
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.evaluate import Job
 from gdegraph.server.policy import Refused
@@ -112,7 +112,7 @@ def service_description(request: Request) -> Response:
     """The SPARQL 1.1 Service Description (RDF), or the query page when a browser asks."""
     from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Triple
 
-    from gdegraph.site import PAGE_FORMATS, serialise_triples
+    from gdegraph.site.build import PAGE_FORMATS, serialise_triples
 
     state = request.app.state.gde
     offer = negotiate(request.headers.get("accept"), rdf_offers(PAGE_FORMATS, html="page"))

@@ -8,14 +8,14 @@ trust identity (ODS-like codes, official names, regions, locations,
 successions) in ``graph/refdata``; sources, programmes, waves and tiers in
 ``graph/entities``; each article's statements (memberships, 1-3 followers per
 exemplar, funding awards, claims and corrections) in its ``graph/seed-NNN``;
-and the build's entailments (the rules of :mod:`gdegraph.inference`) in
+and the build's entailments (the rules of :mod:`gdegraph.sources.inference`) in
 ``graph/inferred``. It passes our SHACL shapes and QC queries
 (tests/test_synth.py), so validation benchmarks measure real work.
 
 Terms are N-Triples strings rather than rdflib/pyoxigraph objects because a
 million triples must be made in seconds, and the same seed must give
 byte-identical N-Quads (no set iteration, no hash order). Every IRI comes
-from :mod:`gdegraph.iris`.
+from :mod:`gdegraph.model.iris`.
 
     python -m gdegraph.synth --triples 100k --seed 0 --out /tmp/synth-100k.nq
 

@@ -1,7 +1,7 @@
 """The ontology quads and the build's entailments over the synthetic stream.
 
 A synthetic graph must look like a ``gdegraph build``, which materialises the
-rules of :mod:`gdegraph.inference` (sub-class, sub-property, inverse,
+rules of :mod:`gdegraph.sources.inference` (sub-class, sub-property, inverse,
 symmetric) into ``graph/inferred``. rdflib would take minutes on a million
 triples, so the same rules run here over N-Triples strings, in a fixed order.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from gdegraph import paths
+from gdegraph.core import paths
 from gdegraph.synth.terms import Quad, graph, v
 
 Triple = tuple[str, str, str]

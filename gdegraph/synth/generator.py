@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
 
-from gdegraph import iris
+from gdegraph.model import iris
 from gdegraph.synth.config import SynthConfig
 from gdegraph.synth.terms import OGL, Quad, a, concept, en, graph, inst, lit, v
 

@@ -2,8 +2,8 @@
 
 Strings rather than rdflib/pyoxigraph objects because a million triples must
 be made in seconds, and equal input must give byte-identical N-Quads. Every
-IRI comes from :mod:`gdegraph.iris`, and other vocabularies' namespaces from
-the published prefix table (:data:`gdegraph.jsonld_context.PREFIXES`), so the
+IRI comes from :mod:`gdegraph.model.iris`, and other vocabularies' namespaces from
+the published prefix table (:data:`gdegraph.model.jsonld_context.PREFIXES`), so the
 synthetic graph cannot drift from the real one's terms.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from gdegraph import iris
-from gdegraph.jsonld_context import PREFIXES
+from gdegraph.model import iris
+from gdegraph.model.jsonld_context import PREFIXES
 
 Quad = tuple[str, str, str, str]  # subject, predicate, object, graph, each in N-Triples syntax
 OGL = "<http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/>"

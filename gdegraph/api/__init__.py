@@ -1,0 +1,1 @@
+"""The Python API for analysts (re-exported lazily by :mod:`gdegraph`)."""

@@ -1,0 +1,111 @@
+"""The frozen records the public API returns: queries and their parameters, sources, claims, the summary.
+
+All are frozen dataclasses, so ``pandas.DataFrame(kg.claims())`` works and a
+record can be a dict key. They are public through :mod:`gdegraph`; this module
+is imported only by the calls that build them, which keeps dataclass creation
+off the path of ``gdegraph query``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gdegraph.api.types import IRI
+
+__all__ = ["Claim", "QueryInfo", "QueryParam", "Source", "Stats"]
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """One parameter of a library query: pass it as a keyword to :meth:`KnowledgeGraph.query`."""
+
+    name: str
+    type: str
+    required: bool
+    default: str | None
+    example: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """A query of the library (``queries/*.rq``): what it answers, its parameters and its SPARQL."""
+
+    name: str
+    title: str
+    description: str
+    form: str
+    params: tuple[QueryParam, ...]
+    columns: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source the graph cites: a seed news article or a reference data file.
+
+    ``issued`` and ``modified`` keep the source's precision (``YYYY``, ``YYYY-MM`` or a
+    full date); ``statements`` counts the statements derived from it.
+    """
+
+    iri: IRI
+    key: str
+    kind: str
+    title: str | None
+    publisher: str | None
+    issued: str | None
+    modified: str | None
+    statements: int
+    local_file: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A quantitative, disputed or corrected statement, in its source's words.
+
+    ``about`` is what it is about (an award, a tier, a wave...); ``corrects``,
+    ``corrected_by`` and ``conflicts_with`` link it to other claims; ``sources`` are
+    source keys such as ``seed-001``.
+    """
+
+    iri: IRI
+    label: str
+    status: str
+    quote: str | None
+    date: str | None
+    about: tuple[IRI, ...]
+    sources: tuple[str, ...]
+    stated_count: int | None
+    amount: Decimal | None
+    corrects: tuple[IRI, ...]
+    corrected_by: tuple[IRI, ...]
+    conflicts_with: tuple[IRI, ...]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The summary ``gdegraph stats`` prints, from :meth:`KnowledgeGraph.stats`.
+
+    ``sections`` maps each section's title ("pairings by sector and status"...) to its rows,
+    a row being the labels it counts by and the count: ``(("acute", "announced"), 18)``.
+    ``str(stats)`` is the command's text report and :meth:`to_json` its ``--format json``.
+    """
+
+    sections: dict[str, tuple[tuple[tuple[str, ...], int], ...]]
+
+    def __str__(self) -> str:
+        lines: list[str] = []
+        for title, rows in self.sections.items():
+            lines.append(title)
+            width = max((len(" / ".join(labels)) for labels, _ in rows), default=0)
+            lines += [f"  {' / '.join(labels):<{width}}  {count:>4}" for labels, count in rows]
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+    def to_json(self) -> str:
+        """The sections as JSON: title -> rows, each row its labels then its count (as text)."""
+        import json
+
+        return json.dumps({title: [[*labels, str(count)] for labels, count in rows]
+                           for title, rows in self.sections.items()}, indent=2, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""The ``gdegraph`` command line: thin commands over the library."""

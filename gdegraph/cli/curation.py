@@ -1,0 +1,79 @@
+"""``gdegraph resolve``, ``extract`` and ``diff``: tools for curating new statements from articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gdegraph.cli.options import _FILE, _echo_report, _shared_option
+
+
+@click.command(short_help="Resolve a trust name to ODS codes, with scores and reasons.")
+@click.argument("name")
+@click.option(
+    "--date",
+    default=None,
+    metavar="YYYY[-MM[-DD]]",
+    help="When the name was used (an article's date): prefers trusts open then, by the names they had.",
+)
+@click.option("--reference-only", is_flag=True, help="Use the reference data's names only, not the curated labels.")
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates to show.")
+@_shared_option
+def resolve(name: str, date: str | None, reference_only: bool, limit: int, shared: Path | None) -> None:
+    """Resolve a trust NAME as an article writes it ("Salford Royal Hospitals Trust").
+
+    Prints the status (resolved, probable, ambiguous, uncertain or unknown)
+    and the best candidates with ODS code, official name, score and why they
+    match (exact alias, normalised match, loose match, fuzzy). Ambiguous and
+    unknown names are never resolved to a guess.
+    """
+    from gdegraph.curate.extract.commands import resolve_command
+
+    _echo_report(resolve_command(name, date, reference_only, limit))
+
+
+@click.command(short_help="Propose candidate triples from a plain-text article, with a review report.")
+@click.argument("article", type=_FILE)
+@click.option("--source-id", required=True, metavar="ID", help="Source key of the article (IRI id/source/ID), e.g. seed-005.")
+@click.option("--date", default=None, metavar="YYYY[-MM[-DD]]", help="The article's date [default: a date printed near its top].")
+@click.option(
+    "--out",
+    type=_FILE,
+    default=None,
+    metavar="FILE.ttl",
+    help="Write the candidate Turtle here (the report then goes to stdout) [default: Turtle to stdout, report to stderr].",
+)
+@click.option("--report", "report_path", type=_FILE, default=None,
+              metavar="FILE.txt", help="Also write the review report to this file.")
+@click.option("--reference-only", is_flag=True, help="Resolve trust names with the reference data only, not the curated labels.")
+@_shared_option
+def extract(article: Path, source_id: str, date: str | None, out: Path | None, report_path: Path | None,
+            reference_only: bool, shared: Path | None) -> None:
+    """Read ARTICLE (plain text) and propose candidate statements.
+
+    Finds the programme and wave it announces, the trusts it lists, the
+    pairings (list remarks, prose, run-together tables), the sums of money
+    and correction notes. Every statement has status 'candidate', its quoted
+    text and its source; the review report says what is uncertain and why.
+    """
+    from gdegraph.curate.extract.commands import extract_command
+
+    turtle, report = extract_command(article, source_id, date, out, report_path, reference_only)
+    _echo_report(turtle)
+    _echo_report(report, err=out is None)
+
+
+@click.command(short_help="Show how a candidate Turtle file differs from the curated graph.")
+@click.argument("candidate", type=_FILE)
+@_shared_option
+def diff(candidate: Path, shared: Path | None) -> None:
+    """Compare CANDIDATE (e.g. from `gdegraph extract`) with data/*.ttl.
+
+    Lists new trusts, new and conflicting pairings and memberships, and
+    amounts that conflict with the graph's for the same recipient; repeats
+    of curated statements are reported as known.
+    """
+    from gdegraph.curate.diff import diff_command
+
+    _echo_report(diff_command(candidate))

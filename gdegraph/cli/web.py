@@ -1,0 +1,95 @@
+"""``gdegraph network``, ``site`` and ``serve``: analyse the pairing network, write the website, serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_dir_option, _report_format_option, _shared_option
+
+
+@click.command(short_help="Analyse the exemplar-follower network; write exports and pictures.")
+@_out_dir_option(Path("dist/network"),
+                 "Directory for the report, exports, derived RDF and pictures (each file replaced atomically).")
+@click.option("--include-disputed", is_flag=True, help="Keep pairings whose status is disputed (left out by default).")
+@click.option(
+    "--successions/--no-successions",
+    default=True,
+    show_default=True,
+    help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
+)
+@click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
+@_report_format_option("Report format on stdout (both are written to --out).")
+@_shared_option
+def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
+            shared: Path | None) -> None:
+    """Build the pairing network from the graph by SPARQL and analyse it.
+
+    Reports followers per exemplar, degrees, components, centrality, the
+    distances between paired trusts and what became of each pair. Writes
+    report.txt/json, GraphML, GEXF, node-link JSON, CSV, the figures as
+    derived RDF (derived.trig) and PNG/SVG pictures into --out.
+    """
+    from gdegraph.network.analysis import NetworkOptions, run_network
+
+    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
+    result = run_network(out_dir, options, shared)
+    if fmt == "json":
+        import json
+
+        _echo_report(json.dumps(result.report, indent=1, sort_keys=True))
+    else:
+        _echo_report(result.text + "\n" + "\n".join(f"wrote {path}" for path in result.files))
+
+
+@click.command(short_help="Write the static website: a page per resource, indexes, ontology docs.")
+@_out_dir_option(Path("dist/site"), "Directory to write the site into (replaced as a whole on success).")
+@_data_option("RDF to publish (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else built in memory].")
+@_dist_option("Where `gdegraph publish` and `gdegraph network` wrote: dumps and network/ pictures are copied from it.")
+@_shared_option
+def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> None:
+    """Write the graph as a static website into --out.
+
+    One HTML page per resource with its properties, incoming links and
+    sources, and its RDF in Turtle, JSON-LD, N-Triples and RDF/XML beside it;
+    an index page per class; the ontology's documentation; a home page with
+    the summary, the network picture and the downloads; a 404 page. Every
+    link is relative, so the folder works from any static host.
+    """
+    from gdegraph.site.build import build_site
+
+    _echo_report(str(build_site(out_dir, data, dist)))
+
+
+@click.command(short_help="Serve the pages, the RDF and a read-only SPARQL endpoint over HTTP.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@_data_option("RDF to serve (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else built in memory].")
+@_dist_option("Folder whose dumps (from `gdegraph publish`) are served under /dumps/ and pictures under /network/.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a SPARQL query may run before it is stopped.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Most result rows (or triples) a query returns.")
+@click.option("--max-query-length", default=20_000, show_default=True, type=click.IntRange(min=1),
+              help="Longest query text accepted, in characters.")
+@click.option("--max-body", default=65_536, show_default=True, type=click.IntRange(min=1),
+              help="Largest POST body accepted, in bytes.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="SPARQL worker processes (queries that may run at once).")
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+@_shared_option
+def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, max_rows: int,
+          max_query_length: int, max_body: int, workers: int, quiet: bool, shared: Path | None) -> None:
+    """Serve the graph over HTTP until interrupted (Ctrl-C).
+
+    Resource IRIs under /id/ dereference with content negotiation (303 to
+    the HTML page or to Turtle, JSON-LD, N-Triples or RDF/XML); /sparql is a
+    read-only SPARQL 1.1 endpoint with a query page; /dumps/ holds the
+    published files and /.well-known/void the dataset description.
+    """
+    from gdegraph.server import Limits, serve as run_server
+
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
+                    max_body=max_body, workers=workers)
+    run_server(host, port, data, dist, limits, access_log=not quiet)

@@ -1,0 +1,1 @@
+"""Curation: extracting candidates from new articles and comparing them with the graph."""

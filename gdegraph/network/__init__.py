@@ -1,0 +1,1 @@
+"""The exemplar-follower pairing network: extraction, metrics, exports, pictures."""

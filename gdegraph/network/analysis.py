@@ -1,0 +1,261 @@
+"""The pairing network as a :mod:`networkx` graph, built from the knowledge graph through SPARQL.
+
+Nothing here re-reads Turtle: the four queries in ``queries/network/`` are the
+only way the network sees the data, so a SPARQL user can reproduce every node
+and edge. The graph is a :class:`networkx.MultiDiGraph` because two kinds of
+edge can join the same two trusts (a pairing ``exemplar -> follower`` and,
+later, a succession ``follower -> exemplar`` when the exemplar absorbed it).
+
+Node ids are ODS codes where a trust has one (readable in Gephi and in CSV),
+otherwise the trust IRI's slug. Every attribute is a scalar (str, int, float,
+bool) and missing values are *absent* rather than ``None``, so GraphML, GEXF,
+JSON and CSV exports read back with exactly the same attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Dataset
+
+from gdegraph.model import iris
+from gdegraph.core import paths
+from gdegraph.core.errors import InputError
+from gdegraph.model.geo import haversine_km
+from gdegraph.model.names import readable_name
+
+__all__ = ["NetworkOptions", "NetworkRun", "QUERY_NAMES", "Rows", "build_network", "load_network", "node_id",
+           "open_store", "query_rows", "run_network", "select", "short_name"]
+
+Rows = list[dict[str, str]]
+QUERY_NAMES = ("pairings", "trusts", "memberships", "successions")
+#: Membership roles that make a trust a node even without a pairing (an exemplar with no follower).
+GDE_ROLES = ("global-digital-exemplar", "fast-follower")
+ASPIRANT_ROLE = "digital-aspirant"
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """Which parts of the graph become the network (see ``gdegraph network --help``)."""
+
+    include_disputed: bool = False
+    successions: bool = True
+    aspirants: bool = False
+
+    def as_flags(self) -> str:
+        """The command-line flags that give these options, for reports and provenance."""
+        return " ".join(("--include-disputed" if self.include_disputed else "--exclude-disputed",
+                         "--successions" if self.successions else "--no-successions",
+                         "--aspirants" if self.aspirants else "--no-aspirants"))
+
+
+def open_store(dataset: Dataset) -> Any:
+    """The built dataset, named graphs kept, in the project's in-memory pyoxigraph store."""
+    from gdegraph.store.factory import OxigraphStore
+
+    return OxigraphStore.from_dataset(dataset)
+
+
+def select(store: Any, text: str, bindings: Mapping[str, Any] | None = None) -> Rows:
+    """Run a SELECT through the store interface (:mod:`gdegraph.store.factory`, any engine); rows map bound
+    variables to their lexical values (IRIs as plain strings).
+
+    The union default graph may repeat a triple once per named graph holding
+    it, so the network queries use DISTINCT or GROUP BY; unbound variables and
+    empty GROUP_CONCATs are left out of a row.
+    """
+    result = store.select(text, bindings)
+    return [{name: term.value for name, term in zip(result.variables, row) if term is not None and term.value != ""}
+            for row in result.rows]
+
+
+def query_rows(store: Any) -> dict[str, Rows]:
+    """Rows of each network query, by short name."""
+    from gdegraph.query.library import parse_query_file
+
+    folder = paths.queries_dir() / "network"
+    return {name: select(store, parse_query_file(folder / f"{name}.rq").text) for name in QUERY_NAMES}
+
+
+def node_id(iri: str) -> str:
+    """``RQ6`` for ``.../id/trust/RQ6``; the last path segment of any other IRI."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _key(iri: str) -> str:
+    """An edge key: the IRI without the instance base (``pairing/rq6-rvw``)."""
+    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri
+
+
+def _slugs(sources: str) -> str:
+    return " ".join(sorted(node_id(s) for s in sources.split()))
+
+
+_SUFFIX = re.compile(r"\s+(NHS Foundation Trust|NHS Trust|Foundation Trust|Trust)$", re.I)
+_ABBREVIATIONS = ((" and ", " & "), ("University Hospitals", "Univ. Hospitals"),
+                  ("University Hospital", "Univ. Hospital"), ("Teaching Hospitals", "Teaching Hosps"))
+
+
+def short_name(name: str) -> str:
+    """A label short enough for a picture: no 'NHS (Foundation) Trust', no leading 'The', '&' for 'and'."""
+    text = _SUFFIX.sub("", readable_name(name).strip())
+    text = re.sub(r"^The\s+", "", text)
+    for long, short in _ABBREVIATIONS:
+        text = text.replace(long, short)
+    return text
+
+
+def _join(values: set[str]) -> str:
+    return ";".join(sorted(v for v in values if v))
+
+
+def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_disputed: bool) -> dict[str, Any]:
+    """Node attributes from the trust row and its memberships (the sector comes from their tiers)."""
+    kept = [m for m in members if include_disputed or m.get("status") != "disputed"]
+    attrs: dict[str, Any] = {"iri": iri, "label": trust.get("label", node_id(iri))}
+    optional = {"ods_code": trust.get("code"), "region": trust.get("region"),
+                "name_2016": readable_name(trust["name2016"]) if "name2016" in trust else None,
+                "sector": _join({m.get("sector", "") for m in kept}),
+                "roles": _join({m["role"] for m in kept}),
+                "programmes": _join({node_id(m.get("programme", "")) for m in kept})}
+    attrs.update({k: v for k, v in optional.items() if v})
+    if "lat" in trust and "long" in trust:
+        attrs.update(lat=float(trust["lat"]), lon=float(trust["long"]), location=trust["point"],
+                     coordinate_sources=_slugs(trust.get("coordinateSources", "")))
+        if "coordinateMethod" in trust:
+            attrs["coordinate_method"] = trust["coordinateMethod"]
+    roles = attrs.get("roles", "").split(";")
+    attrs["group"] = next((r for r in (*GDE_ROLES, ASPIRANT_ROLE) if r in roles), "successor")
+    # Programme trusts are labelled with their name when the programmes began; later organisations
+    # with their current name.
+    era = trust.get("name2016") if attrs["group"] != "successor" else None
+    attrs["short_label"] = short_name(era or attrs["label"])
+    return attrs
+
+
+def _pairing_attrs(row: Mapping[str, str], g: nx.MultiDiGraph, ex: str, fo: str) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"kind": "pairing", "iri": row["pairing"], "status": row["status"],
+                             "sources": _slugs(row.get("sources", ""))}
+    for name in ("programme", "wave"):
+        if name in row:
+            attrs[name] = node_id(row[name])
+    if "sector" in row:
+        attrs["sector"] = row["sector"]
+    a, b = g.nodes[ex], g.nodes[fo]
+    if all(k in n for n in (a, b) for k in ("lat", "lon")):
+        attrs["distance_km"] = round(haversine_km(a["lat"], a["lon"], b["lat"], b["lon"]), 3)
+    else:
+        missing = [n for n, d in ((ex, a), (fo, b)) if "lat" not in d]
+        attrs["distance_note"] = f"no coordinates for {', '.join(missing)}"
+    if "region" in a and "region" in b:
+        attrs["same_region"] = a["region"] == b["region"]
+    return attrs
+
+
+def build_network(rows: Mapping[str, Rows], options: NetworkOptions = NetworkOptions()) -> nx.MultiDiGraph:
+    """The network from the rows of the four network queries (see :func:`query_rows`).
+
+    Nodes: every trust in a kept pairing, every exemplar or fast follower by
+    membership (so an exemplar without a follower is still there), Digital
+    Aspirants with ``aspirants``, and, with ``successions``, every organisation
+    the succession records lead to from those, followed forward transitively.
+    """
+    trusts = {r["trust"]: r for r in rows["trusts"]}
+    members: dict[str, Rows] = defaultdict(list)
+    for m in rows["memberships"]:
+        members[m["member"]].append(m)
+    pairings = [r for r in rows["pairings"] if options.include_disputed or r["status"] != "disputed"]
+    wanted = {r[k] for r in pairings for k in ("exemplar", "follower")}
+    for iri, ms in members.items():
+        roles = {m["role"] for m in ms if options.include_disputed or m["status"] != "disputed"}
+        if roles & set(GDE_ROLES) or (options.aspirants and ASPIRANT_ROLE in roles):
+            wanted.add(iri)
+    events = [e for e in rows["successions"] if options.successions]
+    changes = _forward(wanted, events)
+    wanted |= {e["resulting"] for e in changes}
+    g = nx.MultiDiGraph(name="gdegraph pairing network", options=options.as_flags())
+    for iri in sorted(wanted, key=node_id):
+        if iri not in trusts:
+            raise InputError(f"{iri} is in a pairing, membership or succession but is not a trust "
+                             "the trusts query returns", hint="check the data with `gdegraph validate`")
+        g.add_node(node_id(iri), **_node_attrs(iri, trusts[iri], members.get(iri, []),
+                                                options.include_disputed))
+    for row in pairings:
+        ex, fo = node_id(row["exemplar"]), node_id(row["follower"])
+        g.add_edge(ex, fo, key=_key(row["pairing"]), **_pairing_attrs(row, g, ex, fo))
+    for e in changes:
+        attrs = {"kind": "succession", "iri": e["event"], "date": e["date"], "sources": _slugs(e.get("sources", ""))}
+        if "changeType" in e:
+            attrs["change_type"] = e["changeType"]
+        g.add_edge(node_id(e["original"]), node_id(e["resulting"]), key=_key(e["event"]), **attrs)
+    return g
+
+
+def _forward(start: set[str], events: Rows) -> Rows:
+    """Succession events reachable forward (original -> resulting) from ``start``, by date."""
+    by_original: dict[str, Rows] = defaultdict(list)
+    for e in events:
+        by_original[e["original"]].append(e)
+    seen, stack, found = set(start), list(start), {}
+    while stack:
+        for e in by_original.get(stack.pop(), []):
+            found[e["event"]] = e
+            if e["resulting"] not in seen:
+                seen.add(e["resulting"])
+                stack.append(e["resulting"])
+    return sorted(found.values(), key=lambda e: (e["date"], e["event"]))
+
+
+def load_network(shared: Path | None = None, options: NetworkOptions = NetworkOptions()) -> nx.MultiDiGraph:
+    """Build the dataset, query it and return the network (what ``gdegraph network`` analyses)."""
+    from gdegraph.sources.dataset import build_dataset
+
+    return build_network(query_rows(open_store(build_dataset(shared))), options)
+
+
+@dataclass
+class NetworkRun:
+    """What ``gdegraph network`` computed and wrote; ``text`` is the human report."""
+
+    report: dict[str, Any]
+    text: str
+    files: list[Path]
+
+
+def run_network(out_dir: Path, options: NetworkOptions = NetworkOptions(), shared: Path | None = None,
+                pictures: bool = True) -> NetworkRun:
+    """Build, analyse, export, write the derived graph and draw: everything ``gdegraph network`` does.
+
+    Each file is written atomically as it is finished; nothing is written
+    until the graph has been built and analysed, so a data error leaves
+    ``out_dir`` as it was.
+    """
+    import json
+
+    from gdegraph.core.atomic import atomic_write_text
+    from gdegraph.sources.dataset import build_dataset
+    from gdegraph.network.export import derived_graph, write_derived, write_exports
+    from gdegraph.network.metrics import analyse, format_report
+
+    ds = build_dataset(shared)
+    g = build_network(query_rows(open_store(ds)), options)
+    report = analyse(g)
+    text = format_report(report)
+    used = sorted(str(x.identifier) for x in ds.graphs() if str(x.identifier).startswith(iris.GRAPH) and len(x))
+    derived = derived_graph(g, report, used)
+    files = write_exports(g, out_dir)
+    write_derived(derived, out_dir / "derived.trig")
+    atomic_write_text(out_dir / "report.txt", text)
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1, sort_keys=True) + "\n")
+    files += [out_dir / "derived.trig", out_dir / "report.txt", out_dir / "report.json"]
+    if pictures:
+        from gdegraph.network.plot import write_pictures
+
+        files += write_pictures(g, report, out_dir)
+    return NetworkRun(report, text, files)

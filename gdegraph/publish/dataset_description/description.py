@@ -1,0 +1,62 @@
+"""The dataset's own node: what it is, who publishes it, its licences and endpoint, then the parts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
+
+from gdegraph.model import iris
+from gdegraph.core import mediatypes
+from gdegraph.publish.dataset_description.distributions import distribution
+from gdegraph.publish.dataset_description.subsets import rights_text, subsets
+from gdegraph.publish.dataset_description.terms import DATASET, DCAT, PUBLISHER, SOURCE_SPACE, SPARQL_PROTOCOL, VOID
+from gdegraph.publish.dataset_description.union import union_triples
+from gdegraph.publish.dataset_description.void_statistics import statistics
+
+
+def describe(ds: Dataset, files: Mapping[str, bytes], *, dumps_base: str, sparql_endpoint: str,
+             version: str, release: Literal) -> Graph:
+    """The VoID + DCAT description of ``ds`` and of the files (name -> bytes) published with it.
+
+    Files whose format the media-type table does not know (``context.jsonld``
+    is described as the JSON-LD context, not as a distribution) are skipped.
+    """
+    g = Graph()
+    triples = union_triples(ds)
+    union = Graph()
+    for t in triples:
+        union.add(t)
+    licences = subsets(g, ds, union)
+    endpoint = URIRef(sparql_endpoint)
+    for p, o in ((RDF.type, VOID.Dataset), (RDF.type, DCAT.Dataset),
+                 (DCTERMS.title, Literal("gdegraph: NHS England's digital programmes", lang="en")),
+                 (DCTERMS.description, Literal(
+                     "A sourced knowledge graph of the English NHS Global Digital Exemplar, fast follower, "
+                     "national exemplar and Digital Aspirant programmes: which trusts took part, when, "
+                     "with what funding and pairings, every statement tied to the article it came from; "
+                     "trust identity from NHS ODS and ONS reference data.", lang="en")),
+                 (DCTERMS.publisher, PUBLISHER), (DCTERMS.creator, PUBLISHER),
+                 (DCTERMS.issued, release), (DCTERMS.modified, release),
+                 (OWL.versionInfo, Literal(version)), (DCAT.version, Literal(version)),
+                 (DCTERMS.rights, Literal(rights_text(licences, []) + " See each void:subset for its sources "
+                                          "and the attribution they require.", lang="en")),
+                 *((DCTERMS.license, lic) for lic in licences),
+                 *((DCAT.keyword, Literal(k, lang="en")) for k in (
+                     "NHS", "Global Digital Exemplar", "fast follower", "Digital Aspirant", "digital maturity",
+                     "funding", "NHS trusts")),
+                 *((DCTERMS.source, s) for s in union.subjects() if str(s).startswith(SOURCE_SPACE)),
+                 (VOID.uriSpace, Literal(iris.ID)), (VOID.sparqlEndpoint, endpoint),
+                 (RDFS.seeAlso, URIRef(dumps_base + "context.jsonld"))):
+        g.add((DATASET, p, o))
+    for p, o in ((RDF.type, FOAF.Organization), (FOAF.name, Literal("gdegraph contributors"))):
+        g.add((PUBLISHER, p, o))
+    for p, o in ((RDF.type, DCAT.DataService), (DCAT.endpointURL, endpoint),
+                 (DCAT.servesDataset, DATASET), (DCTERMS.conformsTo, SPARQL_PROTOCOL)):
+        g.add((endpoint, p, o))
+    statistics(g, triples)
+    for name in sorted(files):
+        if mediatypes.by_filename(name)[0] is not None and name.split(".")[0] != "context":
+            distribution(g, name, files[name], dumps_base, release, licences)
+    return g

@@ -1,0 +1,362 @@
+"""Publish stage: the validated graph as reproducible dumps, described, with checksums.
+
+``gdegraph publish --out dist`` writes the graph in six RDF syntaxes (each
+also gzipped), the JSON-LD ``@context``, the funding awards as a 360Giving
+package, a VoID/DCAT description of all of it and a ``SHA256SUMS`` file.
+
+Reproducibility is the point: the same input must give byte-identical files,
+so a rebuild can be checked against a published checksum and a diff of two
+releases shows only real changes. rdflib's serialisers do not promise a
+stable order, so every syntax is written here from *sorted* statements:
+pyoxigraph serialises them (it writes in input order and groups consecutive
+statements about one subject), except JSON-LD, which :mod:`gdegraph.model.jsonld_context`
+writes compactly itself. Blank nodes are refused (their labels are random);
+gzip members get ``mtime=0`` and no file name; no date comes from the clock.
+
+All files are produced in memory first and only then written, each one
+atomically (:mod:`gdegraph.core.atomic`, from a few threads so that the fsyncs
+overlap), so a failure leaves each file either as it was or complete.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+from gdegraph import __version__
+from gdegraph.core import mediatypes
+from gdegraph.core.errors import GdeError, InputError
+from gdegraph.model.jsonld_context import (CONTEXT_FILE, PREFIXES, RDF_TYPE, context_document, jsonld_document,
+                                     used_prefixes)
+
+__all__ = [
+    "DEFAULT_DUMPS_BASE", "DEFAULT_SPARQL_ENDPOINT", "DESCRIPTION_FILE", "DUMP_STEM", "SUMS_FILE",
+    "PublishResult", "PublishSettings", "count_statements", "dump_files", "gzip_bytes", "publish",
+    "publish_files", "serialise", "sha256sums", "sorted_quads", "union_triples",
+]
+
+DUMP_STEM = "gdegraph"
+DESCRIPTION_FILE = "void.ttl"
+SUMS_FILE = "SHA256SUMS"
+DEFAULT_DUMPS_BASE = "https://w3id.org/gdegraph/dumps/"
+DEFAULT_SPARQL_ENDPOINT = "https://w3id.org/gdegraph/sparql"
+_DEFAULT_GRAPH = "urn:x-rdflib:default"
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """Where the files will be served and which release they are (nothing read from the clock)."""
+
+    dumps_base: str = DEFAULT_DUMPS_BASE  #: download URL of a dump = this + file name
+    sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT
+    release_date: str | None = None  #: YYYY[-MM[-DD]]; None: $SOURCE_DATE_EPOCH, else newest source date
+    version: str = __version__
+
+    def __post_init__(self) -> None:
+        """Reject URLs that would make invalid IRIs now, not half way through a publish."""
+        from urllib.parse import urlsplit
+
+        for option, url in (("--base-url", self.dumps_base), ("--sparql-endpoint", self.sparql_endpoint)):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in ' <>"{}|\\^`'):
+                raise InputError(f"{option} {url!r} is not an absolute http(s) URL")
+        if self.release_date:
+            from gdegraph.publish.dataset_description import release_date
+
+            release_date(Graph(), self.release_date)  # raises InputError if malformed
+        if not self.dumps_base.endswith("/"):
+            object.__setattr__(self, "dumps_base", self.dumps_base + "/")
+
+
+@dataclass
+class PublishResult:
+    """What a publish wrote; ``str()`` is the report printed to the user."""
+
+    out_dir: Path
+    files: dict[str, int] = field(default_factory=dict)  #: file name -> bytes
+    triples: int = 0
+    quads: int = 0
+    grants: int = 0
+
+    def __str__(self) -> str:
+        lines = [f"gdegraph publish: {self.triples} triples ({self.quads} quads in named graphs), "
+                 f"{self.grants} 360Giving grants"]
+        lines += [f"wrote {self.out_dir / name} ({size} bytes)" for name, size in self.files.items()]
+        return "\n".join(lines)
+
+
+def _ox_term(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term; blank nodes are refused (see the module docstring)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        raise GdeError(f"blank node _:{term} in the graph: its label would differ on every build; "
+                       "mint an IRI for it with gdegraph.model.iris")
+    raise GdeError(f"cannot publish RDF term {term!r}")
+
+
+def _sort_key(quad: Any) -> tuple[str, str, bool, str, str]:
+    """Graph, subject, ``rdf:type`` first, predicate, object: readable grouping in every syntax."""
+    graph = "" if type(quad.graph_name).__name__ == "DefaultGraph" else str(quad.graph_name)
+    return graph, str(quad.subject), quad.predicate.value != RDF_TYPE, str(quad.predicate), str(quad.object)
+
+
+class _Statements:
+    """A dataset's statements converted to pyoxigraph once: sorted quads, their union, the IRIs used.
+
+    Each distinct IRI is converted (and its N-Triples form, the sort key, made)
+    once, not once per use; the union of the graphs and the prefixes are
+    derived on first use and then shared by every syntax.
+    """
+
+    def __init__(self, ds: Dataset | Graph) -> None:
+        import pyoxigraph as ox
+
+        named: dict[str, tuple[Any, str]] = {}  # IRI -> (NamedNode, "<IRI>"), as subject, predicate or object
+        graphs: dict[str, tuple[Any, str]] = {}  # the same for graph names
+        datatypes: set[str] = set()
+        default_graph = ox.DefaultGraph()
+
+        def convert(term: Any, cache: dict[str, tuple[Any, str]]) -> tuple[Any, str]:
+            if isinstance(term, URIRef):
+                value = str(term)
+                hit = cache.get(value)
+                if hit is None:
+                    node = ox.NamedNode(value)
+                    hit = cache[value] = (node, str(node))
+                return hit
+            node = _ox_term(term)  # a literal (blank nodes are refused there)
+            datatypes.add(node.datatype.value)
+            return node, str(node)
+
+        unique: dict[tuple[str, str, bool, str, str], tuple[Any, Any, Any, Any]] = {}
+        quads = ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ((*t, None) for t in ds)
+        for s, p, o, g in quads:
+            name = getattr(g, "identifier", g)
+            if name is None or str(name) == _DEFAULT_GRAPH:
+                graph, graph_key = default_graph, ""
+            else:
+                graph, graph_key = convert(name, graphs)
+            subject, subject_key = convert(s, named)
+            predicate, predicate_key = convert(p, named)
+            obj, obj_key = convert(o, named)
+            key = (graph_key, subject_key, predicate.value != RDF_TYPE, predicate_key, obj_key)
+            if key not in unique:
+                unique[key] = (subject, predicate, obj, graph)
+        self.keys = sorted(unique)
+        self.quads = [ox.Quad(*unique[key]) for key in self.keys]
+        self._triple_iris = set(named) | datatypes
+        self._quad_iris = self._triple_iris | set(graphs)
+        self._triples: list[Any] | None = None
+
+    @property
+    def triples(self) -> list[Any]:
+        """The union of the graphs: each distinct triple once, in the same order (:func:`union_triples`)."""
+        if self._triples is None:
+            unique: dict[tuple[str, str, bool, str, str], Any] = {}
+            for key, quad in zip(self.keys, self.quads):
+                if key[1:] not in unique:
+                    unique[key[1:]] = quad.triple
+            self._triples = [unique[key] for key in sorted(unique)]
+        return self._triples
+
+    def prefixes(self, quads: bool) -> dict[str, str]:
+        """:func:`_used_prefixes` of the quads or of their union."""
+        return used_prefixes(self._quad_iris if quads else self._triple_iris)
+
+
+def sorted_quads(ds: Dataset | Graph) -> list[Any]:
+    """Every statement as a pyoxigraph quad, deduplicated and in :func:`_sort_key` order."""
+    return _Statements(ds).quads
+
+
+def union_triples(quads: Iterable[Any]) -> list[Any]:
+    """The union of the graphs of sorted quads: pyoxigraph triples, deduplicated, still sorted."""
+    unique: dict[tuple[str, str, bool, str, str], Any] = {}
+    for quad in quads:
+        unique.setdefault(("",) + _sort_key(quad)[1:], quad.triple)
+    return [unique[key] for key in sorted(unique)]
+
+
+def _used_prefixes(statements: Iterable[Any]) -> dict[str, str]:
+    """The published prefixes whose namespace some IRI in ``statements`` starts with, sorted."""
+    iris: set[str] = set()
+    for st in statements:
+        for term in (st.subject, st.predicate, st.object, getattr(st, "graph_name", None)):
+            if type(term).__name__ == "NamedNode":
+                iris.add(term.value)
+            elif type(term).__name__ == "Literal":
+                iris.add(term.datatype.value)
+    return used_prefixes(iris)
+
+
+_XMLNS = re.compile(r'\s(xmlns(?::[\w.-]+)?)="([^"]*)"')
+
+
+def _fix_header(text: str, fmt: mediatypes.FileFormat, prefixes: Mapping[str, str]) -> str:
+    """Rewrite the prefix declarations in sorted order, independent of pyoxigraph's choice."""
+    if fmt.name in ("turtle", "trig"):
+        lines = text.splitlines(keepends=True)
+        header = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "".join(lines[header:])
+    if fmt.name == "rdfxml":
+        head, sep, rest = text.partition("<rdf:RDF")
+        tag, close, tail = rest.partition(">")
+        attrs = "".join(f' {k}="{v}"' for k, v in sorted(_XMLNS.findall(tag)))
+        return head + sep + attrs + close + tail
+    return text
+
+
+def _write_syntax(statements: list[Any], fmt: mediatypes.FileFormat, prefixes: Any) -> bytes:
+    """Sorted statements in one syntax; ``prefixes()`` gives the used prefixes when the syntax has any."""
+    import pyoxigraph as ox
+
+    if fmt.name == "jsonld":
+        return jsonld_document(statements)
+    if fmt.name in ("ntriples", "nquads"):
+        lines = ox.serialize(statements, format=fmt.oxigraph()).splitlines(keepends=True)
+        return b"".join(sorted(set(lines)))
+    used = prefixes()
+    text = ox.serialize(statements, format=fmt.oxigraph(), prefixes=used).decode("utf-8")
+    return _fix_header(text, fmt, used).encode("utf-8")
+
+
+def _rdf_format(fmt_name: str) -> mediatypes.FileFormat:
+    fmt = mediatypes.by_name(fmt_name)
+    if fmt is None or not fmt.rdf:
+        raise ValueError(f"not an RDF format: {fmt_name!r}")
+    return fmt
+
+
+def serialise(ds: Dataset | Graph, fmt_name: str, quads: list[Any] | None = None) -> bytes:
+    """The dataset (quad syntaxes) or the union of its graphs (triple syntaxes) as sorted bytes.
+
+    ``quads`` (from :func:`sorted_quads`) saves recomputing them for each format.
+    """
+    fmt = _rdf_format(fmt_name)
+    if quads is None:
+        converted = _Statements(ds)
+        statements = converted.quads if fmt.quads else converted.triples
+        return _write_syntax(statements, fmt, lambda: converted.prefixes(fmt.quads))
+    statements = quads if fmt.quads else union_triples(quads)
+    return _write_syntax(statements, fmt, lambda: _used_prefixes(statements))
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with ``mtime=0`` and no file name in the header, so equal input gives equal bytes."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def dump_files(ds: Dataset) -> dict[str, bytes]:
+    """``gdegraph.{ext}`` and ``gdegraph.{ext}.gz`` for every RDF syntax, in the table's order.
+
+    The statements are converted and sorted once for all syntaxes. gzip (the
+    slowest single step, and outside the GIL) runs in a second thread while
+    the next syntax is written.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    converted = _Statements(ds)
+    plain: dict[str, bytes] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip") as pool:
+        zipped = {}
+        for fmt in mediatypes.RDF_FORMATS:
+            statements = converted.quads if fmt.quads else converted.triples
+            data = _write_syntax(statements, fmt, lambda fmt=fmt: converted.prefixes(fmt.quads))
+            name = f"{DUMP_STEM}.{fmt.extension}"
+            plain[name] = data
+            zipped[name] = pool.submit(gzip_bytes, data)
+        files: dict[str, bytes] = {}
+        for name, data in plain.items():
+            files[name] = data
+            files[f"{name}.gz"] = zipped[name].result()
+    return files
+
+
+def sha256sums(files: Mapping[str, bytes]) -> bytes:
+    """``sha256sum``-compatible lines (``HEX  NAME``) sorted by name: ``sha256sum -c`` checks them."""
+    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
+
+
+def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[str, bytes]:
+    """Every published file (name -> bytes) for a built dataset, without writing anything."""
+    from gdegraph.publish import dataset_description, giving360
+
+    settings = settings or PublishSettings()
+    release = dataset_description.release_date(ds, settings.release_date)
+    files = dump_files(ds)
+    files[CONTEXT_FILE] = context_document()
+    files.update(giving360.package_files(ds, release=release, download_base=settings.dumps_base))
+    description = dataset_description.describe(
+        ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
+        version=settings.version, release=release)
+    files[DESCRIPTION_FILE] = serialise(description, "turtle")
+    files[SUMS_FILE] = sha256sums(files)
+    return files
+
+
+def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
+            *, dataset: Dataset | None = None) -> PublishResult:
+    """Build and validate (unless ``dataset`` is given), then write every published file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gdegraph.core.atomic import atomic_write_bytes
+    from gdegraph.publish.giving360 import PACKAGE_FILE
+
+    if dataset is None:
+        from gdegraph.sources.dataset import validated_dataset
+
+        dataset, _ = validated_dataset(shared)
+    files = publish_files(dataset, settings)
+    result = PublishResult(out_dir=out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Each file is still replaced atomically and fsync'ed; threads let the fsyncs overlap.
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="publish-write") as pool:
+        for future in [pool.submit(atomic_write_bytes, out_dir / name, data) for name, data in files.items()]:
+            future.result()
+    result.files = {name: len(data) for name, data in files.items()}
+    # One statement per line in N-Triples and N-Quads: the dumps' own counts.
+    result.triples, result.quads = files[f"{DUMP_STEM}.nt"].count(b"\n"), files[f"{DUMP_STEM}.nq"].count(b"\n")
+    result.grants = len(json.loads(files[PACKAGE_FILE])["grants"])
+    return result
+
+
+def count_statements(path: str | Path, parser: str = "rdflib") -> int:
+    """Statements in an RDF file (gunzipping ``.gz``), by ``rdflib`` or ``oxigraph``: the CI cross-check.
+
+    Quad syntaxes count every quad (a statement in two graphs counts twice),
+    as ``rapper -c`` does.
+    """
+    fmt, gzipped = mediatypes.by_filename(path)
+    if fmt is None or not fmt.rdf:
+        raise ValueError(f"{path}: not an RDF dump")
+    data = Path(path).read_bytes()
+    if gzipped:
+        data = gzip.decompress(data)
+    if parser == "oxigraph":
+        import pyoxigraph as ox
+
+        return sum(1 for _ in ox.parse(data, format=fmt.oxigraph()))
+    if parser != "rdflib":
+        raise ValueError(f"unknown parser {parser!r}")
+    if fmt.quads:
+        ds = Dataset()
+        ds.parse(data=data, format=fmt.rdflib)
+        return sum(1 for _ in ds.quads((None, None, None, None)))
+    return len(Graph().parse(data=data, format=fmt.rdflib))

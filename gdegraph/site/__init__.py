@@ -1,0 +1,1 @@
+"""The linked-data site: page model, views, templates, static assets."""

@@ -1,0 +1,317 @@
+"""The static site: one page per resource, class indexes, ontology docs, downloads.
+
+``gdegraph site --out dist/site`` writes every file of the site at once
+(:func:`gdegraph.core.atomic.atomic_directory`: a reader sees the old site or the
+new one, never half of each). The server renders the very same files on
+request from the same :class:`Site`, so a page looks the same from a static
+host and from ``gdegraph serve``.
+
+Layout (all links between pages are relative)::
+
+    index.html                     home: summary, network picture, downloads
+    404.html                       the not-found page
+    id/{kind}/{key}.html           one page per resource, plus its RDF as
+    id/{kind}/{key}.{ttl,jsonld,nt,rdf}
+    def/index.html (+ RDF)         ontology documentation (the ontology as RDF)
+    def/{Term}.html (+ RDF)        one page per ontology term
+    classes/{Class}.html           every resource of one ontology class
+    static/                        the style sheet and the query page's script
+    network/                       pictures from dist/network/, when present
+    dumps/                         the published files from dist/, when present
+
+Per-resource RDF formats are the triple syntaxes of :data:`gdegraph.core.mediatypes.RDF_FORMATS`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from gdegraph.core import mediatypes
+from gdegraph.model.jsonld_context import PREFIXES, jsonld_document, used_prefixes
+from gdegraph.site.model import ONTOLOGY, Model
+from gdegraph.site.views import GRAPH_NOTES, Here, Views, graph_links_html, value_html
+
+__all__ = ["PAGE_FORMATS", "Site", "SiteResult", "build_site", "serialise_triples"]
+
+#: The RDF syntaxes each resource is offered in (triples only: a page describes one resource).
+PAGE_FORMATS: tuple[mediatypes.FileFormat, ...] = tuple(f for f in mediatypes.RDF_FORMATS if not f.quads)
+HTML = "text/html; charset=utf-8"
+PACKAGE = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE / "static"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Known pictures from ``gdegraph network``: (caption, alt text); the network diagram comes first.
+_PICTURES = {
+    "pairing-network": ("Exemplars and their fast followers",
+                        "Network diagram: each Global Digital Exemplar trust linked to the fast follower "
+                        "trusts paired with it, grouped by care sector"),
+    "pairing-map": ("Where the paired trusts are",
+                    "Map of England with each exemplar trust joined by a line to its fast followers, "
+                    "coloured by NHS region"),
+    "pairing-distances": ("How far apart the paired trusts are",
+                          "Bar chart of the distance in kilometres between each exemplar and its fast follower"),
+}
+
+
+def serialise_triples(triples: list[Any], fmt: mediatypes.FileFormat, extra_prefixes: dict[str, str] | None = None,
+                      ) -> bytes:
+    """Triples in one syntax, grouped by subject (types first), with the published prefixes they use.
+
+    JSON-LD uses the published context (:mod:`gdegraph.model.jsonld_context`), as the dumps do.
+    """
+    if fmt.name == "jsonld":
+        return jsonld_document(triples)
+    return _Prepared(triples, extra_prefixes).serialise(fmt)
+
+
+class _Prepared:
+    """Triples put in order, with the prefixes they use, once for every syntax they are written in."""
+
+    def __init__(self, triples: list[Any], extra_prefixes: dict[str, str] | None = None) -> None:
+        self.triples = triples
+        self.ordered = sorted(triples, key=lambda t: (str(t.subject), t.predicate.value != _RDF_TYPE,
+                                                      str(t.predicate), str(t.object)))
+        used = {t.value for tr in self.ordered for t in (tr.subject, tr.predicate, tr.object)
+                if isinstance(t, NamedNode)}
+        self.prefixes = used_prefixes(used, {**PREFIXES, **extra_prefixes} if extra_prefixes else PREFIXES)
+
+    def serialise(self, fmt: mediatypes.FileFormat) -> bytes:
+        import pyoxigraph
+
+        if fmt.name == "jsonld":
+            return jsonld_document(self.triples)
+        return pyoxigraph.serialize(self.ordered, format=fmt.oxigraph(), prefixes=self.prefixes)
+
+
+def _media_type(fmt: mediatypes.FileFormat) -> str:
+    return fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+
+
+class Site:
+    """Every file of the site, rendered on demand: ``render(path) -> (bytes, media type)``."""
+
+    def __init__(self, model: Model, *, dumps_dir: Path | None = None, network_dir: Path | None = None,
+                 server: bool = False) -> None:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        self.model = model
+        self.views = Views(model)
+        self.server = server
+        # auto_reload=False: the package's templates do not change while we run, so no stat per page.
+        self.env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
+                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                               auto_reload=False)
+        self.env.filters.update(value=value_html, graph_links=graph_links_html)
+        self.dumps = self._listing(dumps_dir, self._is_dump)
+        self.pictures = self._listing(network_dir, lambda name: name.endswith((".png", ".svg")))
+        self.static = self._listing(STATIC_DIR, lambda name: True)
+        self._classes = {self.views.class_index_path(NamedNode(c)): NamedNode(c)
+                         for c in self.views.classes_with_instances()}
+        self._last_described: tuple[NamedNode, _Prepared] | None = None
+
+    @staticmethod
+    def _is_dump(name: str) -> bool:
+        """The published files worth offering: RDF (plain or gzipped), JSON, CSV, checksums."""
+        fmt, _ = mediatypes.by_filename(name)
+        return name == "SHA256SUMS" or (fmt is not None and (fmt.rdf or fmt.name in ("json", "csv")))
+
+    @staticmethod
+    def _listing(directory: Path | None, keep: Any) -> dict[str, Path]:
+        """Regular files directly in ``directory`` with safe names; the only files ever read."""
+        if directory is None or not directory.is_dir():
+            return {}
+        return {p.name: p for p in sorted(directory.iterdir())
+                if p.is_file() and not p.is_symlink() and _SAFE_NAME.match(p.name) and keep(p.name)}
+
+    # --- the file list ------------------------------------------------------------------------
+
+    def paths(self) -> Iterable[str]:
+        """Every path of the site, in a stable order."""
+        yield "index.html"
+        yield "404.html"
+        for iri in self.model.resources:
+            base = self.model.path(iri)
+            yield base + ".html"
+            for fmt in PAGE_FORMATS:
+                yield f"{base}.{fmt.extension}"
+        yield from sorted(self._classes)
+        yield from (f"static/{name}" for name in self.static)
+        yield from (f"network/{name}" for name in self.pictures)
+        yield from (f"dumps/{name}" for name in self.dumps)
+
+    def render(self, path: str) -> tuple[bytes, str] | None:
+        """The bytes and media type of one site path, or None if the site has no such file."""
+        folder, _, name = path.rpartition("/")
+        files = {"static": self.static, "network": self.pictures, "dumps": self.dumps}.get(folder)
+        if files is not None:
+            file = files.get(name)
+            if file is None:
+                return None
+            fmt, gzipped = mediatypes.by_filename(name)
+            media = "application/gzip" if gzipped else (_media_type(fmt) if fmt else _static_type(name))
+            return file.read_bytes(), media
+        if path == "index.html":
+            return self._page("home.html", path, self.home_context()), HTML
+        if path == "404.html":
+            return self._page("404.html", path, {"title": "Page not found"}), HTML
+        if path in self._classes:
+            return self._page("class.html", path, self.class_context(self._classes[path], Here(path))), HTML
+        stem, dot, ext = path.rpartition(".")
+        iri = self.model.by_path.get(stem) if dot else None
+        if iri is None:
+            return None
+        if ext == "html":
+            here = Here(path)
+            context = self.views.resource(iri, here)
+            context["formats"] = [(f.label, f.media_type, here.href(f"{stem}.{f.extension}")) for f in PAGE_FORMATS]
+            template = "ontology.html" if iri.value == ONTOLOGY else "resource.html"
+            if iri.value == ONTOLOGY:
+                context.update(self.ontology_context(here))
+            return self._page(template, path, context), HTML
+        fmt = mediatypes.by_extension(ext)
+        if fmt is None or fmt not in PAGE_FORMATS:
+            return None
+        return self._described(iri).serialise(fmt), _media_type(fmt)
+
+    def _described(self, iri: NamedNode) -> _Prepared:
+        """The resource's RDF, prepared once for its four files (the last resource is remembered)."""
+        last = self._last_described
+        if last is None or last[0] != iri:
+            last = self._last_described = (iri, _Prepared(self.model.describe(iri)))
+        return last[1]
+
+    def _page(self, template: str, path: str, context: dict[str, Any]) -> bytes:
+        here = Here(path)
+        return self.env.get_template(template).render(href=here.href, server=self.server, **context).encode("utf-8")
+
+    # --- page contexts ------------------------------------------------------------------------
+
+    def home_context(self) -> dict[str, Any]:
+        m, here = self.model, Here("index.html")
+        classes = [(self.views.value(NamedNode(c), here), n, self.views.class_index_path(NamedNode(c)))
+                   for c, n in self.views.classes_with_instances().items()]
+        graphs = [(key, self.views.graph_value(key, here), GRAPH_NOTES.get(key, ""), size)
+                  for key, size in sorted(m.graph_sizes.items())]
+        downloads = []
+        for name, file in self.dumps.items():
+            fmt, gzipped = mediatypes.by_filename(name)
+            label = fmt.label if fmt else "checksums"
+            downloads.append((name, f"{label}{', gzipped' if gzipped else ''}", file.stat().st_size))
+        known = list(_PICTURES)
+        pictures = []
+        for stem in sorted((n.removesuffix(".png") for n in self.pictures if n.endswith(".png")),
+                           key=lambda stem: (known.index(stem) if stem in known else len(known), stem)):
+            words = stem.replace("-", " ")
+            caption, alt = _PICTURES.get(stem, (words.capitalize(), f"Picture: {words}"))
+            pictures.append((f"network/{stem}.png", caption, alt))
+        return {"title": "gdegraph", "triples": m.triple_count, "resources": len(m.resources),
+                "classes": sorted(classes, key=lambda c: c[0].text.lower()), "graphs": graphs,
+                "downloads": downloads, "pictures": pictures}
+
+    def class_context(self, cls: NamedNode, here: Here) -> dict[str, Any]:
+        members = [self.views.value(t, here) for t in self.model.instances(cls) if self.model.path(t)]
+        return {"title": f"Every {self.model.label(cls)}", "cls": self.views.value(cls, here), "members": members}
+
+    def ontology_context(self, here: Here) -> dict[str, Any]:
+        """The ontology's terms grouped by kind, for the documentation page."""
+        m, groups = self.model, {"Classes": [], "Object properties": [], "Datatype properties": []}
+        kinds = {"Classes": "Class", "Object properties": "ObjectProperty", "Datatype properties": "DatatypeProperty"}
+        for term in sorted(m.ontology_terms(), key=lambda t: m.label(t).lower()):
+            types = {t.value.rsplit("#", 1)[-1] for t in m.types(term)}
+            for group, kind in kinds.items():
+                if kind in types:
+                    groups[group].append(self.views.resource(term, here) | {
+                        "anchor": term.value.rsplit("#", 1)[-1], "page": here.href(m.path(term) + ".html")})
+        return {"groups": groups}
+
+
+def _static_type(name: str) -> str:
+    return {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
+            "png": "image/png", "svg": "image/svg+xml"}.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+
+
+@dataclass
+class SiteResult:
+    """What ``gdegraph site`` wrote; ``str()`` is the report printed to the user."""
+
+    out_dir: Path
+    files: int
+    pages: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"gdegraph site: {self.pages} pages, {self.files} files in {self.out_dir} ({self.seconds:.1f} s)"
+
+
+def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None) -> SiteResult:
+    """Render every file of the site into ``out_dir``, replacing it as a whole on success.
+
+    ``dist`` is where ``gdegraph publish`` and the network pictures left their
+    files (``dumps/`` and ``network/`` are copied from it when present).
+    """
+    from gdegraph.core.atomic import atomic_directory
+
+    started = time.perf_counter()
+    dist = dist if dist is not None else Path("dist")
+    site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
+    files = pages = 0
+    with atomic_directory(out_dir) as tmp, _TreeWriter(tmp) as writer:
+        for path in site.paths():
+            rendered = site.render(path)
+            if rendered is None:
+                continue
+            writer.write(path, rendered[0])
+            files += 1
+            pages += path.endswith(".html")
+    return SiteResult(out_dir, files, pages, time.perf_counter() - started)
+
+
+class _TreeWriter:
+    """Writes new files into a fresh directory tree, a few system calls each.
+
+    The tree is made visible as a whole by :func:`gdegraph.core.atomic.atomic_directory`,
+    so each file needs no atomic write of its own: it is created (``O_EXCL``)
+    relative to an open descriptor of its folder, written and closed. Files
+    get the usual ``0666 & ~umask``, as ``Path.write_bytes`` gives them.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[str, int] = {}
+        self._relative = os.open in os.supports_dir_fd
+
+    def __enter__(self) -> _TreeWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self._folders.values():
+            os.close(fd)
+        self._folders.clear()
+
+    def write(self, path: str, data: bytes) -> None:
+        folder, _, name = path.rpartition("/")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        if self._relative:
+            dir_fd = self._folders.get(folder)
+            if dir_fd is None:
+                directory = self.root / folder
+                directory.mkdir(parents=True, exist_ok=True)
+                dir_fd = self._folders[folder] = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            fd = os.open(name, flags, 0o666, dir_fd=dir_fd)
+        else:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / path, flags, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)

@@ -1,0 +1,263 @@
+"""What each page shows, as plain data for the templates: values, property rows, sources.
+
+Templates only lay things out; every decision about *what* a page says --
+which label a value gets, where a link points, which named graph stated a
+fact, what schema.org sees on a trust page -- is made here in Python, where it
+can be tested. Links are relative to the page being rendered (:class:`Here`),
+so the same output works from ``file://``, a sub-folder of a static host or
+the server.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import escape
+from pyoxigraph import Literal, NamedNode
+
+from gdegraph.model import iris
+from gdegraph.model.jsonld_context import json_text
+from gdegraph.site.labels import DATATYPES, DCTERMS, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from gdegraph.site.model import Model, Statement, Term
+
+#: Properties shown first, in this order; the rest follow by label.
+_FIRST = [RDF + "type", SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", iris.DEF + "odsCode",
+          SKOS + "notation", SKOS + "definition", DCTERMS + "description", RDFS + "comment"]
+_SOURCE_PROPERTIES = {PROV + "wasDerivedFrom", iris.DEF + "recordedIn"}
+_DESCRIPTION_PROPERTIES = (SKOS + "definition", DCTERMS + "description", RDFS + "comment")
+
+#: What each named graph that is not a source document holds (seed graphs are named by their source).
+GRAPH_NOTES = {
+    "ontology": "the gdegraph ontology and its concept schemes",
+    "entities": "curated entities shared by the seed articles",
+    "trusts": "curated identity of trusts the reference files do not cover",
+    "refdata": "generated from the NHS ODS and ONS reference files",
+    "build": "measured by the build (checksums of the seed files)",
+    "inferred": "inferred by the build from all the other graphs",
+}
+
+
+@dataclass(frozen=True)
+class Here:
+    """The page being rendered: turns site paths into links relative to it."""
+
+    path: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folder", posixpath.dirname(self.path))
+        object.__setattr__(self, "_links", {})  # target -> relative link: a page links to the same few often
+
+    def href(self, target: str) -> str:
+        """``target`` (a site path such as ``id/trust/RQ6.html``) relative to this page."""
+        links: dict[str, str] = self._links  # type: ignore[attr-defined]
+        link = links.get(target)
+        if link is None:
+            folder: str = self.folder  # type: ignore[attr-defined]
+            if folder and posixpath.dirname(target) == folder:
+                link = posixpath.basename(target)
+            else:
+                link = "../" * (folder.count("/") + 1 if folder else 0) + target
+            links[target] = link
+        return link
+
+
+@dataclass
+class Value:
+    """One value as a page shows it: text, optional link, and the small print."""
+
+    text: str
+    href: str | None = None
+    external: bool = False
+    note: str = ""
+    lang: str | None = None
+    title: str = ""
+
+
+class _Html(str):
+    """Markup made here (its parts escaped): a plain string that says so (``__html__``), cheaper than ``Markup``."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return self
+
+
+def value_html(v: Value) -> _Html:
+    """A value as HTML: a link (its page, or its IRI marked external) or a span, then its note.
+
+    The templates use it as a filter, ``{{ v | value }}``. With
+    :func:`graph_links_html` it is the only markup written in Python rather
+    than in a template, because a site build uses it some 25,000 times and a
+    Jinja macro call costs far more than a filter; ``templates/macros.html``
+    keeps the same fragments as macros, and tests/test_site.py checks that
+    both give identical bytes.
+    """
+    if v.href:
+        html = f'<a href="{escape(v.href)}"'
+        if v.title:
+            html += f' title="{escape(v.title)}"'
+        if v.external:
+            html += ' class="external" rel="external"'
+        html += f">{escape(v.text)}</a>"
+    else:
+        html = (f'<span lang="{escape(v.lang)}">' if v.lang else "<span>") + f"{escape(v.text)}</span>"
+    if v.note:
+        html += f' <small class="note">({escape(v.note)})</small>'
+    return _Html(html)
+
+
+def graph_links_html(graphs: list[Value]) -> _Html:
+    """The named graphs stating a value, as links separated by spaces (``{{ gs | graph_links }}``)."""
+    return _Html(" ".join(f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
+                          for g in graphs))
+
+
+@dataclass
+class Row:
+    """A property with all its values; ``graphs`` are the named graphs stating each value."""
+
+    label: str
+    href: str | None
+    values: list[tuple[Value, list[Value]]] = field(default_factory=list)
+
+
+class Views:
+    """Builds template data from one :class:`Model`."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._classes: dict[str, int] | None = None
+        self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
+
+    def value(self, term: Term, here: Here) -> Value:
+        """A term as text with a link: its page if it has one, else its IRI."""
+        m = self.model
+        if isinstance(term, Literal):
+            datatype = term.datatype.value if term.datatype else XSD + "string"
+            note = DATATYPES.get(datatype, "" if datatype in (XSD + "string", RDF + "langString")
+                                 else m.label(NamedNode(datatype)))
+            return Value(term.value, note=note, lang=term.language)
+        if isinstance(term, NamedNode):
+            path = m.path(term)
+            if path is not None:
+                return Value(m.label(term), here.href(path + ".html"), title=term.value)
+            return Value(m.label(term), term.value, external=True, title=term.value)
+        return Value(m.label(term))
+
+    def graph_value(self, key: str, here: Here) -> Value:
+        """A named graph by key: linked to its source document's page, else to the home page's list.
+
+        Values are never changed once made, so one is shared by every page in the same folder.
+        """
+        cache_key = (key, here.folder)  # type: ignore[attr-defined]
+        found = self._graph_values.get(cache_key)
+        if found is None:
+            found = self._graph_values[cache_key] = self._graph_value(key, here)
+        return found
+
+    def _graph_value(self, key: str, here: Here) -> Value:
+        source = NamedNode(f"{iris.ID}source/{key}")
+        path = self.model.path(source)
+        if path is not None:
+            return Value(key, here.href(path + ".html"), title=self.model.label(source))
+        return Value(key, here.href("index.html") + f"#graph-{key}", title=GRAPH_NOTES.get(key, key))
+
+    def _property(self, predicate: NamedNode, here: Here) -> tuple[str, str | None]:
+        path = self.model.path(predicate)
+        return self.model.label(predicate), here.href(path + ".html") if path else predicate.value
+
+    def rows(self, statements: list[Statement], here: Here) -> list[Row]:
+        """Statements grouped by property, the identifying ones first."""
+        grouped: dict[str, Row] = {}
+        for st in statements:
+            row = grouped.get(st.predicate.value)
+            if row is None:
+                label, href = self._property(st.predicate, here)
+                row = grouped[st.predicate.value] = Row(label, href)
+            row.values.append((self.value(st.term, here), [self.graph_value(g, here) for g in st.graphs]))
+        for row in grouped.values():
+            row.values.sort(key=lambda item: item[0].text.lower())
+
+        def order(item: tuple[str, Row]) -> tuple[int, str]:
+            iri, row = item
+            return (_FIRST.index(iri) if iri in _FIRST else len(_FIRST), row.label.lower())
+        return [row for _, row in sorted(grouped.items(), key=order)]
+
+    def resource(self, iri: NamedNode, here: Here) -> dict[str, Any]:
+        """Everything the resource template needs."""
+        m = self.model
+        out = m.outgoing(iri)
+        incoming = [(s, st) for s, st in m.incoming(iri) if st.predicate.value != RDF + "type"]
+        rows = self.rows(out, here)
+        sources = sorted({o for st in out if st.predicate.value in _SOURCE_PROPERTIES for o in [st.term]}, key=str)
+        graphs = sorted({g for st in out for g in st.graphs} | {g for _, st in incoming for g in st.graphs})
+        description = next((m.first(iri, p) for p in _DESCRIPTION_PROPERTIES if m.first(iri, p) is not None), None)
+        in_rows = [(self.value(s, here), Value(*self._property(st.predicate, here)),
+                    [self.graph_value(g, here) for g in st.graphs]) for s, st in incoming]
+        in_rows.sort(key=lambda r: (r[1].text.lower(), r[0].text.lower()))
+        return {
+            "iri": iri.value,
+            "title": m.label(iri),
+            "types": [self.value(t, here) for t in m.types(iri)],
+            "description": description.value if isinstance(description, Literal) else None,
+            "rows": rows,
+            "incoming": in_rows,
+            "sources": [self.value(s, here) for s in sources],
+            "graphs": [(self.graph_value(g, here), GRAPH_NOTES.get(g)) for g in graphs],
+            "instances": self._instances_link(iri, here),
+            "schema_org": self.schema_org(iri) if NamedNode(iris.DEF + "Trust") in m.types(iri) else None,
+        }
+
+    def _instances_link(self, iri: NamedNode, here: Here) -> Value | None:
+        """For an ontology class with instances: a link to its index page."""
+        count = self.classes_with_instances().get(iri.value)
+        if not count:
+            return None
+        return Value(f"all {count} resources of this class", here.href(self.class_index_path(iri)))
+
+    def classes_with_instances(self) -> dict[str, int]:
+        """The ontology's classes that have instances, with their counts (the home page's summary)."""
+        if self._classes is not None:
+            return self._classes
+        found: dict[str, int] = {}
+        for term in self.model.ontology_terms():
+            if NamedNode(OWL + "Class") in self.model.types(term):
+                count = len(self.model.instances(term))
+                if count:
+                    found[term.value] = count
+        self._classes = found
+        return found
+
+    @staticmethod
+    def class_index_path(cls: NamedNode) -> str:
+        return f"classes/{cls.value[len(iris.DEF):]}.html"
+
+    def schema_org(self, iri: NamedNode) -> str:
+        """schema.org JSON-LD for a trust page, safe to embed in a ``<script>`` element."""
+        m = self.model
+        doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "MedicalOrganization",
+                               "@id": iri.value, "name": m.label(iri)}
+        alternates = sorted({v.value for v in m.objects(iri, SKOS + "altLabel")} - {doc["name"]})
+        if alternates:
+            doc["alternateName"] = alternates
+        code = m.first(iri, iris.DEF + "odsCode")
+        if code is not None:
+            doc["identifier"] = {"@type": "PropertyValue", "propertyID": "NHS ODS code", "value": code.value}
+        for prop, key in ((SCHEMA + "foundingDate", "foundingDate"), (SCHEMA + "dissolutionDate", "dissolutionDate"),
+                          (iris.DEF + "odsOpenDate", "foundingDate"), (iris.DEF + "odsCloseDate", "dissolutionDate")):
+            if key not in doc and (date := m.first(iri, prop)) is not None:
+                doc[key] = date.value
+        postcode = m.first(iri, SCHEMA + "postalCode")
+        if postcode is not None:
+            doc["address"] = {"@type": "PostalAddress", "postalCode": postcode.value, "addressCountry": "GB"}
+        location = m.first(iri, GEO + "location")
+        lat, long = (m.first(location, GEO + p) if location is not None else None for p in ("lat", "long"))
+        if lat is not None and long is not None:
+            doc["geo"] = {"@type": "GeoCoordinates", "latitude": lat.value, "longitude": long.value}
+        same_as = [s.value for s in m.objects(iri, RDFS + "seeAlso") if isinstance(s, NamedNode)]
+        if same_as:
+            doc["sameAs"] = same_as
+        text = json_text(doc)  # json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), faster
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

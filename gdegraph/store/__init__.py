@@ -1,0 +1,1 @@
+"""The store interface: one API over pyoxigraph, rdflib and remote SPARQL endpoints."""
