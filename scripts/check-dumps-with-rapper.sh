@@ -31,8 +31,8 @@ fi
 listing=$(cd "$root" && "$py" - "$dir" <<'EOF'
 import gzip, hashlib, sys
 from pathlib import Path
-from gdegraph import mediatypes
-from gdegraph.publish import count_statements
+from gdegraph.core import mediatypes
+from gdegraph.publish.dumps import count_statements
 
 counted = {}  # a .gz holding the same bytes as its plain dump is not parsed twice by Python
 for path in sorted(Path(sys.argv[1]).iterdir()):

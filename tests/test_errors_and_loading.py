@@ -84,7 +84,7 @@ class TestPaths:
     def test_repo_root_is_the_checkout(self) -> None:
         root = paths.repo_root()
         assert (root / "pyproject.toml").is_file()
-        assert (root / "gdegraph" / "paths.py").is_file()
+        assert (root / "gdegraph" / "core" / "paths.py").is_file()
         assert paths.data_dir() == root / "data"
         assert paths.ontology_dir() == root / "ontology"
         assert paths.shapes_dir() == root / "shapes"
