@@ -27,7 +27,8 @@ run: venv ## Build the graph into dist/ and print its statistics
 	$(BIN)/gdegraph build --out $(OUT)
 	$(BIN)/gdegraph stats
 
-test: venv ## Run the test suite
+test: venv ## Check the import layers, then run the test suite
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 validate: venv ## Check every Turtle file for syntax and against the SHACL shapes

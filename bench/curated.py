@@ -108,7 +108,7 @@ def profile_build() -> list[tuple[str, float]]:
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory(prefix="gdebench-prof-") as tmp:
-        from gdegraph.sources.dataset import build
+        from gdegraph.publish.build import build
 
         profiler.runcall(build, Path(tmp))
     stats = pstats.Stats(profiler)

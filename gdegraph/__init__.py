@@ -42,22 +42,12 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does
     from gdegraph.query.push import PushReport, push_built
 
 
-def _package_version() -> str:
-    """The installed distribution's version, read from its metadata: the one place it is written
-    is pyproject.toml. importlib.metadata costs ~35-50 ms to import, so this runs only when
-    ``gdegraph.__version__`` is first read (``gdegraph --version`` reads it; other commands do not)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gdegraph")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "0.0.0+unknown"
-
-
 def __getattr__(name: str) -> Any:
     """Import a public name's module the first time the name is used."""
     if name == "__version__":
-        globals()[name] = _package_version()
+        from gdegraph.core.version import package_version
+
+        globals()[name] = package_version()
         return globals()[name]
     module = _EXPORTS.get(name)
     if module is None:

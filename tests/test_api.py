@@ -455,7 +455,7 @@ def test_the_stats_command_writes_what_the_api_gives(kg: gdegraph.KnowledgeGraph
 def test_push_built_checks_its_target_and_its_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(gdegraph.GdeError, match="needs --endpoint or --graph-store"):
         gdegraph.push_built()
-    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.sources.graph.default_data", lambda: tmp_path / "gdegraph.trig")
     with pytest.raises(gdegraph.GdeError, match="missing or older than its inputs"):
         gdegraph.push_built("http://127.0.0.1:9/query")
     with pytest.raises(gdegraph.GdeError, match="push needs quads"):

@@ -122,7 +122,7 @@ def test_hostile_values_are_only_data(capsys: pytest.CaptureFixture[str], data: 
 
 def test_push_refuses_a_stale_build(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                     tmp_path: Path) -> None:
-    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.sources.graph.default_data", lambda: tmp_path / "gdegraph.trig")
     code, _, err = run_cli(capsys, "push", "--endpoint", "http://127.0.0.1:9/query")
     assert code == 2 and "run `gdegraph build` first" in err
     code, _, err = run_cli(capsys, "push", "--graph-store", "http://127.0.0.1:9/store", "--data", __file__)
@@ -163,7 +163,7 @@ def test_a_local_query_imports_nothing_it_does_not_need(data: str, exemplar: str
 
 def test_building_in_memory_is_a_note_on_stderr(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path, dataset: Any) -> None:
-    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.sources.graph.default_data", lambda: tmp_path / "gdegraph.trig")
     monkeypatch.setattr("gdegraph.sources.dataset.build_dataset", lambda shared=None: dataset)
     code, out, err = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RXL")
     assert (code, out) == (0, "true\n")

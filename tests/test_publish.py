@@ -228,24 +228,10 @@ def test_settings_reject_bad_urls_and_dates() -> None:
     assert PublishSettings(dumps_base="https://example.org/d").dumps_base == "https://example.org/d/"
 
 
-def _use_dataset_if_validation_missing(monkeypatch: pytest.MonkeyPatch, dataset: Dataset) -> None:
-    """Until the build offers validated_dataset (and a validator), stand in with the built dataset."""
-    from gdegraph.sources import dataset as build
-
-    try:
-        import gdegraph.validate.validation  # noqa: F401
-        available = hasattr(build, "validated_dataset")
-    except ImportError:
-        available = False
-    if not available:
-        monkeypatch.setattr(build, "validated_dataset", lambda shared=None: (dataset, None), raising=False)
-
-
 def test_cli_publish(dataset: Dataset, files: dict[str, bytes], tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from gdegraph.cli.main import main
 
-    _use_dataset_if_validation_missing(monkeypatch, dataset)
     out = tmp_path / "dist"
     assert main(["publish", "--out", str(out)]) == 0
     assert "gdegraph publish:" in capsys.readouterr().out

@@ -18,7 +18,8 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from gdegraph.core.errors import InputError
-from gdegraph.store.factory import OxigraphStore, RdflibStore, built_is_current, open_store, query_form, with_values
+from gdegraph.sources.graph import built_is_current, open_graph
+from gdegraph.store.factory import OxigraphStore, RdflibStore, open_store, query_form, with_values
 from test_queries_answers import CASE_IDS, CASES, answer, comparable
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -119,13 +120,13 @@ def test_a_built_file_is_current_only_when_newer_than_its_inputs(tmp_path: Path)
 
 def test_a_stale_build_is_announced_by_a_warning_not_a_print(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                               dataset: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    from gdegraph.store.factory import BuildingInMemory
+    from gdegraph.sources.graph import BuildingInMemory
 
     built_from = []
-    monkeypatch.setattr("gdegraph.store.factory.default_data", lambda: tmp_path / "gdegraph.trig")
+    monkeypatch.setattr("gdegraph.sources.graph.default_data", lambda: tmp_path / "gdegraph.trig")
     monkeypatch.setattr("gdegraph.sources.dataset.build_dataset", lambda shared=None: built_from.append(shared) or dataset)
     with pytest.warns(BuildingInMemory, match="building the graph in memory"):
-        store = open_store("oxigraph", shared=tmp_path)
+        store = open_graph("oxigraph", shared=tmp_path)
     assert store.ask("ASK { ?p a <https://w3id.org/gdegraph/def#Pairing> }")
     assert built_from == [tmp_path]  # built from the shared folder it was given
     assert capsys.readouterr().err == ""

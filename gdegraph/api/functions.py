@@ -199,22 +199,25 @@ def load(path: str | Path | None = None, *, shared: str | Path | None = None,
     ``path`` is an RDF file (.trig, .nq, .ttl, .nt). Without it: ``dist/gdegraph.trig`` if
     it is newer than everything it is built from, else the graph is built in memory from
     the checkout and the shared folder (``shared``, else ``$GDEGRAPH_SHARED`` or
-    ``../shared``), announced by a :class:`gdegraph.store.factory.BuildingInMemory` warning; passing
+    ``../shared``), announced by a :class:`gdegraph.sources.graph.BuildingInMemory` warning; passing
     ``shared`` always builds, since a built file may come from another shared folder.
     """
-    from gdegraph.store import factory as store
+    from gdegraph.sources import graph
+    from gdegraph.store.base import ENGINES
 
     if path is not None:
-        return KnowledgeGraph(store.open_store(engine, Path(path)), str(path))
+        return KnowledgeGraph(graph.open_graph(engine, Path(path)), str(path))
     if shared is None:
-        built = store.current_build()
-        return KnowledgeGraph(store.open_store(engine, built), str(built) if built else "built in memory")
-    if engine not in store.ENGINES:
+        built = graph.current_build()
+        return KnowledgeGraph(graph.open_graph(engine, built), str(built) if built else "built in memory")
+    if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}", hint="use oxigraph or rdflib")
     from gdegraph.sources.dataset import build_dataset
 
     dataset = build_dataset(Path(shared))
-    local = store.OxigraphStore.from_dataset(dataset) if engine == "oxigraph" else store.RdflibStore(dataset)
+    from gdegraph.store import factory
+
+    local = factory.OxigraphStore.from_dataset(dataset) if engine == "oxigraph" else factory.RdflibStore(dataset)
     return KnowledgeGraph(local, f"built in memory from {shared}")
 
 

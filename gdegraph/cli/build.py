@@ -29,7 +29,7 @@ def build(out_dir: Path, engine: str, shared: Path | None) -> None:
     Loads the ontology, data and reference data, validates them and
     writes the result. Nothing in --out changes unless the build succeeds.
     """
-    from gdegraph.sources.dataset import build as run_build
+    from gdegraph.publish.build import build as run_build
 
     result = run_build(out_dir, shared, engine=engine)
     _echo_report(str(result))

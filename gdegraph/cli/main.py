@@ -60,9 +60,9 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     """``--version``: read the installed version only now (importlib.metadata is slow to import)."""
     if not value or ctx.resilient_parsing:
         return
-    import gdegraph
+    from gdegraph.core.version import package_version
 
-    click.echo(f"gdegraph {gdegraph.__version__}")
+    click.echo(f"gdegraph {package_version()}")
     ctx.exit()
 
 

@@ -37,7 +37,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from gdegraph import __version__
+from gdegraph.core.version import package_version
 from gdegraph.model import iris
 from gdegraph.core.atomic import atomic_output, atomic_write_text
 from gdegraph.network.metrics import combined_graph
@@ -201,7 +201,7 @@ def derived_graph(g: nx.MultiDiGraph, report: dict[str, Any], used_graphs: list[
     out.add((activity, RDF.type, PROV.Activity))
     out.add((activity, RDFS.label, _en(f"gdegraph network {options}")))
     out.add((activity, DCTERMS.description, _en(
-        f"A run of `gdegraph network {options}` (gdegraph {__version__}): the pairing network built by SPARQL "
+        f"A run of `gdegraph network {options}` (gdegraph {package_version()}): the pairing network built by SPARQL "
         "from the named graphs it used, with great-circle distances between reference coordinates, "
         "centralities and the fate of each pair from the succession records.")))
     for used in sorted(used_graphs):

@@ -31,7 +31,7 @@ from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from gdegraph import __version__
+from gdegraph.core.version import package_version
 from gdegraph.core import mediatypes
 from gdegraph.core.errors import GdeError, InputError
 from gdegraph.model.jsonld_context import (CONTEXT_FILE, PREFIXES, RDF_TYPE, context_document, jsonld_document,
@@ -58,7 +58,7 @@ class PublishSettings:
     dumps_base: str = DEFAULT_DUMPS_BASE  #: download URL of a dump = this + file name
     sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT
     release_date: str | None = None  #: YYYY[-MM[-DD]]; None: $SOURCE_DATE_EPOCH, else newest source date
-    version: str = __version__
+    version: str = field(default_factory=package_version)
 
     def __post_init__(self) -> None:
         """Reject URLs that would make invalid IRIs now, not half way through a publish."""
@@ -320,7 +320,7 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
     if dataset is None:
-        from gdegraph.sources.dataset import validated_dataset
+        from gdegraph.validate.validation import validated_dataset
 
         dataset, _ = validated_dataset(shared)
     files = publish_files(dataset, settings)

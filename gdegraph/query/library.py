@@ -29,130 +29,16 @@ because they only accept projected variables.
 
 from __future__ import annotations
 
-import re
-import shlex
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
+from gdegraph.query.definitions import NAME_PATTERN, PARAM_TYPES, NamedQuery, Param, parse_query_file
 from gdegraph.query.params import bind_params, convert  # re-exported: the library's one way to bind
-from gdegraph.store.sparql_text import query_form
 
 __all__ = ["NamedQuery", "Param", "PARAM_TYPES", "bind_params", "convert", "get_query", "load_library",
            "parse_query_file"]
-
-PARAM_TYPES = ("string", "integer", "decimal", "date", "boolean", "iri", "concept", "trust")
-_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-_VAR = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class Param(NamedTuple):
-    """One declared parameter; ``kind`` qualifies ``iri`` and ``concept`` types.
-
-    Immutable records as named tuples rather than dataclasses: creating a dataclass costs
-    about a millisecond, paid on every ``gdegraph query`` start.
-    """
-
-    name: str
-    type: str
-    kind: str | None = None
-    required: bool = False
-    default: str | None = None
-    example: str | None = None
-    description: str = ""
-
-    @property
-    def type_label(self) -> str:
-        """``concept:sector``: the type as a header writes it."""
-        return f"{self.type}:{self.kind}" if self.kind else self.type
-
-
-class NamedQuery(NamedTuple):
-    """A library query: its header, its SPARQL text and the file it came from."""
-
-    name: str
-    title: str
-    description: str
-    text: str
-    path: Path
-    form: str
-    params: tuple[Param, ...] = ()
-    columns: tuple[str, ...] = ()
-    extra: Mapping[str, str] = {}  # never mutated: parse_query_file passes its own dict
-
-    def param(self, name: str) -> Param | None:
-        """The parameter ``name`` (``min-followers`` and ``min_followers`` alike), or None."""
-        wanted = name.strip().replace("-", "_")
-        return next((p for p in self.params if p.name == wanted), None)
-
-
-def _header_lines(text: str) -> list[str]:
-    """The leading comment block, without the ``#`` marks (continuations keep their indent)."""
-    lines = []
-    for raw in text.splitlines():
-        if not raw.startswith("#"):
-            break
-        lines.append(raw[1:].removeprefix(" "))
-    return lines
-
-
-def _parse_param(spec: str, path: Path) -> Param:
-    head, _, description = spec.partition(" -- ")
-    try:
-        words = shlex.split(head)
-    except ValueError as exc:
-        raise InputError(f"bad param line: {exc}", path=path) from None
-    if len(words) < 2 or not _VAR.match(words[0]):
-        raise InputError(f"a param line needs a snake_case NAME and a TYPE: {spec!r}", path=path)
-    name, type_spec, options = words[0], words[1], words[2:]
-    type_name, _, kind = type_spec.partition(":")
-    if type_name not in PARAM_TYPES or (type_name == "concept" and not kind):
-        raise InputError(f"parameter {name}: unknown type {type_spec!r} (types: {', '.join(PARAM_TYPES)};"
-                         " concept needs a scheme, e.g. concept:sector)", path=path)
-    values: dict[str, Any] = {"required": False}
-    for option in options:
-        key, eq, value = option.partition("=")
-        if key == "required" and not eq:
-            values["required"] = True
-        elif key in ("default", "example") and eq:
-            values[key] = value
-        else:
-            raise InputError(f"parameter {name}: unknown option {option!r}", path=path)
-    return Param(name, type_name, kind or None, description=description.strip(), **values)
-
-
-def parse_query_file(path: Path) -> NamedQuery:
-    """Read one ``.rq`` file and its header; a malformed header is an :class:`InputError`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read query file: {exc}", path=path) from None
-    fields: dict[str, str] = {}
-    params: list[Param] = []
-    last: str | None = None
-    for line in _header_lines(text):
-        match = re.match(r"^([a-z]+):\s*(.*)$", line)
-        if match and not line.startswith(" "):
-            last, value = match.group(1), match.group(2).strip()
-            if last == "param":
-                params.append(_parse_param(value, path))
-            else:
-                fields[last] = value
-        elif line.strip() and last is not None and last != "param":
-            fields[last] = (fields.get(last, "") + " " + line.strip()).strip()
-    name = fields.pop("name", path.stem)
-    if not _NAME.match(name):
-        raise InputError(f"query name {name!r} must be lower-case words joined by hyphens", path=path)
-    form = query_form(text)
-    return NamedQuery(
-        name=name, title=fields.pop("title", name), description=fields.pop("description", ""), text=text,
-        path=path, form=form, params=tuple(params), columns=tuple(fields.pop("columns", "").split()),
-        extra=fields,
-    )
-
 
 @lru_cache(maxsize=4)
 def _load(directory: Path, stamp: tuple[tuple[str, float], ...]) -> dict[str, NamedQuery]:
@@ -185,7 +71,7 @@ def get_query(name_or_path: str, directory: Path | None = None) -> NamedQuery:
             raise InputError("no such query file", path=candidate)
         return parse_query_file(candidate)
     folder = directory if directory is not None else paths.queries_dir()
-    if _NAME.match(name_or_path) and (own := folder / f"{name_or_path}.rq").is_file():
+    if NAME_PATTERN.match(name_or_path) and (own := folder / f"{name_or_path}.rq").is_file():
         query = parse_query_file(own)
         if query.name == name_or_path:
             return query

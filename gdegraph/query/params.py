@@ -23,7 +23,7 @@ from gdegraph.model import iris
 from gdegraph.core.errors import InputError
 
 if TYPE_CHECKING:
-    from gdegraph.query.library import NamedQuery, Param
+    from gdegraph.query.definitions import NamedQuery, Param
 
 __all__ = ["bind_params", "convert", "instance_iri", "typed_literal"]
 

@@ -132,14 +132,14 @@ def push_built(endpoint: str | None = None, *, graph_store: str | None = None, d
     ``dist/gdegraph.trig``, which must be newer than its inputs (the seeds and reference
     data in ``shared``), so a store never gets a graph older than the checkout.
     """
-    from gdegraph.store import factory as store
+    from gdegraph.sources import graph
 
     if not graph_store and not endpoint:
         raise InputError("push needs --endpoint or --graph-store")
     if data is None:
-        data = store.current_build(Path(shared) if shared is not None else None)
+        data = graph.current_build(Path(shared) if shared is not None else None)
         if data is None:
-            raise InputError(f"{store.default_data()} is missing or older than its inputs",
+            raise InputError(f"{graph.default_data()} is missing or older than its inputs",
                              hint="run `gdegraph build` first, or pass --data")
     target = graph_store or graph_store_url(endpoint or "")
     return push_file(Path(data), target, user=user, password=password, token=token, timeout=timeout)

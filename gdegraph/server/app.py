@@ -157,10 +157,11 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     from pyoxigraph import RdfFormat
 
     from gdegraph.server.workers import WorkerPool
-    from gdegraph.store.factory import OxigraphStore, open_store
+    from gdegraph.sources.graph import open_graph
+    from gdegraph.store.oxigraph_store import OxigraphStore
 
     limits = limits or Limits()
-    store = open_store("oxigraph", data)
+    store = open_graph("oxigraph", data)
     assert isinstance(store, OxigraphStore)
     model = Model(store.store.quads_for_pattern(None, None, None, None))
     nquads = store.store.dump(format=RdfFormat.N_QUADS)

@@ -4,7 +4,7 @@ Pages need "everything about X" (outgoing statements), "everything pointing
 at X" (incoming links) and "which named graph said it" (provenance) for about a
 thousand resources. Asking a SPARQL engine three queries per page would make a
 site build slow and tie page rendering to query workers, so the quads are
-read once (through :func:`gdegraph.store.factory.open_store`, the project's one way
+read once (through :func:`gdegraph.sources.graph.open_graph`, the project's one way
 to get at the built graph) into plain dictionaries keyed by pyoxigraph
 terms. The same :class:`Model` then feeds the static site and the server, so
 they cannot disagree.
@@ -89,9 +89,10 @@ class Model:
     @classmethod
     def load(cls, data: Path | None = None) -> Model:
         """The model of ``data`` (TriG, N-Quads, Turtle, N-Triples) or of the built graph."""
-        from gdegraph.store.factory import OxigraphStore, open_store
+        from gdegraph.sources.graph import open_graph
+        from gdegraph.store.oxigraph_store import OxigraphStore
 
-        store = open_store("oxigraph", data)
+        store = open_graph("oxigraph", data)
         if not isinstance(store, OxigraphStore):
             raise GdeError("the site and the server need a local graph, not a remote endpoint")
         return cls(store.store.quads_for_pattern(None, None, None, None))

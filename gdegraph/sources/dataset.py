@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from gdegraph.model import iris
 from gdegraph.core import paths
-from gdegraph.core.errors import InputError, ValidationFailed
+from gdegraph.core.errors import InputError
 from gdegraph.sources.loading import load_files, parse_turtle_file
 
 GDE_LOCAL_FILE = URIRef(iris.term("localFile"))
@@ -146,62 +143,3 @@ def _check_trusts_described(ds: Dataset, codes: dict[str, URIRef]) -> None:
 def _bind_instance_prefixes(ds: Dataset) -> None:
     for kind in ("trust", "programme", "wave", "tier", "pairing", "award", "claim", "source", "membership"):
         ds.bind(kind if kind != "membership" else "mem", iris.ID + kind + "/", override=False)
-
-
-@dataclass
-class BuildResult:
-    """What a build wrote and measured; ``str()`` is the report printed to the user."""
-
-    out_dir: Path
-    files: list[Path] = field(default_factory=list)
-    triples: int = 0
-    graphs: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    warnings: int = 0
-
-    def __str__(self) -> str:
-        lines = [f"gdegraph build: {self.triples} triples in {len(self.graphs)} named graphs ({self.seconds:.2f} s)"]
-        lines += [f"  {name:<12} {count:>6} triples" for name, count in self.graphs.items()]
-        lines.append(f"validation: conforms ({self.warnings} warnings)")
-        lines += [f"wrote {path}" for path in self.files]
-        return "\n".join(lines)
-
-
-def validated_dataset(shared: Path | None = None, engine: str = "sparql") -> tuple[Dataset, Any]:
-    """Build the dataset and validate it, raising :class:`ValidationFailed` if it does not conform.
-
-    Shared by ``build`` and ``publish`` so both write exactly what was validated.
-    Returns the dataset and the validation report (for its warnings). ``engine``
-    is the SHACL engine: ``"sparql"`` (fast) or ``"pyshacl"`` (the reference);
-    see :mod:`gdegraph.validate.validation`.
-    """
-    from gdegraph.validate.validation import format_report, validate_dataset
-
-    ds = build_dataset(shared)
-    report = validate_dataset(ds, engine=engine)
-    if not report.conforms:
-        raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
-    return ds, report
-
-
-def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") -> BuildResult:
-    """Build, validate (SHACL ``engine``: sparql or pyshacl) and write ``gdegraph.ttl``, ``gdegraph.trig``
-    and a build report."""
-    from gdegraph.core.atomic import atomic_write_bytes, atomic_write_text
-    from gdegraph.publish.dumps import serialise
-
-    started = time.perf_counter()
-    ds, report = validated_dataset(shared, engine)
-    merged = union(ds)
-    result = BuildResult(out_dir=out_dir, triples=len(merged))
-    result.graphs = {str(g.identifier).rsplit("/", 1)[-1]: len(g) for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)) if len(g)}
-    result.warnings = len(getattr(report, "warnings", []) or [])
-    # Sorted, prefix-stable serialisations (gdegraph.publish.dumps): rdflib's own differ run to run.
-    outputs = {"gdegraph.ttl": serialise(ds, "turtle"), "gdegraph.trig": serialise(ds, "trig")}
-    for name, data in outputs.items():
-        atomic_write_bytes(out_dir / name, data)
-        result.files.append(out_dir / name)
-    result.seconds = time.perf_counter() - started
-    atomic_write_text(out_dir / "build-report.txt", str(result) + "\n")
-    result.files.append(out_dir / "build-report.txt")
-    return result

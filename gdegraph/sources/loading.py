@@ -43,7 +43,7 @@ What the conversion guarantees:
   rejected with the location of the first one in the file.
 
 Where the code lives: this module reads and parses files;
-:mod:`gdegraph.store.oxigraph_terms` converts the terms and quiets rdflib's
+:mod:`gdegraph.sources.oxigraph_terms` converts the terms and quiets rdflib's
 literal warnings; :mod:`gdegraph.sources.turtle_errors` locates and describes syntax
 errors. :func:`quiet_literal_warnings` and :func:`input_error_from_bad_syntax`
 (for code that must parse with rdflib itself: other formats, or libraries
@@ -63,7 +63,7 @@ from rdflib.term import Node
 
 from gdegraph.model import iris
 from gdegraph.core.errors import InputError
-from gdegraph.store.oxigraph_terms import TermConverter, UnsupportedTerm, quiet_literal_warnings
+from gdegraph.sources.oxigraph_terms import TermConverter, UnsupportedTerm, quiet_literal_warnings
 from gdegraph.sources.turtle_errors import (
     input_error_from_bad_syntax,
     input_error_from_oxigraph,

@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from gdegraph.core.errors import InputError
 from gdegraph.store.results import canonical
 from gdegraph.store.sparql_text import query_form
-from gdegraph.store.factory import Bindings, SelectResult, Term, syntax_error
+from gdegraph.store.base import Bindings, SelectResult, Term, syntax_error
 
 __all__ = ["RDF_SUFFIXES", "RdflibStore", "from_rdflib", "rdflib_graph"]
 

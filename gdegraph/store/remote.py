@@ -23,7 +23,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from gdegraph.core.errors import InputError
 from gdegraph.store.results import canonical
 from gdegraph.store.sparql_text import query_form, with_values
-from gdegraph.store.factory import Bindings, EndpointError, SelectResult, Term
+from gdegraph.store.base import Bindings, EndpointError, SelectResult, Term
 
 __all__ = ["RemoteStore", "auth_header", "check_url", "failure"]
 

@@ -32,25 +32,20 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from gdegraph.core.errors import InputError
+from gdegraph.validate.shacl_functions import FUNCTIONS, pattern_function, well_typed
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the compiler's records; the compiler itself never imports this module
     from gdegraph.validate.shacl_sparql import Check, CompiledShapes
 
 __all__ = ["DEFAULT_GRAPH", "DUMP_SUFFIXES", "FUNCTIONS", "Finding", "StoreView", "TermBridge", "drop_graph",
@@ -60,49 +55,6 @@ __all__ = ["DEFAULT_GRAPH", "DUMP_SUFFIXES", "FUNCTIONS", "Finding", "StoreView"
 DEFAULT_GRAPH = "urn:x-rdflib:default"
 DUMP_SUFFIXES = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-FUNCTIONS = "urn:gdegraph:shacl-sparql:"
-WELL_TYPED = FUNCTIONS + "well-typed"
-#: Python types pySHACL requires of a literal's value, by datatype (for the others, well formed is enough).
-VALUE_TYPES: dict[URIRef, type | tuple[type, ...]] = {
-    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
-    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
-
-
-_QUIET = threading.Lock()  # quiet_literal_warnings swaps process-wide filters: one caller at a time
-
-
-@lru_cache(maxsize=65536)
-def _well_typed(lexical: str, datatype: str) -> bool:
-    from gdegraph.store.oxigraph_terms import quiet_literal_warnings
-
-    with _QUIET, quiet_literal_warnings():
-        literal = Literal(lexical, datatype=URIRef(datatype))
-        if literal.ill_typed:
-            return False
-        wanted = VALUE_TYPES.get(URIRef(datatype))
-        return wanted is None or isinstance(literal.value, wanted)
-
-
-def well_typed(term: Any) -> ox.Literal | None:
-    """Custom function: is a typed literal well formed for its datatype, by pySHACL's (rdflib's) rule?"""
-    if not isinstance(term, ox.Literal) or term.language is not None:
-        return None
-    return ox.Literal(_well_typed(term.value, term.datatype.value))
-
-
-def pattern_function(pattern: str, flags: str) -> Callable[[Any], ox.Literal]:
-    """A custom function for one sh:pattern: Python's ``re.search`` on the node's text, as pySHACL matches.
-
-    Blank nodes never match; ``flags`` ``i`` and ``m`` are honoured (pySHACL ignores the others).
-    """
-    options = (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
-    search = re.compile(pattern, options).search
-
-    def matches(term: Any) -> ox.Literal:
-        return ox.Literal(isinstance(term, (ox.NamedNode, ox.Literal)) and search(term.value) is not None)
-    return matches
-
-
 def load_dump(path: Path) -> ox.Store:
     """A TriG or N-Quads file (optionally gzipped) in a new in-memory store, graph names kept."""
     suffixes = path.suffixes[-2:] if path.suffix == ".gz" else path.suffixes[-1:]
@@ -190,7 +142,7 @@ class TermBridge:
 
 def from_oxigraph(term: Any) -> Node | None:
     """A store's term as an rdflib term (dumps: no original spelling to go back to)."""
-    from gdegraph.store.oxigraph_terms import quiet_literal_warnings
+    from gdegraph.sources.oxigraph_terms import quiet_literal_warnings
 
     if term is None:
         return None

@@ -51,7 +51,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from gdegraph.validate.shacl_oxigraph import FUNCTIONS, WELL_TYPED, pattern_function, well_typed
+from gdegraph.validate.shacl_functions import FUNCTIONS, WELL_TYPED, pattern_function, well_typed
 from gdegraph.validate.shacl_sparql_text import SparqlTextError, join_focus, not_exists_as_minus
 
 __all__ = ["Check", "CompiledShapes", "compile_shapes"]

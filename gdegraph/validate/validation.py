@@ -61,13 +61,13 @@ from rdflib.namespace import RDF, SH
 
 from gdegraph.model import iris
 from gdegraph.core import paths as locations
-from gdegraph.core.errors import InputError
+from gdegraph.core.errors import InputError, ValidationFailed
 from gdegraph.validate.report import FORMATS, ValidationReport, ValidationResult, format_report
 from gdegraph.validate.results import (LABELS, SEVERITIES, Context, StoreContext, pick_message, qc_results,
                                          render_path, report_skeleton, sparql_results, top_level)
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "ValidationReport", "ValidationResult", "compiled_shapes", "format_report",
-           "ontology_graph", "qc_queries", "shapes_graph", "validate_dataset", "validate_dump", "validate_paths"]
+           "ontology_graph", "qc_queries", "shapes_graph", "validate_dataset", "validate_dump", "validate_paths", "validated_dataset"]
 
 ENGINES = ("sparql", "pyshacl")
 DEFAULT_ENGINE = "sparql"
@@ -159,7 +159,7 @@ def _run_shacl(context: Context, graphs: Mapping[URIRef, Graph], ontology: Graph
     """pySHACL over the union of the graphs; top-level results only (sh:detail ones explain them)."""
     import pyshacl
 
-    from gdegraph.store.oxigraph_terms import quiet_literal_warnings
+    from gdegraph.sources.oxigraph_terms import quiet_literal_warnings
 
     data = Graph()
     for graph in graphs.values():
@@ -361,3 +361,20 @@ def validate_paths(paths: list[Path], fmt: str = "text", shared: Path | None = N
             inferred.add(triple)
         report = validate_dataset(ds, files=files, engine=engine)
     return report.conforms, format_report(report, fmt)
+
+
+def validated_dataset(shared: Path | None = None, engine: str = "sparql") -> tuple[Dataset, Any]:
+    """Build the dataset and validate it, raising :class:`ValidationFailed` if it does not conform.
+
+    Shared by ``build`` and ``publish`` so both write exactly what was validated.
+    Returns the dataset and the validation report (for its warnings). ``engine``
+    is the SHACL engine: ``"sparql"`` (fast) or ``"pyshacl"`` (the reference);
+    see :mod:`gdegraph.validate.validation`.
+    """
+    from gdegraph.sources.dataset import build_dataset
+
+    ds = build_dataset(shared)
+    report = validate_dataset(ds, engine=engine)
+    if not report.conforms:
+        raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
+    return ds, report
