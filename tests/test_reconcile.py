@@ -244,3 +244,17 @@ def test_bounded_and_read_only(client: httpx.Client) -> None:
         assert client.request(method, "/reconcile").status_code == 405
     cors = client.get("/reconcile", headers={"Origin": "https://openrefine.example"})
     assert cors.headers["access-control-allow-origin"] == "*"
+
+
+def test_without_reference_data_trust_names_are_503_and_the_rest_works(dataset: Any, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server whose shared folder has no reference data still serves ids, codes and suggestions;
+    a trust name, which needs the gazetteer, is a clear 503 rather than a wrong answer."""
+    data, dist = prepare_dist(dataset)
+    monkeypatch.setenv("GDEGRAPH_SHARED", str(tmp_path))
+    with Server(data, dist) as running, httpx.Client(base_url=running.url, trust_env=False, timeout=60) as c:
+        named = c.post("/reconcile", data={"queries": json.dumps({"q": {"query": "Wye Valley Trust"}})})
+        assert named.status_code == 503 and "reference data" in named.text
+        by_code = c.post("/reconcile", data={"queries": json.dumps({"q": {"query": "RLQ"}})})
+        assert by_code.status_code == 200 and by_code.json()["q"]["result"][0]["id"] == "trust/RLQ"
+        assert c.get("/reconcile/suggest/entity", params={"prefix": "wye"}).json()["result"][0]["id"] == "trust/RLQ"

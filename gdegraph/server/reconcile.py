@@ -37,7 +37,7 @@ from gdegraph.core.errors import InputError
 from gdegraph.model import iris
 from gdegraph.server.sparql import text
 from gdegraph.sources.gazetteer import _fold  # the resolver's own case folding, for prefixes
-from gdegraph.sources.reconcile import PROPERTIES, TYPES, Candidate, Entity, Query, Reconciler
+from gdegraph.sources.reconcile import PROPERTIES, TYPES, Candidate, Entity, GazetteerUnavailable, Query, Reconciler
 
 __all__ = ["MAX_BATCH", "MAX_BODY", "MAX_LIMIT", "MAX_TEXT", "reconcile_routes"]
 
@@ -71,10 +71,10 @@ def reconcile_routes(store: Any) -> list[Route]:
             results = await run_in_threadpool(lambda: [service.reconcile(q) for q in queries.values()])
         except TooLarge as exc:
             return text(413, str(exc))
+        except GazetteerUnavailable as exc:
+            return text(503, f"{exc} (is --shared / GDEGRAPH_SHARED set?)")
         except InputError as exc:
             return text(400, str(exc))
-        except OSError as exc:  # the reference data could not be read
-            return text(503, f"the name gazetteer is not available: {exc}")
         if kind == "draft":
             return JSONResponse({"results": [{"candidates": [_candidate(c, draft=True) for c in found]}
                                              for found in results]})

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gdegraph.core.errors import InputError
+from gdegraph.core.errors import GdeError, InputError
 from gdegraph.model import iris
 from gdegraph.sources.gazetteer import Gazetteer, _fold, parse_date  # _fold: the gazetteer's own case folding
 
-__all__ = ["PROPERTIES", "TYPES", "Candidate", "Entity", "Query", "Reconciler"]
+__all__ = ["PROPERTIES", "TYPES", "Candidate", "Entity", "GazetteerUnavailable", "Query", "Reconciler"]
 
 #: Reconciliation types: id -> (name, the class IRI in the graph).
 TYPES = {"Trust": ("NHS trust", iris.term("Trust")), "Programme": ("Programme", iris.term("Programme"))}
@@ -65,6 +65,10 @@ _LABELS = f"""SELECT ?g ?s ?p ?o WHERE {{
   FILTER (?p IN (<{_SKOS}prefLabel>, <{_SKOS}altLabel>, <{iris.term('identityNote')}>))
   FILTER (STRSTARTS(STR(?s), "{iris.ID}trust/"))
 }}"""
+
+
+class GazetteerUnavailable(GdeError):
+    """The reference data the trust names are scored against cannot be read (the service's fault, not the query's)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,11 @@ class Reconciler:
         """Built once, on the first trust name (a few tenths of a second), by one thread."""
         with self._lock:
             if self._gazetteer is None:
-                self._gazetteer = self._make_gazetteer()
+                try:
+                    self._gazetteer = self._make_gazetteer()
+                except (GdeError, OSError) as exc:
+                    raise GazetteerUnavailable(f"the reference data for trust names cannot be read: "
+                                               f"{str(exc).splitlines()[0]}") from None
             return self._gazetteer
 
     def entity(self, key: str) -> Entity | None:
