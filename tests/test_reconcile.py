@@ -12,6 +12,7 @@ shared by five trusts) are in the batch too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,17 +81,18 @@ def valid(version: str, name: str, instance: Any) -> Any:
     return instance
 
 
-@pytest.fixture(scope="module")
-def server(dataset: Any) -> Iterator[Server]:
+@contextlib.contextmanager
+def _serving(dataset: Any) -> Iterator[httpx.Client]:
+    """``gdegraph serve`` on 127.0.0.1 (a subprocess) and a client of it; both stopped after."""
     data, dist = prepare_dist(dataset)
-    with Server(data, dist) as running:
-        yield running
+    with Server(data, dist) as running, httpx.Client(base_url=running.url, trust_env=False, timeout=60) as http:
+        yield http
 
 
 @pytest.fixture(scope="module")
-def client(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, trust_env=False, timeout=60) as c:
-        yield c
+def http(dataset: Any) -> Iterator[httpx.Client]:
+    with _serving(dataset) as client:
+        yield client
 
 
 def _batch() -> dict[str, dict[str, Any]]:
@@ -105,18 +107,18 @@ def test_the_variants_are_written_so_in_the_sources() -> None:
         assert name in (shared / where).read_text(encoding="utf-8"), (name, where)
 
 
-def test_manifest_is_valid_and_its_templates_resolve(client: httpx.Client) -> None:
-    manifest = valid("0.2", "manifest", client.get("/reconcile").json())
+def test_manifest_is_valid_and_its_templates_resolve(http: httpx.Client) -> None:
+    manifest = valid("0.2", "manifest", http.get("/reconcile").json())
     assert {t["id"] for t in manifest["defaultTypes"]} == {"Trust", "Programme"}
     assert manifest["identifierSpace"] == "https://w3id.org/gdegraph/id/"
     # The spec has clients put the id in as a URI component ("trust%2FRQ6"); both templates must still work.
-    page = client.get(manifest["view"]["url"].replace("{{id}}", "trust%2FRQ6"), headers={"Accept": "text/html"})
+    page = http.get(manifest["view"]["url"].replace("{{id}}", "trust%2FRQ6"), headers={"Accept": "text/html"})
     assert page.status_code == 303 and page.headers["location"] == "RQ6.html"
-    preview = client.get(manifest["preview"]["url"].replace("{{id}}", "trust%2FRQ6"))
+    preview = http.get(manifest["preview"]["url"].replace("{{id}}", "trust%2FRQ6"))
     assert preview.status_code == 200 and "Royal Liverpool and Broadgreen" in preview.text
     for what in ("entity", "type", "property"):
         service = manifest["suggest"][what]
-        assert client.get(service["service_url"] + service["service_path"], params={"prefix": "r"}).status_code == 200
+        assert http.get(service["service_url"] + service["service_path"], params={"prefix": "r"}).status_code == 200
 
 
 def _check(answer: dict[str, Any], batch: dict[str, Any]) -> None:
@@ -131,24 +133,24 @@ def _check(answer: dict[str, Any], batch: dict[str, Any]) -> None:
         assert not any(c["match"] for c in answer[f"q{k}"]["result"]), name
 
 
-def test_a_batch_of_real_variants_as_openrefine_sends_it(client: httpx.Client) -> None:
+def test_a_batch_of_real_variants_as_openrefine_sends_it(http: httpx.Client) -> None:
     batch = _batch()
-    form = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    form = http.post("/reconcile", data={"queries": json.dumps(batch)})
     assert form.status_code == 200 and form.headers["content-type"].startswith("application/json")
     _check(form.json(), batch)
     # The same batch as a URL parameter and as a JSON body gives the same answer.
-    assert client.get("/reconcile", params={"queries": json.dumps(batch)}).json() == form.json()
-    assert client.post("/reconcile", json=batch).json() == form.json()
+    assert http.get("/reconcile", params={"queries": json.dumps(batch)}).json() == form.json()
+    assert http.post("/reconcile", json=batch).json() == form.json()
     ambulance = form.json()[f"q{len(VARIANTS) + 2}"]["result"]
     assert ambulance == []  # the trust is in the ODS files, not in the graph: nothing to link to
 
 
-def test_scores_are_those_of_gdegraph_resolve(client: httpx.Client) -> None:
+def test_scores_are_those_of_gdegraph_resolve(http: httpx.Client) -> None:
     from gdegraph.curate.extract.commands import load_gazetteer
 
     gazetteer = load_gazetteer()
     for name in ("Salford Royal Hospitals Trust", "Luton and Dunstable", "Liverpool", "Taunton and Somerset FT"):
-        answer = client.post("/reconcile", data={"queries": json.dumps({"q": {"query": name, "limit": 25,
+        answer = http.post("/reconcile", data={"queries": json.dumps({"q": {"query": name, "limit": 25,
                                                                                 "type": "Trust"}})}).json()
         served = {c["id"]: c["score"] for c in answer["q"]["result"]}
         resolved = {c.iri.removeprefix("https://w3id.org/gdegraph/id/"): round(c.score, 1)
@@ -156,93 +158,93 @@ def test_scores_are_those_of_gdegraph_resolve(client: httpx.Client) -> None:
         assert served and all(resolved[key] == score for key, score in served.items()), name
 
 
-def test_the_draft_json_batch_is_answered_in_the_drafts_shape(client: httpx.Client) -> None:
+def test_the_draft_json_batch_is_answered_in_the_drafts_shape(http: httpx.Client) -> None:
     names = [n for n, _, _ in VARIANTS]
     batch = valid("1.0-draft", "reconciliation-query-batch",
                   {"queries": [{"type": "Trust", "limit": 3, "conditions": [{"matchType": "name", "v": n}]}
                                for n in names]})
-    answer = valid("1.0-draft", "reconciliation-result-batch", client.post("/reconcile", json=batch).json())
+    answer = valid("1.0-draft", "reconciliation-result-batch", http.post("/reconcile", json=batch).json())
     assert [r["candidates"][0]["id"] for r in answer["results"]] == [e for _, _, e in VARIANTS]
     assert all(r["candidates"][0]["match"] for r in answer["results"])
 
 
-def _one(client: httpx.Client, **query: Any) -> list[dict[str, Any]]:
+def _one(http: httpx.Client, **query: Any) -> list[dict[str, Any]]:
     batch = valid("0.2", "reconciliation-query-batch", {"q": query})
-    response = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    response = http.post("/reconcile", data={"queries": json.dumps(batch)})
     assert response.status_code == 200, response.text
     return valid("0.2", "reconciliation-result-batch", response.json())["q"]["result"]
 
 
-def test_properties_codes_and_types(client: httpx.Client) -> None:
+def test_properties_codes_and_types(http: httpx.Client) -> None:
     # "Liverpool" is five trusts; the ODS code column decides, a contradicting region costs the match.
-    decided = _one(client, query="Liverpool", properties=[{"pid": "odsCode", "v": "rem"}])
+    decided = _one(http, query="Liverpool", properties=[{"pid": "odsCode", "v": "rem"}])
     assert decided[0]["id"] == "trust/REM" and decided[0]["match"] is True
     assert {"id": "odsCode", "value": True} in decided[0]["features"]
-    wrong_region = _one(client, query="Wye Valley Trust", properties=[{"pid": "region", "v": "Y62"}])
-    right_region = _one(client, query="Wye Valley Trust", properties=[{"pid": "region", "v": "Y60"}])
+    wrong_region = _one(http, query="Wye Valley Trust", properties=[{"pid": "region", "v": "Y62"}])
+    right_region = _one(http, query="Wye Valley Trust", properties=[{"pid": "region", "v": "Y60"}])
     assert right_region[0]["id"] == "trust/RLQ" and right_region[0]["match"] is True
     assert wrong_region[0]["match"] is False and wrong_region[0]["score"] < right_region[0]["score"]
     # An ODS code, an id or an IRI as the query, or the code alone as a property, finds the trust.
     for query in ("RQ6", "rq6", "trust/RQ6", "https://w3id.org/gdegraph/id/trust/RQ6"):
-        assert _one(client, query=query)[0] == {**_one(client, query="RQ6")[0]}
-        assert _one(client, query=query)[0]["id"] == "trust/RQ6"
-    assert _one(client, properties=[{"pid": "odsCode", "v": "RLQ"}])[0]["id"] == "trust/RLQ"
+        assert _one(http, query=query)[0] == {**_one(http, query="RQ6")[0]}
+        assert _one(http, query=query)[0]["id"] == "trust/RQ6"
+    assert _one(http, properties=[{"pid": "odsCode", "v": "RLQ"}])[0]["id"] == "trust/RLQ"
     # The date of the name: Luton and Dunstable's trust had that name until its 2020 merger.
-    dated = _one(client, query="Luton and Dunstable", properties=[{"pid": "date", "v": "2017-09"}])
+    dated = _one(http, query="Luton and Dunstable", properties=[{"pid": "date", "v": "2017-09"}])
     assert dated[0]["id"] == "trust/RC9"
     # Programmes, and no type at all: both kinds compete.
-    assert _one(client, query="GDE programme", type="Programme")[0]["id"] == "programme/global-digital-exemplar"
-    aspirants = _one(client, query="Digital Aspirants", type=["Programme"])
+    assert _one(http, query="GDE programme", type="Programme")[0]["id"] == "programme/global-digital-exemplar"
+    aspirants = _one(http, query="Digital Aspirants", type=["Programme"])
     assert aspirants[0]["id"] == "programme/digital-aspirant" and aspirants[0]["match"] is True
-    mixed = _one(client, query="Wye Valley Trust", limit=25)
+    mixed = _one(http, query="Wye Valley Trust", limit=25)
     assert mixed[0]["id"] == "trust/RLQ" and any(c["type"][0]["id"] == "Programme" for c in mixed)
 
 
-def test_suggest_services_follow_their_schemas(client: httpx.Client) -> None:
+def test_suggest_services_follow_their_schemas(http: httpx.Client) -> None:
     entities = valid("0.2", "suggest-entities-response",
-                     client.get("/reconcile/suggest/entity", params={"prefix": "wye"}).json())
+                     http.get("/reconcile/suggest/entity", params={"prefix": "wye"}).json())
     assert entities["result"][0]["id"] == "trust/RLQ" and entities["result"][0]["notable"][0]["id"] == "Trust"
-    assert client.get("/reconcile/suggest/entity", params={"prefix": "RQ6"}).json()["result"][0]["id"] == "trust/RQ6"
-    page = client.get("/reconcile/suggest/entity", params={"prefix": "liverpool", "cursor": "1", "limit": "2"}).json()
-    everything = client.get("/reconcile/suggest/entity", params={"prefix": "liverpool"}).json()
+    assert http.get("/reconcile/suggest/entity", params={"prefix": "RQ6"}).json()["result"][0]["id"] == "trust/RQ6"
+    page = http.get("/reconcile/suggest/entity", params={"prefix": "liverpool", "cursor": "1", "limit": "2"}).json()
+    everything = http.get("/reconcile/suggest/entity", params={"prefix": "liverpool"}).json()
     assert page["result"] == everything["result"][1:3]
-    types = valid("0.2", "suggest-types-response", client.get("/reconcile/suggest/type", params={"prefix": "pro"}).json())
+    types = valid("0.2", "suggest-types-response", http.get("/reconcile/suggest/type", params={"prefix": "pro"}).json())
     assert [t["id"] for t in types["result"]] == ["Programme"]
     props = valid("0.2", "suggest-properties-response",
-                  client.get("/reconcile/suggest/property", params={"prefix": "ods"}).json())
+                  http.get("/reconcile/suggest/property", params={"prefix": "ods"}).json())
     assert [p["id"] for p in props["result"]] == ["odsCode"]
-    assert client.get("/reconcile/suggest/entity", params={"prefix": "x", "cursor": "-1"}).status_code == 400
-    assert client.get("/reconcile/suggest/entity", params={"prefix": "x", "type": "Pub"}).status_code == 400
+    assert http.get("/reconcile/suggest/entity", params={"prefix": "x", "cursor": "-1"}).status_code == 400
+    assert http.get("/reconcile/suggest/entity", params={"prefix": "x", "type": "Pub"}).status_code == 400
 
 
-def test_preview_is_a_frameable_escaped_card(client: httpx.Client) -> None:
-    card = client.get("/reconcile/preview", params={"id": "trust/RQ6"})
+def test_preview_is_a_frameable_escaped_card(http: httpx.Client) -> None:
+    card = http.get("/reconcile/preview", params={"id": "trust/RQ6"})
     assert card.status_code == 200 and card.headers["content-type"].startswith("text/html")
     assert "RQ6" in card.text and "Y62" in card.text and "https://w3id.org/gdegraph/id/trust/RQ6" in card.text
-    assert card.headers.get_list("content-security-policy") == ["default-src 'none'; base-uri 'none'; "
-                                                               "form-action 'none'; frame-ancestors *"]
+    policy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *"
+    assert card.headers.get_list("content-security-policy") == [policy]
     assert "<script" not in card.text
-    missing = client.get("/reconcile/preview", params={"id": "<script>alert(1)</script>"})
+    missing = http.get("/reconcile/preview", params={"id": "<script>alert(1)</script>"})
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/plain")
     # The site's own pages keep their strict policy.
-    assert "frame-ancestors 'none'" in client.get("/index.html").headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in http.get("/index.html").headers["content-security-policy"]
 
 
-def test_bounded_and_read_only(client: httpx.Client) -> None:
+def test_bounded_and_read_only(http: httpx.Client) -> None:
     too_many = {f"q{k}": {"query": "Wye Valley"} for k in range(51)}
-    assert client.post("/reconcile", data={"queries": json.dumps(too_many)}).status_code == 413
-    assert client.post("/reconcile", content=b"{" + b" " * 300_000 + b"}",
+    assert http.post("/reconcile", data={"queries": json.dumps(too_many)}).status_code == 413
+    assert http.post("/reconcile", content=b"{" + b" " * 300_000 + b"}",
                        headers={"Content-Type": "application/json"}).status_code == 413
     for bad in ('{"q": {"query": "' + "x" * 600 + '"}}', '{"q": {"query": "Wye", "type": "Pub"}}',
                 '{"q": {"query": "Wye", "properties": [{"pid": "colour", "v": "red"}]}}',
                 '{"q": {"query": "Wye", "properties": [{"pid": "date", "v": "last week"}]}}',
                 '{"q": {}}', '{"q": "Wye"}', "[1, 2]", "{not json", '{"q": {"query": "Wye", "limit": 0}}'):
-        response = client.post("/reconcile", data={"queries": bad})
+        response = http.post("/reconcile", data={"queries": bad})
         assert response.status_code == 400 and response.text.strip() and "Traceback" not in response.text, bad
-    assert client.post("/reconcile", data={"other": "x"}).status_code == 400
+    assert http.post("/reconcile", data={"other": "x"}).status_code == 400
     for method in ("PUT", "DELETE", "PATCH"):
-        assert client.request(method, "/reconcile").status_code == 405
-    cors = client.get("/reconcile", headers={"Origin": "https://openrefine.example"})
+        assert http.request(method, "/reconcile").status_code == 405
+    cors = http.get("/reconcile", headers={"Origin": "https://openrefine.example"})
     assert cors.headers["access-control-allow-origin"] == "*"
 
 
@@ -250,9 +252,8 @@ def test_without_reference_data_trust_names_are_503_and_the_rest_works(dataset: 
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A server whose shared folder has no reference data still serves ids, codes and suggestions;
     a trust name, which needs the gazetteer, is a clear 503 rather than a wrong answer."""
-    data, dist = prepare_dist(dataset)
     monkeypatch.setenv("GDEGRAPH_SHARED", str(tmp_path))
-    with Server(data, dist) as running, httpx.Client(base_url=running.url, trust_env=False, timeout=60) as c:
+    with _serving(dataset) as c:
         named = c.post("/reconcile", data={"queries": json.dumps({"q": {"query": "Wye Valley Trust"}})})
         assert named.status_code == 503 and "reference data" in named.text
         by_code = c.post("/reconcile", data={"queries": json.dumps({"q": {"query": "RLQ"}})})

@@ -42,17 +42,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+def wait_until_up(probe: str, process: subprocess.Popen[bytes], what: str, seconds: float = 30.0) -> None:
+    """Return once ``probe`` (a URL) answers; fail if ``process`` exits first or ``seconds`` pass."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {process.returncode}")
+            raise RuntimeError(f"{what} exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2):
+            with urllib.request.urlopen(probe, timeout=2):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"oxigraph serve did not answer within {seconds} s")
+    raise RuntimeError(f"{what} did not answer within {seconds} s")
+
+
+def stop(process: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+    """SIGTERM the server we started, then SIGKILL it if it is still there after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +85,11 @@ def server(graph_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", base[7:],
                                 "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_until_up(base, process)
+        wait_until_up(base + "/query?query=ASK%7B%7D", process, "oxigraph serve")
         push_file(graph_file, graph_store_url(base + "/query"))
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")

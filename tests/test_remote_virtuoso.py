@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from gdegraph.cli.main import main
 from gdegraph.query.push import RemoteStore, push_file
 from gdegraph.store.factory import EndpointError, OxigraphStore
 from test_queries_answers import CASE_IDS, CASES, answer, comparable
-from test_remote_oxigraph import _free_port, graph_file, local  # noqa: F401 (fixtures)
+from test_remote_oxigraph import _free_port, graph_file, local, stop, wait_until_up  # noqa: F401 (fixtures)
 
 USER, PASSWORD = "dba", "dba"  # a new Virtuoso database's administrator
 GRAPHS = "https://w3id.org/gdegraph/graph/"
@@ -71,19 +69,6 @@ MaxQueryExecutionTime = 60
 """
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited with {process.returncode}: {log.read_text(errors='replace')[-500:]}")
-        try:
-            with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"virtuoso-t did not answer within {seconds} s")
-
-
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a fresh, empty Virtuoso with a throw-away database."""
@@ -99,15 +84,13 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                    cwd=folder, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http_port}"
     try:
-        _wait_until_up(base, process, log)
+        try:
+            wait_until_up(base + "/sparql?query=ASK%7B%7D", process, "virtuoso-t", seconds=60)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}: {log.read_text(errors='replace')[-500:]}") from None
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=20)
 
 
 @pytest.fixture(scope="module")

@@ -36,8 +36,18 @@ from starlette.routing import Route
 from gdegraph.core.errors import InputError
 from gdegraph.model import iris
 from gdegraph.server.sparql import text
-from gdegraph.sources.gazetteer import _fold  # the resolver's own case folding, for prefixes
-from gdegraph.sources.reconcile import PROPERTIES, TYPES, Candidate, Entity, GazetteerUnavailable, Query, Reconciler
+from gdegraph.sources.gazetteer import (
+    _fold,  # the resolver's own case folding, for prefixes
+)
+from gdegraph.sources.reconcile import (
+    PROPERTIES,
+    TYPES,
+    Candidate,
+    Entity,
+    GazetteerUnavailable,
+    Query,
+    Reconciler,
+)
 
 __all__ = ["MAX_BATCH", "MAX_BODY", "MAX_LIMIT", "MAX_TEXT", "reconcile_routes"]
 

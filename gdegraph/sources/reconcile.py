@@ -28,7 +28,11 @@ from typing import Any
 
 from gdegraph.core.errors import GdeError, InputError
 from gdegraph.model import iris
-from gdegraph.sources.gazetteer import Gazetteer, _fold, parse_date  # _fold: the gazetteer's own case folding
+from gdegraph.sources.gazetteer import (  # _fold: the gazetteer's own case folding
+    Gazetteer,
+    _fold,
+    parse_date,
+)
 
 __all__ = ["PROPERTIES", "TYPES", "Candidate", "Entity", "GazetteerUnavailable", "Query", "Reconciler"]
 
@@ -38,8 +42,8 @@ TYPES = {"Trust": ("NHS trust", iris.term("Trust")), "Programme": ("Programme", 
 PROPERTIES = {
     "odsCode": ("ODS code", "The trust's three-character ODS code, e.g. RQ6; decides between look-alike names."),
     "region": ("NHS region", "The NHS England region's ODS code (national grouping), e.g. Y62."),
-    "date": ("Date of the name", "When the name was used (YYYY, YYYY-MM or YYYY-MM-DD): prefers the trust "
-                                 "open then, by the name it had then."),
+    "date": ("Date of the name", ("When the name was used (YYYY, YYYY-MM or YYYY-MM-DD): prefers the trust "
+                                  "open then, by the name it had then.")),
 }
 #: Score taken off a candidate whose ODS code or region contradicts the query's.
 CODE_PENALTY, REGION_PENALTY = 40.0, 20.0
