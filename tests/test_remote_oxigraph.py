@@ -42,17 +42,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+def wait_until_up(probe: str, process: subprocess.Popen[bytes], what: str, seconds: float = 30.0) -> None:
+    """Return once ``probe`` (a URL) answers; fail if ``process`` exits first or ``seconds`` pass."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {process.returncode}")
+            raise RuntimeError(f"{what} exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2):
+            with urllib.request.urlopen(probe, timeout=2):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"oxigraph serve did not answer within {seconds} s")
+    raise RuntimeError(f"{what} did not answer within {seconds} s")
+
+
+def stop(process: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+    """SIGTERM the server we started, then SIGKILL it if it is still there after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +85,11 @@ def server(graph_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", base[7:],
                                 "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_until_up(base, process)
+        wait_until_up(base + "/query?query=ASK%7B%7D", process, "oxigraph serve")
         push_file(graph_file, graph_store_url(base + "/query"))
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +194,38 @@ def test_endpoint_failures_are_clear(broken_endpoint: str, tmp_path: Path, capsy
         err = capsys.readouterr().err
         assert code != 0 and "Traceback" not in err, argv
     assert main(["query", "gde-milestones", "--endpoint", "ftp://example.org/sparql"]) == 2
+
+
+class _BasicOnly(http.server.BaseHTTPRequestHandler):
+    """A Graph Store behind HTTP basic authentication (user ``u``, password ``p``), as a proxy would be."""
+
+    def do_PUT(self) -> None:  # noqa: N802 (the http.server API)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        ok = self.headers.get("Authorization") == "Basic dTpw"  # base64 of u:p
+        self.send_response(201 if ok else 401)
+        if not ok:
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_push_answers_a_basic_challenge(tmp_path: Path) -> None:
+    """Credentials are given when the store asks (basic here, digest on Virtuoso), and only then."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BasicOnly)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    quads = tmp_path / "one.nq"
+    quads.write_text("<http://e/s> <http://e/p> <http://e/o> <http://e/g> .\n", encoding="utf-8")
+    store = f"http://127.0.0.1:{httpd.server_address[1]}/store"
+    try:
+        assert push_file(quads, store, user="u", password="p").graphs == {"http://e/g": 1}
+        with pytest.raises(EndpointError, match="HTTP 401"):
+            push_file(quads, store, user="u", password="wrong")
+        with pytest.raises(EndpointError, match="HTTP 401"):
+            push_file(quads, store)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

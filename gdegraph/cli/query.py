@@ -27,7 +27,7 @@ def _remote_options(func: _F) -> _F:
     """``--user/--password`` (HTTP basic) or ``--token`` (bearer), ``--timeout``: how to reach a
     remote store, the same for every command that talks to one."""
     for option in reversed((
-        click.option("--user", envvar=_AUTH_USER_ENV, default=None, help=f"User for HTTP basic auth [env: {_AUTH_USER_ENV}]."),
+        click.option("--user", envvar=_AUTH_USER_ENV, default=None, help=f"User for HTTP basic auth (push also answers a digest challenge, as Virtuoso sends) [env: {_AUTH_USER_ENV}]."),
         click.option("--password", envvar=_AUTH_PASSWORD_ENV, default=None,
                      help=f"Password for HTTP basic auth [env: {_AUTH_PASSWORD_ENV}, which keeps it out of shell history]."),
         click.option("--token", envvar=_AUTH_TOKEN_ENV, default=None, help=f"Bearer token instead of user and password [env: {_AUTH_TOKEN_ENV}]."),

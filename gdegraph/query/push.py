@@ -70,19 +70,38 @@ class PushReport:
 Sender = Callable[[urllib.request.Request, float], Any]
 
 
-def _send(request: urllib.request.Request, timeout: float) -> Any:
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return response.status
+def _sender(target: str, user: str | None, password: str | None) -> Sender:
+    """Send with urllib, answering the store's HTTP basic *or* digest challenge when a user is given.
+
+    Credentials are not sent up front: Virtuoso's ``/sparql-graph-crud-auth`` answers a
+    pre-emptive basic header with a bare 401 and only challenges (``Digest``) a request
+    without one, while a proxy or Fuseki challenges ``Basic``. urllib's two handlers
+    answer whichever challenge comes, so no store needs an option of its own. (A bearer
+    token is still sent up front: there is no challenge to wait for.)
+    """
+    handlers: list[urllib.request.BaseHandler] = []
+    if user is not None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, target, user, password or "")
+        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+    opener = urllib.request.build_opener(*handlers)
+
+    def send(request: urllib.request.Request, timeout: float) -> Any:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status
+
+    return send
 
 
 def push_graphs(graphs: Iterable[tuple[str, bytes, int]], graph_store: str, *, user: str | None = None,
                 password: str | None = None, token: str | None = None, timeout: float = 60.0,
-                send: Sender = _send) -> PushReport:
+                send: Sender | None = None) -> PushReport:
     """PUT each ``(graph IRI, N-Triples bytes, triple count)``; the first failure stops the push."""
     from gdegraph.store.remote import auth_header, check_url, failure
 
     target = check_url(graph_store, "graph store URL")
-    headers = {"Content-Type": "application/n-triples", **auth_header(user, password, token)}
+    send = send or _sender(target, user, password)
+    headers = {"Content-Type": "application/n-triples", **auth_header(None, None, token)}
     report = PushReport(target)
     for iri, body, count in graphs:
         sep = "&" if "?" in target else "?"
@@ -90,7 +109,7 @@ def push_graphs(graphs: Iterable[tuple[str, bytes, int]], graph_store: str, *, u
         request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
         try:
             send(request, timeout)
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError, ValueError) as exc:  # ValueError: a challenge urllib cannot answer
             raise failure(target, exc) from None
         report.graphs[iri] = count
     return report

@@ -144,7 +144,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                if (any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+                        and not any(k == b"content-security-policy" for k, _ in headers)):  # its own: /reconcile/preview
                     headers.append((b"content-security-policy", CSP.encode()))
                 message["headers"] = headers
             await send(message)
@@ -176,8 +177,11 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
         finally:
             await state.pool.close()
 
+    from gdegraph.server.reconcile import reconcile_routes
+
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST", "HEAD"]),
+        *reconcile_routes(store),
         Route("/.well-known/void", void_endpoint, methods=["GET", "HEAD"]),
         Route("/{path:path}", page_endpoint, methods=["GET", "HEAD"]),
     ]
