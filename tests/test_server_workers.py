@@ -35,6 +35,7 @@ class FakeWorker:
     def __init__(self, name: str, delay: float | None = 0.0) -> None:
         self.channel = FakeChannel(name, delay)
         self.killed = False
+        self.dead = False
 
     def kill(self) -> None:
         self.killed = True

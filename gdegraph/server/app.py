@@ -168,7 +168,8 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state.pool = WorkerPool(nquads, limits.workers, limits.timeout, limits.max_rows)
+        state.pool = WorkerPool(nquads, limits.workers, limits.timeout, limits.max_rows, limits.max_memory,
+                                limits.max_response_bytes)
         await state.pool.start()
         try:
             yield

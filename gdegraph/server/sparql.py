@@ -14,6 +14,7 @@ running the query happen in a worker (:mod:`gdegraph.server.workers`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -23,7 +24,7 @@ from starlette.responses import Response
 from gdegraph.model import iris
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.evaluate import Job
-from gdegraph.server.policy import Refused
+from gdegraph.server.policy import Refused, check_nesting
 from gdegraph.server.workers import PoolBusy, QueryTimeout
 
 __all__ = ["service_description", "sparql_endpoint"]
@@ -32,6 +33,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FORM = "application/x-www-form-urlencoded"
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 def text(status: int, message: str, **headers: str) -> Response:
@@ -90,6 +92,10 @@ async def sparql_endpoint(request: Request) -> Response:
             raise Refused(400, "give exactly one query parameter")
         if queries and len(queries[0]) > limits.max_query_length:
             raise Refused(413, f"query too long: the limit is {limits.max_query_length} characters")
+        if queries and not queries[0].strip():
+            raise Refused(400, "empty query: give a SPARQL query in the query parameter")
+        if queries:
+            check_nesting(queries[0], limits.max_nesting)
     except Refused as exc:
         return text(exc.status, exc.message)
     except ValueError as exc:  # parse_qs: too many fields
@@ -97,7 +103,7 @@ async def sparql_endpoint(request: Request) -> Response:
     if not queries:
         return service_description(request)
     job = Job(queries[0], request.headers.get("accept"), tuple(params.get("default-graph-uri", [])),
-              tuple(params.get("named-graph-uri", [])))
+              tuple(params.get("named-graph-uri", [])), _endpoint(request))
     try:
         reply = await state.pool.run(job)
     except QueryTimeout:
@@ -106,6 +112,17 @@ async def sparql_endpoint(request: Request) -> Response:
         return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
     headers = {**reply.headers, "Vary": "Accept"}
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+def _endpoint(request: Request) -> str:
+    """The endpoint's own IRI (no query string): the base IRI of every query sent to it.
+
+    The host comes from the request's ``Host`` header; one that is not a plain host[:port]
+    falls back to ``localhost`` so that the base is always a valid IRI."""
+    host = request.url.netloc
+    if not _HOST.fullmatch(host):
+        host = "localhost"
+    return f"{request.url.scheme}://{host}/sparql"
 
 
 def service_description(request: Request) -> Response:
