@@ -261,7 +261,9 @@ class WorkerPool:
         self._release(worker)
 
     def _discard(self, worker: _Worker) -> None:
-        """Kill a worker and start its replacement without waiting for it."""
+        """Kill a worker and start its replacement without waiting for it (once per worker)."""
+        if worker not in self._all:
+            return
         self._all.discard(worker)
         worker.kill()
         task = asyncio.get_running_loop().create_task(self._spawn())
