@@ -14,6 +14,7 @@ running the query happen in a worker (:mod:`gdegraph.server.workers`).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import parse_qs
@@ -40,17 +41,21 @@ def text(status: int, message: str, **headers: str) -> Response:
     return Response(message + "\n", status, headers=headers or None, media_type="text/plain; charset=utf-8")
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) as soon as it exceeds ``limit`` bytes."""
+async def _body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request body, refusing as soon as it exceeds ``limit`` bytes (413) or takes over ``seconds`` (408)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise Refused(413, f"request body too large: the limit is {limit} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Refused(413, f"request body too large: the limit is {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise Refused(413, f"request body too large: the limit is {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Refused(408, f"the request body did not arrive within {seconds:g} s") from None
     return b"".join(chunks)
 
 
@@ -61,7 +66,7 @@ def _decode(data: bytes) -> str:
         raise Refused(400, "the request is not UTF-8") from None
 
 
-async def _params(request: Request, max_body: int) -> dict[str, list[str]]:
+async def _params(request: Request, max_body: int, seconds: float) -> dict[str, list[str]]:
     """Protocol parameters from the URL and, for POST, from the body."""
     params = parse_qs(request.url.query, keep_blank_values=True, max_num_fields=200)
     if request.method != "POST":
@@ -69,7 +74,7 @@ async def _params(request: Request, max_body: int) -> dict[str, list[str]]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/sparql-update":
         raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
-    body = _decode(await _body(request, max_body))
+    body = _decode(await _body(request, max_body, seconds))
     if content_type == _FORM:
         for key, values in parse_qs(body, keep_blank_values=True, max_num_fields=200).items():
             params.setdefault(key, []).extend(values)
@@ -84,7 +89,7 @@ async def sparql_endpoint(request: Request) -> Response:
     state = request.app.state.gde
     limits = state.limits
     try:
-        params = await _params(request, limits.max_body)
+        params = await _params(request, limits.max_body, limits.header_timeout)
         if "update" in params:
             raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
         queries = params.get("query", [])
