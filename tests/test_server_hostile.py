@@ -282,3 +282,28 @@ def test_workers_come_back_after_the_temporary_folder_is_emptied(server: Server,
     for _ in range(4):
         assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
     wait_for_workers(server, client)
+
+
+HOSTILE_IRIS = ["javascript:alert(1)", "data:text/html,<script>alert(2)</script>", "JavaScript:alert(3)",
+                "vbscript:msgbox(4)"]
+
+
+def test_pages_never_link_to_javascript_or_data_iris(dataset, tmp_path: Path) -> None:
+    """Data naming hostile IRIs (as objects and as a property) is shown as text, never as a link."""
+    data, dist = prepare_dist(dataset)
+    rq6, graph = "https://w3id.org/gdegraph/id/trust/RQ6", "https://w3id.org/gdegraph/graph/seed-000"
+    extra = "".join(f"<{rq6}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{iri.replace('<', '%3C').replace('>', '%3E')}> <{graph}> .\n"
+                    for iri in HOSTILE_IRIS)
+    extra += f"<{rq6}> <javascript:alert(5)> \"x\" <{graph}> .\n"
+    hostile = tmp_path / "hostile.nq"
+    hostile.write_bytes(data.read_bytes() + extra.encode())
+    with Server(hostile, dist) as running:
+        page = httpx.get(running.url + "/id/trust/RQ6.html", trust_env=False, timeout=30).text
+    assert "alert(1)" in page and "alert(5)" in page, "the values are shown"
+    lowered = page.lower()
+    for scheme in ("javascript:", "data:", "vbscript:"):
+        assert f'href="{scheme}' not in lowered, scheme
+    from gdegraph.site.views import linkable
+
+    assert [linkable(iri) for iri in HOSTILE_IRIS] == [False] * 4
+    assert linkable("https://example.org/") and linkable("mailto:x@example.org")
