@@ -212,10 +212,15 @@ def doubling(times: int, project: str = "*") -> str:
     return f"SELECT {project} WHERE {{ ?s ?p ?o . BIND(CONCAT(STR(?s), STR(?s)) AS ?x1) {binds} }}"
 
 
+def unique_ask() -> str:
+    """An ASK no earlier request has sent (so no cached answer: a worker must run it)."""
+    return f"ASK {{ ?s ?p ?o }} # {time.monotonic_ns()}"
+
+
 def wait_for_workers(server: Server, client: httpx.Client, count: int = 2) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if len(server.workers()) == count and client.get("/sparql", params={"query": "ASK {}"}).status_code == 200:
+        if len(server.workers()) == count and client.get("/sparql", params={"query": unique_ask()}).status_code == 200:
             return
         time.sleep(0.2)
     raise AssertionError(f"the workers did not come back: {server.workers()}\n{server.output()[-3000:]}")
@@ -274,13 +279,13 @@ def test_workers_come_back_after_the_temporary_folder_is_emptied(server: Server,
         path.unlink() if path.is_file() else None
     for pid in server.workers():
         os.kill(pid, signal.SIGKILL)
-    response = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    response = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # respawn"})
     assert response.status_code == 200, response.text
     wait_for_workers(server, client)
     one = server.workers()[0]
     os.kill(one, signal.SIGKILL)  # a query meeting a dead idle worker is retried on another
     for _ in range(4):
-        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        assert client.get("/sparql", params={"query": unique_ask()}).status_code == 200
     wait_for_workers(server, client)
 
 

@@ -101,3 +101,20 @@ def test_a_request_that_goes_away_while_waiting_loses_no_worker() -> None:
         assert worker.channel.jobs == ["first", "next"] and not worker.killed
         await p.close()
     asyncio.run(scenario())
+
+
+def test_the_reply_cache_keeps_only_repeatable_successes_within_its_bytes() -> None:
+    from gdegraph.server.cache import ReplyCache
+
+    cache = ReplyCache(max_total=250, max_entry=100)
+    for i in range(5):
+        cache.put(Job(f"ASK {{ }} # {i}"), Reply(200, "text/plain", b"x" * 100))
+    assert [cache.get(Job(f"ASK {{ }} # {i}")) is not None for i in range(5)] == [False, False, False, True, True]
+    for job, reply in [(Job("SELECT (NOW() AS ?t) {}"), Reply.text(200, "t")),
+                       (Job("SELECT (RAND() AS ?r) {}"), Reply.text(200, "r")),
+                       (Job("SELECT (STRUUID() AS ?u) {}"), Reply.text(200, "u")),
+                       (Job("ASK { ?s ?p ?o }"), Reply.text(503, "busy")),
+                       (Job("ASK { }"), Reply(200, "text/plain", b"y" * 101))]:
+        cache.put(job, reply)
+        assert cache.get(job) is None, job
+    assert cache.get(Job("ASK { } # 3", accept="text/csv")) is None, "the Accept header is part of the key"

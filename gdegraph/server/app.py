@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gdegraph.server.cache import ReplyCache
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
@@ -58,6 +59,7 @@ class ServerState:
     site: ServerSite
     pool: Any
     limits: Limits
+    replies: ReplyCache = field(default_factory=ReplyCache)  #: answers to repeated queries
     draining: bool = False  #: set by the first stop signal (gdegraph.server.run.DrainingServer)
     in_flight: int = 0  #: HTTP requests being answered
 

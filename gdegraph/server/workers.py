@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import logging
 import multiprocessing
 import pickle
 import signal
@@ -48,6 +49,7 @@ from gdegraph.server.sandbox import NETWORK_SIGNAL, deny_network, limit_memory
 __all__ = ["PoolBusy", "QueryTimeout", "WorkerPool"]
 
 _START_TIMEOUT = 120.0
+_log = logging.getLogger("gdegraph.server")
 _HEADER = struct.Struct("!Q")  #: the length of the pickle that follows
 
 
@@ -260,13 +262,26 @@ class WorkerPool:
         self._all.add(worker)
         self._release(worker)
 
+    async def _replace(self) -> None:
+        """Start one replacement, trying again (1 s, 2 s, ... up to 30 s apart) until one starts:
+        the pool must never stay short of workers because one start failed (a start killed, say)."""
+        delay = 1.0
+        while True:
+            try:
+                await self._spawn()
+                return
+            except RuntimeError as exc:
+                _log.warning("%s; trying again in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
     def _discard(self, worker: _Worker) -> None:
         """Kill a worker and start its replacement without waiting for it (once per worker)."""
         if worker not in self._all:
             return
         self._all.discard(worker)
         worker.kill()
-        task = asyncio.get_running_loop().create_task(self._spawn())
+        task = asyncio.get_running_loop().create_task(self._replace())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
