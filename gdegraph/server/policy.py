@@ -45,7 +45,9 @@ above is then impossible, or is still made by the full check:
   ``SERVI\\u0043E`` could spell ``SERVICE``. rdflib expands them; pyoxigraph
   0.5 does not (the text is then a syntax error, which goes to the full
   check), but a later version might, so any ``\\u`` in the text (again
-  case-insensitive) also takes the full check.
+  case-insensitive) also takes the full check. Since issue 14 both parsers
+  get the text after :func:`normalise` (escapes expanded once, CR and CRLF
+  made LF), so neither expands anything and they agree on line ends.
 * *Protocol graphs.* ``default-graph-uri`` / ``named-graph-uri`` are not in
   the text; the fast path is only taken when every one given is a graph of
   this dataset, otherwise the full check produces the usual 400.
