@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from test_server_safety import listener  # noqa: F401  (the fixture: a local TCP listener)
 from test_server_support import Server, alive, prepare_dist
 
 GIB = 2**30
@@ -49,16 +50,6 @@ def server(dataset, tmpdir_for_server: Path) -> Iterator[Server]:
 def client(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, trust_env=False, timeout=60) as c:
         yield c
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A local TCP listener standing in for a remote endpoint; it must never be contacted."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(64)
-        sock.setblocking(False)
-        yield sock
 
 
 def connections(sock: socket.socket) -> int:

@@ -130,9 +130,15 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
+    _swap_in(tmp, target, f".{target.name}.old-")
+
+
+def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
+    """Rename the finished tree ``tmp`` onto ``target``: the old tree aside, the new in, the old deleted
+    (put back if the second rename fails)."""
     old: Path | None = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=old_prefix))
         os.rmdir(old)  # only the unique name is wanted; rename needs it free
         os.replace(target, old)
     try:
@@ -213,18 +219,4 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{os.getpid()}-"))
-        os.rmdir(old)
-        os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except BaseException:
-        if old is not None:
-            os.replace(old, target)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _fsync_dir(target.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
