@@ -103,18 +103,41 @@ def test_a_request_that_goes_away_while_waiting_loses_no_worker() -> None:
     asyncio.run(scenario())
 
 
-def test_the_reply_cache_keeps_only_repeatable_successes_within_its_bytes() -> None:
-    from gdegraph.server.cache import ReplyCache
 
-    cache = ReplyCache(max_total=250, max_entry=100)
-    for i in range(5):
-        cache.put(Job(f"ASK {{ }} # {i}"), Reply(200, "text/plain", b"x" * 100))
-    assert [cache.get(Job(f"ASK {{ }} # {i}")) is not None for i in range(5)] == [False, False, False, True, True]
-    for job, reply in [(Job("SELECT (NOW() AS ?t) {}"), Reply.text(200, "t")),
-                       (Job("SELECT (RAND() AS ?r) {}"), Reply.text(200, "r")),
-                       (Job("SELECT (STRUUID() AS ?u) {}"), Reply.text(200, "u")),
-                       (Job("ASK { ?s ?p ?o }"), Reply.text(503, "busy")),
-                       (Job("ASK { }"), Reply(200, "text/plain", b"y" * 101))]:
-        cache.put(job, reply)
-        assert cache.get(job) is None, job
-    assert cache.get(Job("ASK { } # 3", accept="text/csv")) is None, "the Accept header is part of the key"
+def test_the_replay_cache_keeps_only_repeatable_whole_successes_within_its_bytes() -> None:
+    from gdegraph.server.cache import ReplayCache
+
+    calls: list[bytes] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:  # the answer: the query string, N times
+        calls.append(scope["query_string"])
+        status = 503 if b"busy" in scope["query_string"] else 200
+        await send({"type": "http.response.start", "status": status, "headers": [(b"x-n", str(len(calls)).encode())]})
+        await send({"type": "http.response.body", "body": scope["query_string"]})
+
+    cache = ReplayCache(app, max_total=30, max_entry=20)
+
+    def get(query: str, accept: bytes = b"*/*") -> list[Any]:
+        sent: list[Any] = []
+        scope = {"type": "http", "method": "GET", "path": "/sparql", "query_string": f"query={query}".encode(),
+                 "headers": [(b"accept", accept)]}
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+        asyncio.run(cache(scope, None, send))
+        return sent
+    first = get("ASK%7B%7D")
+    assert get("ASK%7B%7D") == first and len(calls) == 1, "replayed, byte for byte"
+    get("ASK%7B%7D", b"text/csv")
+    assert len(calls) == 2, "Accept is part of the key"
+    for query in ("SELECT+%28NOW%28%29+AS+%3Ft%29+%7B%7D", "SELECT (RAND() AS ?r) {}", "STRUUID()", "busy",
+                  "x" * 20):
+        get(query)
+        get(query)
+    assert len(calls) == 2 + 10, "volatile, failed and oversized answers are never replayed"
+    for i in range(5):  # 12 bytes each: only the last two fit in 30
+        get(f"q{i:05d}")
+    before = len(calls)
+    get("q00000")
+    get("q00004")
+    assert len(calls) == before + 1

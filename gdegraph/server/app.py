@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gdegraph.server.cache import ReplyCache
+from gdegraph.server.cache import ReplayCache
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
@@ -59,7 +59,6 @@ class ServerState:
     site: ServerSite
     pool: Any
     limits: Limits
-    replies: ReplyCache = field(default_factory=ReplyCache)  #: answers to repeated queries
     draining: bool = False  #: set by the first stop signal (gdegraph.server.run.DrainingServer)
     in_flight: int = 0  #: HTTP requests being answered
 
@@ -261,7 +260,7 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
         Middleware(SecurityHeaders),
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
     ]
-    middleware.insert(0, Middleware(Drain, state=state))
+    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache)]  # outermost first
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.gde = state
     return app

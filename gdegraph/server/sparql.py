@@ -109,15 +109,12 @@ async def sparql_endpoint(request: Request) -> Response:
         return service_description(request)
     job = Job(queries[0], request.headers.get("accept"), tuple(params.get("default-graph-uri", [])),
               tuple(params.get("named-graph-uri", [])), _endpoint(request))
-    reply = state.replies.get(job)  # the data never changes while serving (gdegraph.server.cache)
-    if reply is None:
-        try:
-            reply = await state.pool.run(job)
-        except QueryTimeout:
-            return text(503, f"query stopped: it ran past the {limits.timeout:g} s time limit")
-        except PoolBusy:
-            return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
-        state.replies.put(job, reply)
+    try:
+        reply = await state.pool.run(job)
+    except QueryTimeout:
+        return text(503, f"query stopped: it ran past the {limits.timeout:g} s time limit")
+    except PoolBusy:
+        return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
     headers = {**reply.headers, "Vary": "Accept"}
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
