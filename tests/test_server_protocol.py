@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from test_server_support import Server, prepare_dist
 
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . "

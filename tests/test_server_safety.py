@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from test_server_support import UPDATES, Server, alive, prepare_dist
 
 TIMEOUT = 2.0
@@ -62,16 +61,6 @@ def test_keywords_inside_strings_and_comments_are_not_mistaken(client: httpx.Cli
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 200
     assert response.json()["results"]["bindings"][0]["x"]["value"].startswith("INSERT DATA")
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A local TCP listener standing in for a remote endpoint; it must never be contacted."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(8)
-        sock.setblocking(False)
-        yield sock
 
 
 def assert_never_contacted(sock: socket.socket) -> None:

@@ -61,7 +61,6 @@ federate or name a graph, for the reasons above.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
