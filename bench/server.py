@@ -180,9 +180,11 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
                  clients: int = 4) -> dict[str, Any]:
     """Start both servers on ``data``, measure each, stop them; figures as a dict.
 
-    ``queries[0]`` is sent ``requests`` times (the same query: our endpoint's
-    policy check is cached per query text); then every query of ``queries``
-    in turn, each text made unique (as from many users: nothing is cached).
+    ``queries[0]`` is sent ``requests`` times (the same query: after the first,
+    our endpoint replays its answer, gdegraph/server/cache.py, as oxigraph
+    has no cache this is the figure a popular query sees); then every query
+    of ``queries`` in turn, each text made unique (as from many users:
+    nothing is cached, every request takes the worker round trip).
     """
     q = urllib.parse.urlencode({"query": queries[0]})
     # Each text unique (a LIMIT that never bites), so no cache can answer: as from many users.

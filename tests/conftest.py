@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
+
 import pytest
 from rdflib import Dataset, Graph
 
@@ -20,3 +23,13 @@ def graph(dataset: Dataset) -> Graph:
     from gdegraph.sources.dataset import union
 
     return union(dataset)
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A local TCP listener standing in for a remote endpoint; the server tests assert it is never contacted."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        sock.setblocking(False)
+        yield sock

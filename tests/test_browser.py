@@ -116,3 +116,20 @@ def test_static_site_pages_open_from_files(dataset, browser: Any, tmp_path_facto
     visit(browser, (root / "id/trust/RQ6.html").as_uri(), "browser-static-trust-RQ6.png")
     header = browser.find_element("css selector", "header.site")
     assert header.value_of_css_property("background-color") == "rgba(0, 48, 135, 1)", "relative CSS link works"
+
+
+def test_query_page_never_links_javascript_or_data_iris(server: Server, browser: Any) -> None:
+    """Result IRIs with other schemes than http(s)/ftp/mailto are shown as text (issue 14)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    visit(browser, server.url + "/sparql", "browser-query-empty.png")
+    box = browser.find_element("css selector", "#query-form textarea")
+    box.clear()
+    box.send_keys('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> <https://example.org/> } }')
+    browser.find_element("css selector", "#query-form button").click()
+    WebDriverWait(browser, 30).until(expected_conditions.text_to_be_present_in_element(("id", "status"), "Done"))
+    cells = browser.find_elements("css selector", "#results tbody td")
+    assert [c.text for c in cells] == ["javascript:alert(1)", "data:text/html,x", "https://example.org/"]
+    links = [a.get_attribute("href") for a in browser.find_elements("css selector", "#results tbody a")]
+    assert links == ["https://example.org/"]

@@ -40,7 +40,7 @@ def known() -> frozenset[str]:
 
 
 def run(name: str, gazetteer: Gazetteer, known: frozenset[str], date: str | None = None) -> Extraction:
-    return extract_file(FIXTURES / name, gazetteer, f"fixture-{Path(name).stem}", date, known)
+    return extract_file(FIXTURES / name, gazetteer, iris.slugify(f"fixture-{Path(name).stem}"), date, known)
 
 
 def pairs(ex: Extraction) -> set[tuple[str, str]]:

@@ -36,10 +36,14 @@ def test_without_out_turtle_goes_to_stdout_and_the_report_to_stderr(capsys: pyte
     ["extract", "no-such-file.txt", "--source-id", "x"],
     ["extract", str(ARTICLE), "--source-id", "x", "--date", "3 Oct 2019"],
     ["extract", str(ARTICLE), "--source-id", "---"],
+    ["extract", str(ARTICLE), "--source-id", "seed-005\n] . <urn:x:a> <urn:x:b> <urn:x:c"],
+    ["extract", str(ARTICLE), "--source-id", "Seed 005"],
+    ["extract", str(ARTICLE), "--source-id", "seed-005\n"],
 ])
 def test_bad_input_exits_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(args) == 2
-    assert "gdegraph: error:" in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "gdegraph: error:" in out.err and "urn:x:a" not in out.out
 
 
 def test_empty_and_non_utf8_articles_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

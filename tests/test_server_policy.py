@@ -14,11 +14,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from test_server_support import UPDATES, prepare_dist
 
 from gdegraph.server import evaluate
 from gdegraph.server.evaluate import Engine, Job, Reply
 from gdegraph.server.policy import needs_full_check
-from test_server_support import UPDATES, prepare_dist
 
 SEED = "https://w3id.org/gdegraph/graph/seed-000"
 PREFIXES = "PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
@@ -138,15 +138,6 @@ def test_keyword_in_a_literal_or_comment_goes_the_slow_way_and_runs(engine: Engi
         reply = engine.run(Job(query))
         assert reply.status == 200, (query, reply.body)
     assert len(no_rdflib) == 3
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(8)
-        sock.setblocking(False)
-        yield sock
 
 
 def test_federation_in_any_spelling_is_refused_without_a_connection(engine: Engine, listener: socket.socket) -> None:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import signal
 import socket
@@ -74,13 +75,14 @@ def free_port() -> int:
 class Server:
     """``gdegraph serve`` in a subprocess; use as a context manager."""
 
-    def __init__(self, data: Path, dist: Path, *options: str) -> None:
+    def __init__(self, data: Path, dist: Path, *options: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
         command = [sys.executable, "-m", "gdegraph.cli.main", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--data", str(data), "--dist", str(dist), "--quiet", *options]
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        env={**os.environ, **env} if env else None)
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 90

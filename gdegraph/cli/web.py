@@ -77,10 +77,19 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
               help="Largest POST body accepted, in bytes.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
               help="SPARQL worker processes (queries that may run at once).")
+@click.option("--max-memory", default=512, show_default=True, type=click.IntRange(min=64),
+              help="MiB of address space each SPARQL worker may use; a query needing more is stopped (503).")
+@click.option("--max-response-bytes", default=50_000_000, show_default=True, type=click.IntRange(min=1),
+              help="Largest SPARQL response body, in bytes; a larger result is refused (413).")
+@click.option("--max-nesting", default=64, show_default=True, type=click.IntRange(min=1),
+              help="Deepest nesting of { }, ( ) and [ ] in a query (deeper: 400).")
+@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client may take to send a request's headers before the connection is closed.")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @_shared_option
 def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, max_rows: int,
-          max_query_length: int, max_body: int, workers: int, quiet: bool, shared: Path | None) -> None:
+          max_query_length: int, max_body: int, workers: int, max_memory: int, max_response_bytes: int,
+          max_nesting: int, header_timeout: float, quiet: bool, shared: Path | None) -> None:
     """Serve the graph over HTTP until interrupted (Ctrl-C).
 
     Resource IRIs under /id/ dereference with content negotiation (303 to
@@ -91,5 +100,6 @@ def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, m
     from gdegraph.server import Limits, serve as run_server
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
-                    max_body=max_body, workers=workers)
+                    max_body=max_body, workers=workers, max_memory=max_memory * 2**20,
+                    max_response_bytes=max_response_bytes, max_nesting=max_nesting, header_timeout=header_timeout)
     run_server(host, port, data, dist, limits, access_log=not quiet)

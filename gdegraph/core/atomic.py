@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_directory", "atomic_output", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_directory", "atomic_output", "atomic_write_bytes", "atomic_write_text", "replace_in_directory"]
 
 
 def _umask() -> int:
@@ -130,9 +130,15 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
+    _swap_in(tmp, target, f".{target.name}.old-")
+
+
+def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
+    """Rename the finished tree ``tmp`` onto ``target``: the old tree aside, the new in, the old deleted
+    (put back if the second rename fails)."""
     old: Path | None = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=old_prefix))
         os.rmdir(old)  # only the unique name is wanted; rename needs it free
         os.replace(target, old)
     try:
@@ -145,3 +151,72 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     _fsync_dir(target.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` siblings left by a process that is gone (killed)."""
+    for sibling in target.parent.glob(f".{target.name}.*-*-*"):
+        kind, _, rest = sibling.name[len(target.name) + 2:].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind not in ("tmp", "old") or not pid.isdigit() or not sibling.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(sibling, ignore_errors=True)
+        except PermissionError:  # alive, someone else's
+            continue
+
+
+def _link_tree(source: Path, dest: Path, skip: set[str]) -> None:
+    """Hard-link every file of ``source`` into ``dest`` (folders recreated), except the names in ``skip``.
+
+    Linking is safe because every writer here replaces a file by renaming a
+    new one onto it, never by writing into it; where links are impossible
+    (another file system, no permission) the file is copied.
+    """
+    for entry in os.scandir(source):
+        if entry.name in skip:
+            continue
+        target = dest / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            target.mkdir()
+            shutil.copystat(entry.path, target)
+            _link_tree(Path(entry.path), target, set())
+        elif entry.is_symlink():
+            os.symlink(os.readlink(entry.path), target)
+        else:
+            try:
+                os.link(entry.path, target)
+            except OSError:
+                shutil.copy2(entry.path, target)
+
+
+def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) -> None:
+    """Write ``files`` (name: bytes) into the directory ``path`` as one change, old files kept.
+
+    A fresh folder beside ``path`` gets links to everything already in
+    ``path`` and the new files, then is swapped in (:func:`atomic_directory`'s
+    two renames). A reader, or a process killed at any point, sees the
+    previous complete folder or the new one, never old dumps beside new
+    ones; temporaries carry the writer's process id, and any left by a
+    process that no longer exists are removed by the next call.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(target)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
+    try:
+        if target.is_dir():
+            _link_tree(target, tmp, set(files))
+        for name, data in files.items():
+            with open(tmp / name, "wb") as handle:
+                handle.write(data)
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o777 & ~_umask())
+        for name in files:
+            os.chmod(tmp / name, 0o666 & ~_umask())
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")

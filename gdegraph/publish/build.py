@@ -39,7 +39,7 @@ class BuildResult:
 def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") -> BuildResult:
     """Build, validate (SHACL ``engine``: sparql or pyshacl) and write ``gdegraph.ttl``, ``gdegraph.trig``
     and a build report."""
-    from gdegraph.core.atomic import atomic_write_bytes, atomic_write_text
+    from gdegraph.core.atomic import replace_in_directory
     from gdegraph.publish.dumps import serialise
 
     started = time.perf_counter()
@@ -50,10 +50,8 @@ def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") 
     result.warnings = len(getattr(report, "warnings", []) or [])
     # Sorted, prefix-stable serialisations (gdegraph.publish.dumps): rdflib's own differ run to run.
     outputs = {"gdegraph.ttl": serialise(ds, "turtle"), "gdegraph.trig": serialise(ds, "trig")}
-    for name, data in outputs.items():
-        atomic_write_bytes(out_dir / name, data)
-        result.files.append(out_dir / name)
+    result.files = [out_dir / name for name in (*outputs, "build-report.txt")]
     result.seconds = time.perf_counter() - started
-    atomic_write_text(out_dir / "build-report.txt", str(result) + "\n")
-    result.files.append(out_dir / "build-report.txt")
+    outputs["build-report.txt"] = (str(result) + "\n").encode("utf-8")
+    replace_in_directory(out_dir, outputs)  # the old files or the new, never a mix (gdegraph.core.atomic)
     return result

@@ -13,9 +13,9 @@ statements about one subject), except JSON-LD, which :mod:`gdegraph.model.jsonld
 writes compactly itself. Blank nodes are refused (their labels are random);
 gzip members get ``mtime=0`` and no file name; no date comes from the clock.
 
-All files are produced in memory first and only then written, each one
-atomically (:mod:`gdegraph.core.atomic`, from a few threads so that the fsyncs
-overlap), so a failure leaves each file either as it was or complete.
+All files are produced in memory first and only then written, all together
+(:func:`gdegraph.core.atomic.replace_in_directory`: a fresh folder swapped in),
+so a failure or a kill leaves every dump as it was, or every dump new.
 """
 
 from __future__ import annotations
@@ -314,9 +314,7 @@ def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[
 def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
             *, dataset: Dataset | None = None) -> PublishResult:
     """Build and validate (unless ``dataset`` is given), then write every published file."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from gdegraph.core.atomic import atomic_write_bytes
+    from gdegraph.core.atomic import replace_in_directory
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
     if dataset is None:
@@ -325,11 +323,7 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
         dataset, _ = validated_dataset(shared)
     files = publish_files(dataset, settings)
     result = PublishResult(out_dir=out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Each file is still replaced atomically and fsync'ed; threads let the fsyncs overlap.
-    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="publish-write") as pool:
-        for future in [pool.submit(atomic_write_bytes, out_dir / name, data) for name, data in files.items()]:
-            future.result()
+    replace_in_directory(out_dir, files)  # every dump new, or every dump as before (gdegraph.core.atomic)
     result.files = {name: len(data) for name, data in files.items()}
     # One statement per line in N-Triples and N-Quads: the dumps' own counts.
     result.triples, result.quads = files[f"{DUMP_STEM}.nt"].count(b"\n"), files[f"{DUMP_STEM}.nq"].count(b"\n")

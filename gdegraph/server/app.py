@@ -18,8 +18,11 @@ the site's own list of files (the dumps folder is listed once at start), so
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,11 +30,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gdegraph.server.cache import ReplayCache
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
@@ -40,6 +45,8 @@ from gdegraph.site.model import Model
 
 __all__ = ["ServerState", "create_app"]
 
+#: Text responses from this size up are gzip-compressed for clients that accept it.
+GZIP_MINIMUM = 4096
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -52,14 +59,56 @@ class ServerState:
     site: ServerSite
     pool: Any
     limits: Limits
+    draining: bool = False  #: set by the first stop signal (gdegraph.server.run.DrainingServer)
+    in_flight: int = 0  #: HTTP requests being answered
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A rendered file and its cache validators."""
+
+    body: bytes
+    media_type: str
+    etag: str
+    last_modified: str  #: HTTP date
+    mtime: float
+
+
+def _not_modified(request: Request, stamped: Stamped) -> bool:
+    """RFC 9110 section 13: If-None-Match (weak comparison) wins; else If-Modified-Since."""
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+        return "*" in tags or stamped.etag in tags
+    since = request.headers.get("if-modified-since")
+    if since is None:
+        return False
+    try:
+        return int(stamped.mtime) <= parsedate_to_datetime(since).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return False
 
 
 class ServerSite(Site):
     """The static site plus the server-only pages, with a bounded cache of rendered files."""
 
-    def __init__(self, model: Model, dist: Path | None) -> None:
+    def __init__(self, model: Model, dist: Path | None, modified: float | None = None) -> None:
         super().__init__(model, dumps_dir=dist, network_dir=dist / "network" if dist else None, server=True)
-        self.cached = lru_cache(maxsize=2048)(self.render)
+        self.modified = modified if modified is not None else time.time()
+        self.cached = lru_cache(maxsize=2048)(self._stamped)
+
+    def _stamped(self, path: str) -> Stamped | None:
+        """A rendered file with its validators: an ETag of its bytes, and when it last changed
+        (a published file's own time; for pages, the data's)."""
+        rendered = self.render(path)
+        if rendered is None:
+            return None
+        body, media_type = rendered
+        folder, _, name = path.rpartition("/")
+        file = {"static": self.static, "network": self.pictures, "dumps": self.dumps}.get(folder, {}).get(name)
+        modified = file.stat().st_mtime if file is not None else self.modified
+        return Stamped(body, media_type, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+                       formatdate(modified, usegmt=True), modified)
 
     def query_page(self) -> bytes:
         return self._page("query.html", "sparql", {"title": "Query the graph with SPARQL"})
@@ -94,15 +143,16 @@ async def page_endpoint(request: Request) -> Response:
         return _see_other(request, "def/index", "def/index" if path == "def" else "index")
     if path in state.model.by_path:  # a resource's IRI (keys never contain a dot, files always do)
         return _see_other(request, path, path.rsplit("/", 1)[-1])
-    rendered = state.site.cached(path)
-    if rendered is None:
+    stamped = state.site.cached(path)
+    if stamped is None:
         return Response(state.site.not_found(path), 404, media_type="text/html; charset=utf-8")
-    body, media_type = rendered
-    headers = {"Cache-Control": "public, max-age=300"}
+    headers = {"Cache-Control": "public, max-age=300", "ETag": stamped.etag, "Last-Modified": stamped.last_modified}
     base, dot, _ = path.rpartition(".")
     if dot and base in state.model.by_path:
         headers["Link"] = _alternates(base)
-    return Response(body, headers=headers, media_type=media_type)
+    if _not_modified(request, stamped):
+        return Response(status_code=304, headers=headers)
+    return Response(stamped.body, headers=headers, media_type=stamped.media_type)
 
 
 async def void_endpoint(request: Request) -> Response:
@@ -153,6 +203,27 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class Drain:
+    """Counts requests in flight; once the server is stopping, answers new ones 503 (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp, state: ServerState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.state.draining:
+            await text(503, "the server is shutting down; retry shortly", **{"Retry-After": "5",
+                       "Connection": "close"})(scope, receive, send)
+            return
+        self.state.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.state.in_flight -= 1
+
+
 def create_app(data: Path | None = None, dist: Path | None = None, limits: Limits | None = None) -> Starlette:
     """The application for ``data`` (default: the built graph) with dumps and pictures from ``dist``."""
     from pyoxigraph import RdfFormat
@@ -166,11 +237,13 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     assert isinstance(store, OxigraphStore)
     model = Model(store.store.quads_for_pattern(None, None, None, None))
     nquads = store.store.dump(format=RdfFormat.N_QUADS)
-    state = ServerState(model, ServerSite(model, dist), None, limits)
+    modified = data.stat().st_mtime if data is not None and data.is_file() else None
+    state = ServerState(model, ServerSite(model, dist, modified), None, limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state.pool = WorkerPool(nquads, limits.workers, limits.timeout, limits.max_rows)
+        state.pool = WorkerPool(nquads, limits.workers, limits.timeout, limits.max_rows, limits.max_memory,
+                                limits.max_response_bytes)
         await state.pool.start()
         try:
             yield
@@ -190,7 +263,9 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
                    allow_headers=["Accept", "Content-Type"], max_age=86400,
                    expose_headers=["Content-Location", "Link", "Location", "Vary", "Gdegraph-Truncated"]),
         Middleware(SecurityHeaders),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
     ]
+    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache)]  # outermost first
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.gde = state
     return app

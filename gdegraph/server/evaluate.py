@@ -28,11 +28,13 @@ from itertools import islice
 from typing import Any
 
 from gdegraph.server.conneg import negotiate, rdf_offers, results_offers
-from gdegraph.server.policy import Refused, check_query, needs_full_check
+from gdegraph.server.policy import Refused, check_query, needs_full_check, normalise
 
 __all__ = ["Engine", "Job", "Reply"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: The answer when a query needs more memory than a worker may have (``--max-memory``).
+MEMORY_MESSAGE = "query stopped: it needed more memory than a query may use (the server's --max-memory limit)"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Job:
     accept: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    base: str | None = None  #: the endpoint's IRI: relative IRIs in the query resolve against it
 
 
 @dataclass
@@ -81,30 +84,52 @@ def _term_json(term: Any) -> dict[str, Any]:
 class Engine:
     """The dataset in a pyoxigraph store (via :class:`gdegraph.store.factory.OxigraphStore`) and the caps."""
 
-    def __init__(self, nquads_path: str, max_rows: int) -> None:
+    def __init__(self, nquads: bytes | str, max_rows: int, max_response_bytes: int = 50_000_000) -> None:
+        """``nquads``: the data itself (bytes, as the server sends it) or a path to an N-Quads file."""
         from pyoxigraph import RdfFormat
 
         from gdegraph.store.factory import OxigraphStore
 
         self.store = OxigraphStore()
-        self.store.store.bulk_load(path=nquads_path, format=RdfFormat.N_QUADS)
+        if isinstance(nquads, bytes):
+            self.store.store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+        else:
+            self.store.store.bulk_load(path=nquads, format=RdfFormat.N_QUADS)
         self.graphs = frozenset(g.value for g in self.store.store.named_graphs())
         self.max_rows = max_rows
+        self.max_response_bytes = max_response_bytes
         # rdflib's parser costs 5-30 ms a query; clients repeat queries, so remember verdicts.
         self._check = lru_cache(maxsize=512)(self._check_uncached)
 
-    def _check_uncached(self, query: str, default: tuple[str, ...], named: tuple[str, ...]) -> Any:
+    def _check_uncached(self, query: str, default: tuple[str, ...], named: tuple[str, ...], base: str | None) -> Any:
         try:
-            return check_query(query, self.graphs, default, named)
+            return check_query(query, self.graphs, default, named, base)
         except Refused as exc:
             return exc
 
     def run(self, job: Job) -> Reply:
         """Answer one job; every failure becomes a reply with a 4xx or 5xx status."""
+        try:
+            reply = self._run(job)
+        except MemoryError:
+            reply = Reply.text(503, MEMORY_MESSAGE)
+        if len(reply.body) > self.max_response_bytes:
+            return Reply.text(413, f"response too large: the limit is {self.max_response_bytes} bytes; "
+                                   "ask for fewer rows (LIMIT) or shorter values")
+        return reply
+
+    def _run(self, job: Job) -> Reply:
+        try:  # the one text both the policy and the engine read (gdegraph.server.policy.normalise)
+            text = normalise(job.query)
+        except Refused as exc:
+            return Reply.text(exc.status, exc.message)
+        if text is not job.query:
+            job = Job(text, job.accept, job.default_graphs, job.named_graphs, job.base)
         if needs_full_check(job.query, self.graphs, job.default_graphs, job.named_graphs):
             return self._run_checked(job)
         try:  # the fast path (see gdegraph.server.policy): pyoxigraph parses, and cannot update
-            result = self.store.store.query(job.query, **_dataset(job, job.default_graphs, job.named_graphs))
+            result = self.store.store.query(job.query, base_iri=job.base,
+                                            **_dataset(job, job.default_graphs, job.named_graphs))
         except SyntaxError as exc:  # an update, or malformed: the full check says which, as before
             return self._run_checked(job, syntax_error=exc)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -116,7 +141,7 @@ class Engine:
 
     def _run_checked(self, job: Job, syntax_error: SyntaxError | None = None) -> Reply:
         """The full check (rdflib's parse, remembered per text), then evaluation as before."""
-        checked = self._check(job.query, job.default_graphs, job.named_graphs)
+        checked = self._check(job.query, job.default_graphs, job.named_graphs, job.base)
         if isinstance(checked, Refused):
             return Reply.text(checked.status, checked.message)
         offer = _offer(job.accept, checked.form in ("SELECT", "ASK"))
@@ -125,7 +150,8 @@ class Engine:
         if syntax_error is not None:  # rdflib accepts what pyoxigraph does not: pyoxigraph's message
             return Reply.text(400, f"malformed query: {syntax_error}")
         try:
-            result = self.store.store.query(job.query, **_dataset(job, checked.default_graphs, checked.named_graphs))
+            result = self.store.store.query(job.query, base_iri=job.base,
+                                            **_dataset(job, checked.default_graphs, checked.named_graphs))
         except SyntaxError as exc:
             return Reply.text(400, f"malformed query: {exc}")
         except (OSError, ValueError, RuntimeError) as exc:

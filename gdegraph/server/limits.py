@@ -21,9 +21,16 @@ class Limits:
     max_query_length: int = 20_000  #: characters of query text
     max_body: int = 65_536  #: bytes of a POST body
     workers: int = 2  #: SPARQL worker processes
+    #: address space of one worker, bytes (RLIMIT_AS): two workers and the server fit a 2 GB host
+    max_memory: int = 512 * 2**20
+    max_response_bytes: int = 50_000_000  #: bytes of one SPARQL response body
+    max_nesting: int = 64  #: levels of { }, ( ) and [ ] in a query
+    header_timeout: float = 10.0  #: seconds a client may take to send a request's headers
 
     def __post_init__(self) -> None:
-        if self.timeout <= 0 or self.max_rows < 1 or self.max_query_length < 1 or self.max_body < 1:
-            raise ValueError("every limit must be positive")
+        if (self.timeout <= 0 or self.max_rows < 1 or self.max_query_length < 1 or self.max_body < 1
+                or self.max_memory < 64 * 2**20 or self.max_response_bytes < 1 or self.max_nesting < 1
+                or self.header_timeout <= 0):
+            raise ValueError("every limit must be positive, and the memory cap at least 64 MiB")
         if self.workers < 1:
             raise ValueError("at least one SPARQL worker is needed")

@@ -14,6 +14,8 @@ running the query happen in a worker (:mod:`gdegraph.server.workers`).
 
 from __future__ import annotations
 
+import asyncio
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -23,7 +25,7 @@ from starlette.responses import Response
 from gdegraph.model import iris
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.evaluate import Job
-from gdegraph.server.policy import Refused
+from gdegraph.server.policy import Refused, check_nesting
 from gdegraph.server.workers import PoolBusy, QueryTimeout
 
 __all__ = ["service_description", "sparql_endpoint"]
@@ -32,23 +34,28 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _FORM = "application/x-www-form-urlencoded"
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 def text(status: int, message: str, **headers: str) -> Response:
     return Response(message + "\n", status, headers=headers or None, media_type="text/plain; charset=utf-8")
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) as soon as it exceeds ``limit`` bytes."""
+async def _body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request body, refusing as soon as it exceeds ``limit`` bytes (413) or takes over ``seconds`` (408)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise Refused(413, f"request body too large: the limit is {limit} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Refused(413, f"request body too large: the limit is {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise Refused(413, f"request body too large: the limit is {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Refused(408, f"the request body did not arrive within {seconds:g} s") from None
     return b"".join(chunks)
 
 
@@ -59,7 +66,7 @@ def _decode(data: bytes) -> str:
         raise Refused(400, "the request is not UTF-8") from None
 
 
-async def _params(request: Request, max_body: int) -> dict[str, list[str]]:
+async def _params(request: Request, max_body: int, seconds: float) -> dict[str, list[str]]:
     """Protocol parameters from the URL and, for POST, from the body."""
     params = parse_qs(request.url.query, keep_blank_values=True, max_num_fields=200)
     if request.method != "POST":
@@ -67,7 +74,7 @@ async def _params(request: Request, max_body: int) -> dict[str, list[str]]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/sparql-update":
         raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
-    body = _decode(await _body(request, max_body))
+    body = _decode(await _body(request, max_body, seconds))
     if content_type == _FORM:
         for key, values in parse_qs(body, keep_blank_values=True, max_num_fields=200).items():
             params.setdefault(key, []).extend(values)
@@ -82,7 +89,7 @@ async def sparql_endpoint(request: Request) -> Response:
     state = request.app.state.gde
     limits = state.limits
     try:
-        params = await _params(request, limits.max_body)
+        params = await _params(request, limits.max_body, limits.header_timeout)
         if "update" in params:
             raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
         queries = params.get("query", [])
@@ -90,6 +97,10 @@ async def sparql_endpoint(request: Request) -> Response:
             raise Refused(400, "give exactly one query parameter")
         if queries and len(queries[0]) > limits.max_query_length:
             raise Refused(413, f"query too long: the limit is {limits.max_query_length} characters")
+        if queries and not queries[0].strip():
+            raise Refused(400, "empty query: give a SPARQL query in the query parameter")
+        if queries:
+            check_nesting(queries[0], limits.max_nesting)
     except Refused as exc:
         return text(exc.status, exc.message)
     except ValueError as exc:  # parse_qs: too many fields
@@ -97,7 +108,7 @@ async def sparql_endpoint(request: Request) -> Response:
     if not queries:
         return service_description(request)
     job = Job(queries[0], request.headers.get("accept"), tuple(params.get("default-graph-uri", [])),
-              tuple(params.get("named-graph-uri", [])))
+              tuple(params.get("named-graph-uri", [])), _endpoint(request))
     try:
         reply = await state.pool.run(job)
     except QueryTimeout:
@@ -106,6 +117,17 @@ async def sparql_endpoint(request: Request) -> Response:
         return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
     headers = {**reply.headers, "Vary": "Accept"}
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+def _endpoint(request: Request) -> str:
+    """The endpoint's own IRI (no query string): the base IRI of every query sent to it.
+
+    The host comes from the request's ``Host`` header; one that is not a plain host[:port]
+    falls back to ``localhost`` so that the base is always a valid IRI."""
+    host = request.url.netloc
+    if not _HOST.fullmatch(host):
+        host = "localhost"
+    return f"{request.url.scheme}://{host}/sparql"
 
 
 def service_description(request: Request) -> Response:

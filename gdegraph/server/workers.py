@@ -10,8 +10,15 @@ replacement in the background. The event loop never blocks on a worker, so
 pages and the other workers keep serving while a runaway query is being
 stopped.
 
-Each worker loads the dataset once, from an N-Quads file the pool writes at
-start, and then answers jobs one at a time over a Unix socket pair. A message
+Each worker receives the dataset (N-Quads bytes the pool holds in memory:
+no file a tmp cleaner could delete, so a replacement can always start) as
+its first message, loads it, locks itself in (:mod:`gdegraph.server.sandbox`:
+no sockets, capped memory) and then answers jobs one at a time over a Unix
+socket pair. A worker that dies is replaced; an idle one at once, and a
+query that meets a dead worker is tried once more on another. How it died
+says why: ``SIGSYS`` is the sandbox stopping a network connection (answered
+as the ``SERVICE`` refusal), ``SIGABRT`` a failed allocation under the memory
+cap (503). A message
 is a pickle behind an 8-byte length; the worker reads and writes its end
 with plain blocking calls, the parent's end is an asyncio protocol on the
 event loop (:class:`_Channel`), so a query costs one write and one read
@@ -25,22 +32,24 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import logging
 import multiprocessing
-import os
 import pickle
 import signal
 import socket
 import struct
-import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-from gdegraph.server.evaluate import Engine, Job, Reply
+from gdegraph.server.evaluate import MEMORY_MESSAGE, Engine, Job, Reply
+from gdegraph.server.policy import SERVICE_REFUSED
+from gdegraph.server.sandbox import NETWORK_SIGNAL, deny_network, limit_memory
 
 __all__ = ["PoolBusy", "QueryTimeout", "WorkerPool"]
 
 _START_TIMEOUT = 120.0
+_log = logging.getLogger("gdegraph.server")
 _HEADER = struct.Struct("!Q")  #: the length of the pickle that follows
 
 
@@ -50,6 +59,10 @@ class QueryTimeout(Exception):
 
 class PoolBusy(Exception):
     """No worker became free within the time limit."""
+
+
+class ReplyTooLarge(Exception):
+    """A worker announced a reply over the size cap (it caps its own: this is a second line)."""
 
 
 def _frame(message: Any) -> bytes:
@@ -77,10 +90,19 @@ def _recv(sock: socket.socket) -> Any:
     return pickle.loads(_recv_exactly(sock, size))
 
 
-def _worker_main(sock: socket.socket, data_path: str, max_rows: int) -> None:
-    """Body of a worker process: load the data, then answer jobs until the socket closes."""
+def _worker_main(sock: socket.socket, max_rows: int, max_response_bytes: int, max_memory: int | None) -> None:
+    """Body of a worker process: receive and load the data, lock itself in, then answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
-    engine = Engine(data_path, max_rows)
+    try:
+        engine = Engine(_recv(sock), max_rows, max_response_bytes)
+        for query in ("ASK { ?s ?p ?o }", "ASK FROM <urn:x:warm-up> { }"):  # import both paths now
+            engine.run(Job(query))
+        if max_memory:
+            limit_memory(max_memory)
+        deny_network()
+    except Exception as exc:  # tell the parent why, rather than just dying
+        _send(sock, f"failed: {type(exc).__name__}: {exc}")
+        return
     _send(sock, "ready")
     while True:
         try:
@@ -89,6 +111,8 @@ def _worker_main(sock: socket.socket, data_path: str, max_rows: int) -> None:
             return
         try:
             reply = engine.run(job)
+        except MemoryError:
+            reply = Reply.text(503, MEMORY_MESSAGE)
         except Exception as exc:  # a bug must not kill the worker silently: report it as a 500
             reply = Reply.text(500, f"internal error: {type(exc).__name__}: {exc}")
         try:
@@ -100,11 +124,12 @@ def _worker_main(sock: socket.socket, data_path: str, max_rows: int) -> None:
 class _Channel(asyncio.Protocol):
     """The parent's end of one worker's socket: one request at a time, the reply as a future."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int = 1 << 62, on_lost: Callable[[], None] | None = None) -> None:
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
         self.waiter: asyncio.Future[Any] | None = None
         self.closed = False
+        self.max_bytes, self.on_lost = max_bytes, on_lost
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -114,6 +139,12 @@ class _Channel(asyncio.Protocol):
         if len(self.buffer) < _HEADER.size:
             return
         (size,) = _HEADER.unpack_from(self.buffer)
+        if size > self.max_bytes:  # the worker caps its replies; a bigger one means it misbehaves
+            waiter, self.waiter = self.waiter, None
+            if waiter is not None and not waiter.done():
+                waiter.set_exception(ReplyTooLarge())
+            self.close()
+            return
         end = _HEADER.size + size
         if len(self.buffer) < end:
             return
@@ -131,6 +162,8 @@ class _Channel(asyncio.Protocol):
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_exception(EOFError("the worker closed its connection"))
+        elif self.on_lost is not None:
+            self.on_lost()  # an idle worker died: the pool replaces it at once
 
     def request(self, job: Job) -> asyncio.Future[Any]:
         """Send ``job``; the future gets the reply (or EOFError if the worker goes away)."""
@@ -150,30 +183,42 @@ class _Channel(asyncio.Protocol):
 class _Worker:
     """One worker process and the parent's end of its socket."""
 
-    def __init__(self, ctx: Any, data_path: str, max_rows: int) -> None:
-        """Start the process and wait (blocking: call from a thread) until it has loaded the data."""
+    def __init__(self, ctx: Any, data: bytes, max_rows: int, max_response_bytes: int,
+                 max_memory: int | None) -> None:
+        """Start the process, send it the data and wait (blocking: call from a thread) until it is ready."""
         self.sock, child = socket.socketpair()
         self.channel: _Channel | None = None
+        self.max_reply = max_response_bytes + (1 << 20)
         try:
-            self.process = ctx.Process(target=_worker_main, args=(child, data_path, max_rows),
+            self.process = ctx.Process(target=_worker_main, args=(child, max_rows, max_response_bytes, max_memory),
                                        name="gdegraph-sparql-worker", daemon=True)
             self.process.start()
         finally:
             child.close()
         try:
             self.sock.settimeout(_START_TIMEOUT)
+            _send(self.sock, data)
             ready = _recv(self.sock)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            ready = None
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            ready = f"failed: {exc}"
         if ready != "ready":
             self.kill()
-            raise RuntimeError("a SPARQL worker failed to start")
+            raise RuntimeError(f"a SPARQL worker failed to start ({ready})")
         self.sock.setblocking(False)
 
-    async def connect(self) -> None:
+    async def connect(self, on_lost: Callable[[], None]) -> None:
         """Hand the parent's end of the socket to the event loop."""
         loop = asyncio.get_running_loop()
-        _, self.channel = await loop.create_unix_connection(_Channel, sock=self.sock)
+        _, self.channel = await loop.create_unix_connection(lambda: _Channel(self.max_reply, on_lost), sock=self.sock)
+
+    @property
+    def dead(self) -> bool:
+        return self.channel is not None and self.channel.closed
+
+    def exit_code(self) -> int | None:
+        """How the process ended (blocking briefly: its socket has closed, so it is ending)."""
+        self.process.join(2)
+        return self.process.exitcode
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -188,12 +233,11 @@ class _Worker:
 class WorkerPool:
     """``size`` workers; :meth:`run` answers a job within ``timeout`` seconds or raises."""
 
-    def __init__(self, nquads: bytes, size: int, timeout: float, max_rows: int) -> None:
+    def __init__(self, nquads: bytes, size: int, timeout: float, max_rows: int, max_memory: int | None = None,
+                 max_response_bytes: int = 50_000_000) -> None:
         self.size, self.timeout, self.max_rows = size, timeout, max_rows
-        fd, name = tempfile.mkstemp(prefix="gdegraph-sparql-", suffix=".nq")
-        os.close(fd)
-        self._data = Path(name)
-        self._data.write_bytes(nquads)
+        self.max_memory, self.max_response_bytes = max_memory, max_response_bytes
+        self._data = nquads  # held here, by the server: a replacement worker can always be started
         self._ctx = multiprocessing.get_context("spawn")
         self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="sparql-start")
         self._idle: list[_Worker] = []
@@ -208,22 +252,45 @@ class WorkerPool:
 
     async def _spawn(self) -> None:
         loop = asyncio.get_running_loop()
-        worker = await loop.run_in_executor(self._threads, _Worker, self._ctx, str(self._data), self.max_rows)
+        worker = await loop.run_in_executor(self._threads, _Worker, self._ctx, self._data, self.max_rows,
+                                            self.max_response_bytes, self.max_memory)
         try:
-            await worker.connect()
+            await worker.connect(lambda: self._lost(worker))
         except BaseException:
             await loop.run_in_executor(self._threads, worker.kill)
             raise
         self._all.add(worker)
         self._release(worker)
 
+    async def _replace(self) -> None:
+        """Start one replacement, trying again (1 s, 2 s, ... up to 30 s apart) until one starts:
+        the pool must never stay short of workers because one start failed (a start killed, say)."""
+        delay = 1.0
+        while True:
+            try:
+                await self._spawn()
+                return
+            except RuntimeError as exc:
+                _log.warning("%s; trying again in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
     def _discard(self, worker: _Worker) -> None:
-        """Kill a worker and start its replacement without waiting for it."""
+        """Kill a worker and start its replacement without waiting for it (once per worker)."""
+        if worker not in self._all:
+            return
         self._all.discard(worker)
         worker.kill()
-        task = asyncio.get_running_loop().create_task(self._spawn())
+        task = asyncio.get_running_loop().create_task(self._replace())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _lost(self, worker: _Worker) -> None:
+        """An idle worker's process ended (killed from outside, crashed): replace it."""
+        if worker in self._idle:
+            self._idle.remove(worker)
+        if worker in self._all:
+            self._discard(worker)
 
     def _release(self, worker: _Worker) -> None:
         """A worker is free: hand it straight to the longest-waiting request, else keep it idle."""
@@ -252,26 +319,43 @@ class WorkerPool:
             timer.cancel()
 
     async def run(self, job: Job) -> Reply:
-        worker = await self._acquire()
-        assert worker.channel is not None
-        pending = worker.channel.request(job)
-        timer = asyncio.get_running_loop().call_later(self.timeout, _expire, pending, QueryTimeout)
-        try:
-            reply = await pending
-        except QueryTimeout:
-            self.killed += 1
-            self._discard(worker)
-            raise
-        except (EOFError, OSError):
-            self._discard(worker)
-            return Reply.text(500, "the query worker stopped unexpectedly; please retry")
-        except BaseException:
-            self._discard(worker)  # cancelled (client gone, shutdown): the worker may be mid-query
-            raise
-        finally:
-            timer.cancel()
-        self._release(worker)
-        return reply
+        """The reply to ``job``; a worker found dead, or dying for no reason of this query, is
+        replaced and the job tried once more on another."""
+        for attempt in range(2):
+            worker = await self._acquire()
+            if worker.dead:
+                self._discard(worker)
+                continue
+            assert worker.channel is not None
+            pending = worker.channel.request(job)
+            timer = asyncio.get_running_loop().call_later(self.timeout, _expire, pending, QueryTimeout)
+            try:
+                reply = await pending
+            except QueryTimeout:
+                self.killed += 1
+                self._discard(worker)
+                raise
+            except ReplyTooLarge:
+                self._discard(worker)
+                return Reply.text(413, f"response too large: the limit is {self.max_response_bytes} bytes")
+            except (EOFError, OSError):
+                code = await asyncio.get_running_loop().run_in_executor(self._threads, worker.exit_code)
+                self._discard(worker)
+                if code == -NETWORK_SIGNAL:  # the sandbox stopped a connection the policy let through
+                    return Reply.text(403, SERVICE_REFUSED)
+                if code == -signal.SIGABRT:  # an allocation failed under RLIMIT_AS: Rust aborts
+                    return Reply.text(503, MEMORY_MESSAGE)
+                if attempt:
+                    return Reply.text(500, "the query worker stopped unexpectedly; please retry")
+                continue
+            except BaseException:
+                self._discard(worker)  # cancelled (client gone, shutdown): the worker may be mid-query
+                raise
+            finally:
+                timer.cancel()
+            self._release(worker)
+            return reply
+        return Reply.text(503, "no query worker could be started; please retry")
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -280,8 +364,6 @@ class WorkerPool:
             worker.kill()
         self._all.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
-        with contextlib.suppress(FileNotFoundError):
-            self._data.unlink()
 
 
 def _expire(pending: asyncio.Future[Any], error: type[Exception]) -> None:

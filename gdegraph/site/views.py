@@ -84,6 +84,17 @@ class _Html(str):
         return self
 
 
+#: The only schemes an external IRI is linked with; any other (``javascript:``, ``data:``, ``vbscript:``,
+#: ``file:``) is shown as text, so data cannot put a script behind a link on a page.
+LINKABLE_SCHEMES = frozenset({"http", "https", "ftp", "mailto"})
+
+
+def linkable(iri: str) -> bool:
+    """True if ``iri`` may be the target of a link on a page (its scheme is in :data:`LINKABLE_SCHEMES`)."""
+    scheme, colon, _ = iri.partition(":")
+    return bool(colon) and scheme.lower() in LINKABLE_SCHEMES
+
+
 def value_html(v: Value) -> _Html:
     """A value as HTML: a link (its page, or its IRI marked external) or a span, then its note.
 
@@ -143,7 +154,9 @@ class Views:
             path = m.path(term)
             if path is not None:
                 return Value(m.label(term), here.href(path + ".html"), title=term.value)
-            return Value(m.label(term), term.value, external=True, title=term.value)
+            if linkable(term.value):
+                return Value(m.label(term), term.value, external=True, title=term.value)
+            return Value(m.label(term))  # javascript:, data:, ...: shown as text, never linked
         return Value(m.label(term))
 
     def graph_value(self, key: str, here: Here) -> Value:
@@ -166,7 +179,9 @@ class Views:
 
     def _property(self, predicate: NamedNode, here: Here) -> tuple[str, str | None]:
         path = self.model.path(predicate)
-        return self.model.label(predicate), here.href(path + ".html") if path else predicate.value
+        if path:
+            return self.model.label(predicate), here.href(path + ".html")
+        return self.model.label(predicate), predicate.value if linkable(predicate.value) else None
 
     def rows(self, statements: list[Statement], here: Here) -> list[Row]:
         """Statements grouped by property, the identifying ones first."""

@@ -41,6 +41,9 @@ def extract_article(article: Article, gazetteer: Gazetteer, source_id: str, date
     slug = iris.slugify(source_id)
     if not slug:
         raise InputError(f"source id {source_id!r} has no letters or digits to make an IRI from")
+    if slug != source_id:  # the id is written into Turtle labels as it is: only a slug is safe there
+        raise InputError(f"source id {source_id!r} is not a slug",
+                         hint=f"use lower-case letters, digits and single hyphens, e.g. {slug!r}")
     printed = find_date(article)
     basis = "given"
     if date is None and printed is not None:

@@ -4,11 +4,13 @@
 
 // IRIs of this dataset open on this server (relative to the query page), everything else as it is.
 const BASE = "https://w3id.org/gdegraph/";
+// The only schemes a result IRI is linked with (as gdegraph/site/views.py LINKABLE_SCHEMES): no javascript:, data:.
+const LINKABLE = /^(https?|ftp|mailto):/i;
 
 function cell(term) {
   const td = document.createElement("td");
   if (!term) return td;
-  if (term.type === "uri") {
+  if (term.type === "uri" && LINKABLE.test(term.value)) {
     const a = document.createElement("a");
     a.href = term.value.startsWith(BASE) ? term.value.slice(BASE.length) : term.value;
     a.textContent = term.value;

@@ -1,0 +1,60 @@
+"""What a SPARQL worker process may not do, enforced by the kernel rather than by our code.
+
+The policy (:mod:`gdegraph.server.policy`) refuses ``SERVICE`` and remote
+``FROM`` before a query runs, but it is a parser reading text another parser
+(pyoxigraph's) will run; the two once disagreed on where a comment ends and a
+``SERVICE`` got through. So the worker is also made *unable* to reach the
+network, whatever the query says:
+
+* :func:`deny_network` installs a seccomp filter (libseccomp, through the
+  ``seccomp`` module of libseccomp's own Python bindings when importable,
+  else ``pyseccomp``, a ctypes binding with the same API) that kills the
+  process on ``socket()`` of any address family and on ``io_uring_setup``
+  (io_uring can open sockets without ``socket()``). The worker needs no new
+  socket once it has started: its channel to the server is a socket pair
+  made by the parent. Killed by ``SIGSYS``, the worker's death tells the
+  parent exactly what happened; it answers with the ``SERVICE`` refusal and
+  starts a replacement.
+* :func:`limit_memory` sets ``RLIMIT_AS``: an allocation past the cap fails
+  (Rust aborts the process, Python raises ``MemoryError``), so one query can
+  never take the host's memory.
+
+Both are applied after the data is loaded and before the first query, and
+cannot be lifted by the process afterwards (seccomp filters are permanent;
+the hard limit is lowered too).
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+from typing import Any
+
+__all__ = ["NETWORK_SIGNAL", "deny_network", "limit_memory", "seccomp_module"]
+
+#: The signal that kills a worker that tried to open a socket.
+NETWORK_SIGNAL = signal.SIGSYS
+
+
+def seccomp_module() -> Any:
+    """libseccomp's Python API: the upstream bindings if importable (Debian's python3-seccomp
+    is built for the system Python only), else pyseccomp (ctypes, any Python)."""
+    try:
+        import seccomp  # type: ignore[import-not-found]
+    except ImportError:
+        import pyseccomp as seccomp  # type: ignore[import-untyped]
+    return seccomp
+
+
+def deny_network() -> None:
+    """Kill this process if it ever creates a socket (raises if the filter cannot be installed)."""
+    seccomp = seccomp_module()
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for call in ("socket", "io_uring_setup"):
+        rules.add_rule(seccomp.KILL_PROCESS, call)
+    rules.load()
+
+
+def limit_memory(max_bytes: int) -> None:
+    """Cap this process's address space at ``max_bytes`` (soft and hard limit)."""
+    resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))

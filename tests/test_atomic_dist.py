@@ -1,0 +1,69 @@
+"""A publish killed half way leaves the previous complete dist/ (issue 14, finding 6).
+
+The publish runs in a real subprocess that SIGKILLs itself in the middle of
+writing (at its N-th fsync), as an out-of-memory kill or a power cut would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdegraph.core.atomic import replace_in_directory
+
+KILLED_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+from gdegraph.publish.dumps import publish
+from gdegraph.sources.dataset import build_dataset
+dataset = build_dataset()
+calls, real = [0], os.fsync
+def dying(fd):
+    calls[0] += 1
+    if calls[0] == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(fd)
+os.fsync = dying
+publish(Path(sys.argv[1]), dataset=dataset)
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_publish_killed_half_way_leaves_the_old_dist(tmp_path: Path, dataset) -> None:
+    from gdegraph.publish.dumps import publish_files
+
+    names = list(publish_files(dataset))
+    dist = tmp_path / "dist"
+    (dist / "site").mkdir(parents=True)
+    (dist / "site" / "index.html").write_text("<p>the site</p>")
+    for name in names:
+        (dist / name).write_bytes(b"old " + name.encode())
+    before = snapshot(dist)
+    done = subprocess.run([sys.executable, "-c", KILLED_PUBLISH, str(dist), "5"], capture_output=True, timeout=300, check=False)
+    assert done.returncode == -9, done.stderr.decode()[-2000:]
+    assert snapshot(dist) == before, "the killed publish changed dist/"
+    assert not [p for p in dist.rglob("*") if ".tmp" in p.name]
+    done = subprocess.run([sys.executable, "-c", KILLED_PUBLISH, str(dist), "0"], capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    after = snapshot(dist)
+    assert after["site/index.html"] == b"<p>the site</p>", "files publish does not write are kept"
+    assert all(not after[name].startswith(b"old ") for name in names), "every dump is new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"], "no temporary left beside dist/"
+
+
+def test_replace_in_directory_keeps_others_and_fails_cleanly(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    replace_in_directory(target, {"a.txt": b"1", "b.txt": b"2"})
+    replace_in_directory(target, {"b.txt": b"3"})
+    assert snapshot(target) == {"a.txt": b"1", "b.txt": b"3"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    with pytest.raises(FileNotFoundError):  # the second file cannot be written: nothing changes
+        replace_in_directory(target, {"a.txt": b"x", "no-such-folder/b.txt": b"y"})
+    assert snapshot(target) == {"a.txt": b"1", "b.txt": b"3"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
