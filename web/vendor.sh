@@ -19,3 +19,4 @@ cp $m/leaflet/LICENSE "$vendor/LICENSE-leaflet.txt"
 cp $m/cytoscape/LICENSE "$vendor/LICENSE-cytoscape.txt"
 cp $m/minisearch/LICENSE.txt "$vendor/LICENSE-minisearch.txt"
 cp $m/codemirror/LICENSE "$vendor/LICENSE-codemirror.txt"
+# @zazuko/yasgui ships no licence file: LICENSE-yasgui.txt (MIT, from its package.json) is kept by hand.
