@@ -40,7 +40,10 @@ from gdegraph.site.model import Model
 
 __all__ = ["ServerState", "create_app"]
 
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+#: Map tiles are the one thing a page loads from another host (by the reader's browser, never by the server).
+TILES = "https://tile.openstreetmap.org"
+CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: " + TILES + "; script-src 'self'; "
+       "connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
@@ -62,7 +65,10 @@ class ServerSite(Site):
         self.cached = lru_cache(maxsize=2048)(self.render)
 
     def query_page(self) -> bytes:
-        return self._page("query.html", "sparql", {"title": "Query the graph with SPARQL"})
+        """The workbench (``sparql.html``), rendered at ``/sparql``: same folder, so the very same bytes."""
+        rendered = self.cached("sparql.html")
+        assert rendered is not None
+        return rendered[0]
 
     def not_found(self, at: str) -> bytes:
         return self._page("404.html", at or "index.html", {"title": "Page not found"})
@@ -94,6 +100,8 @@ async def page_endpoint(request: Request) -> Response:
         return _see_other(request, "def/index", "def/index" if path == "def" else "index")
     if path in state.model.by_path:  # a resource's IRI (keys never contain a dot, files always do)
         return _see_other(request, path, path.rsplit("/", 1)[-1])
+    if path.startswith("queries/") and "." not in path:  # a library query's stable URL: its page, as is
+        path += ".html"
     rendered = state.site.cached(path)
     if rendered is None:
         return Response(state.site.not_found(path), 404, media_type="text/html; charset=utf-8")

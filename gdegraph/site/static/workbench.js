@@ -1,0 +1,69 @@
+// The query workbench: YASGUI (vendored) on this site's endpoint, the library queries as a gallery,
+// results whose IRIs of this dataset link to the resources' pages and read as their names.
+// `sparql?query=...` and `sparql.html#query=...` open with the query filled in and run (YASGUI reads both).
+"use strict";
+(function () {
+  const root = document.documentElement.dataset.root || "";
+  document.addEventListener("DOMContentLoaded", () => {
+    const element = document.getElementById("workbench");
+    const status = document.getElementById("workbench-status");
+    if (!element || !window.Yasgui) return;
+    const config = JSON.parse(document.getElementById("workbench-config").textContent);
+    const local = window.location.protocol === "file:";
+    const endpoint = new URL(root + "sparql", window.location.href).href;
+    const names = {};
+    for (const doc of window.GDE_SEARCH || []) names[doc.id] = doc.name + (doc.code ? " (" + doc.code + ")" : "");
+    const yasgui = new window.Yasgui(element, {
+      requestConfig: { endpoint, method: "GET" },
+      copyEndpointOnNewTab: true,
+      endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+      persistenceId: null,
+      yasqe: { autocompleters: ["prefixes", "variables"], resizeable: true, editorHeight: "260px" },
+      yasr: { prefixes: config.prefixes, defaultPlugin: "table" },
+    });
+    function relink(container) {
+      for (const a of container.querySelectorAll("a[href^='" + config.ns + "id/'], a[href^='" + config.ns + "def']")) {
+        const path = a.getAttribute("href").slice(config.ns.length);
+        a.setAttribute("href", root + (path === "def" ? "def/index" : path) + ".html");
+        a.removeAttribute("target");
+        if (names[path]) a.textContent = names[path];
+      }
+    }
+    function wire(tab) {
+      const yasr = tab.getYasr();
+      if (yasr && !yasr._gdeWired) {
+        yasr._gdeWired = true;
+        yasr.on("drawn", () => { relink(yasr.resultsEl); status.textContent = "Done."; });
+      }
+      const yasqe = tab.getYasqe();
+      if (yasqe && !yasqe._gdeWired) {
+        yasqe._gdeWired = true;
+        yasqe.on("queryResponse", () => { status.textContent = "Done."; });
+        yasqe.on("error", () => { status.textContent = "The query failed."; });
+      }
+    }
+    yasgui.on("tabSelect", () => setTimeout(() => wire(yasgui.getTab()), 0));
+    wire(yasgui.getTab());
+    function run(text) {
+      const tab = yasgui.getTab();
+      tab.setQuery(text);
+      wire(tab);
+      if (local) {
+        status.textContent = "This copy of the site was opened from disk, so there is no endpoint to run the query: " +
+          "each library query's page shows its results.";
+        return;
+      }
+      status.textContent = "Running…";
+      tab.getYasqe().query();
+    }
+    for (const button of document.querySelectorAll("button.load-example")) {
+      button.addEventListener("click", () => {
+        run(config.examples[button.dataset.query]);
+        element.scrollIntoView();
+      });
+    }
+    const params = new URLSearchParams(window.location.search.length > 1 ? window.location.search : window.location.hash.slice(1));
+    if (params.get("query")) run(params.get("query"));
+    window.gdeWorkbench = yasgui;
+  });
+})();
