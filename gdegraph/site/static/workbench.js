@@ -18,7 +18,9 @@
       copyEndpointOnNewTab: true,
       endpointCatalogueOptions: { getData: () => [{ endpoint }] },
       persistenceId: null,
-      yasqe: { autocompleters: ["prefixes", "variables"], resizeable: true, editorHeight: "260px" },
+      populateFromUrl: false, // read below, so that a copy opened from disk never sends the query anywhere
+      yasqe: { autocompleters: ["prefixes", "variables"], resizeable: true, editorHeight: "260px",
+               queryingDisabled: local ? "There is no endpoint in a copy of the site opened from disk" : undefined },
       yasr: { prefixes: config.prefixes, defaultPlugin: "table" },
     });
     function relink(container) {
