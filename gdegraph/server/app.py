@@ -171,6 +171,7 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     store = open_store("oxigraph", data)
     assert isinstance(store, OxigraphStore)
     model = Model(store.store.quads_for_pattern(None, None, None, None))
+    model.store = store  # the query gallery's pages run the library queries on it, as `gdegraph site` does
     nquads = store.store.dump(format=RdfFormat.N_QUADS)
     state = ServerState(model, ServerSite(model, dist), None, limits)
 

@@ -137,7 +137,7 @@ class Facts:
         name = m.label(iri)
         alt = sorted({v.value for v in m.objects(iri, SKOS + "altLabel") if isinstance(v, Literal)}
                      | {v.value for n in m.objects(iri, D + "officialName")
-                        for v in m.objects(n, D + "nameText") if isinstance(v, Literal)}, key=str.lower)
+                        for v in m.objects(n, D + "nameText") if isinstance(v, Literal)}, key=lambda v: (v.lower(), v))
         lat = long = None
         location = m.first(iri, GEO + "location")
         if location is not None:
@@ -184,7 +184,7 @@ class Facts:
         found = {self.label(st.role) for st in trust.memberships if st.role is not None}
         for st in trust.pairings:
             found.add("exemplar" if st.parties and st.parties[0] == trust.iri else "fast follower")
-        return sorted(found, key=str.lower)
+        return sorted(found, key=lambda v: (v.lower(), v))
 
     def source_title(self, source: NamedNode) -> str:
         """A source by what it is: its description (the article's subject) or its label."""

@@ -143,7 +143,7 @@ def sources(facts: Facts, iri: NamedNode, graph_source: dict[str, Term]) -> list
                         entry = found.setdefault(source, _entry(facts, source))  # type: ignore[arg-type]
                         if st.term.value not in entry.quotes:
                             entry.quotes.append(st.term.value)
-    return sorted(found.values(), key=lambda e: (e.date or "9999", e.title.lower()))
+    return sorted(found.values(), key=lambda e: (e.date or "9999", e.title.lower(), e.path or ""))
 
 
 def _entry(facts: Facts, source: NamedNode) -> SourceEntry:

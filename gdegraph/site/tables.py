@@ -58,7 +58,7 @@ class Table:
 
 
 def _uniq(values: list[str]) -> list[str]:
-    return sorted({v for v in values if v}, key=str.lower) or ["unknown"]
+    return sorted({v for v in values if v}, key=lambda v: (v.lower(), v)) or ["unknown"]
 
 
 class _Builder:

@@ -36,6 +36,7 @@
           return div;
         }).addTo(map);
     }
+    if (data.points.length) map.fitBounds(data.points.map((p) => p.at), { padding: [20, 20] });
     element.dataset.points = String(data.points.length);
     element.dataset.lines = String(data.lines.length);
   }
