@@ -226,14 +226,23 @@ def test_workbench_typed_query_and_gallery_query(server: Server, browser: Any) -
     editor = wait(browser, lambda d: d.find_element("css selector", ".CodeMirror textarea"))
     browser.execute_script("window.gdeWorkbench.getTab().getYasqe().setValue('')")
     browser.find_element("css selector", ".CodeMirror").click()
-    editor.send_keys("PREFIX gde: <https://w3id.org/gdegraph/def#>\nSELECT ?p WHERE { ?p a gde:Programme }")
+    editor.send_keys("SELECT ?p WHERE { ?p a <https://w3id.org/gdegraph/def#Programme> ")
+    typed = browser.execute_script("return window.gdeWorkbench.getTab().getYasqe().getValue()")
+    if not typed.rstrip().endswith("}"):  # the editor closes brackets as they are typed, or not
+        editor.send_keys("}")
     browser.find_element("css selector", ".yasqe_queryButton").click()
-    wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) == 3)
-    browser.find_element("css selector", 'button.load-example[data-query="pairings"]').click()
-    wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) >= 10)
-    links = browser.find_elements("css selector", ".yasr table.dataTable a[href*='id/pairing/']")
-    assert links and links[0].text.startswith("Pairing of "), "dataset IRIs read as names and open their pages"
-    assert links[0].get_attribute("href").startswith(server.url + "/id/pairing/")
+    try:
+        wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) == 3)
+    except Exception:
+        shot(browser, "workbench-failed.png")
+        raise AssertionError(browser.execute_script("return window.gdeWorkbench.getTab().getYasqe().getValue()")
+                             + " | " + browser.find_element("id", "workbench-status").text)
+    browser.find_element("css selector", 'button.load-example[data-query="followers-of"]').click()
+    wait(browser, lambda d: "Liverpool Women" in d.find_element("css selector", ".yasr").text)
+    links = browser.find_elements("css selector", ".yasr table.dataTable a[href*='id/trust/']")
+    assert links and links[0].text.endswith(")") and not links[0].text.startswith("http"), \
+        "dataset IRIs read as names (with their codes) and open their pages"
+    assert links[0].get_attribute("href").startswith(server.url + "/id/trust/")
     shot(browser, "workbench.png")
     clean(browser)
 
