@@ -13,6 +13,9 @@
     const endpoint = new URL(root + "sparql", window.location.href).href;
     const names = {};
     for (const doc of window.GDE_SEARCH || []) names[doc.id] = doc.name + (doc.code ? " (" + doc.code + ")" : "");
+    if (window.Yasgui.Yasr && window.Yasgui.Yasr.plugins.table) {
+      window.Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false; // pages open where the reader is
+    }
     const yasgui = new window.Yasgui(element, {
       requestConfig: { endpoint, method: "GET" },
       copyEndpointOnNewTab: true,
@@ -35,6 +38,8 @@
       const yasr = tab.getYasr();
       if (yasr && !yasr._gdeWired) {
         yasr._gdeWired = true;
+        const table = yasr.plugins && yasr.plugins.table;
+        if (table) table.persistentConfig.compact = true; // values as people read them: no quotes, no <IRI>
         yasr.on("drawn", () => { relink(yasr.resultsEl); status.textContent = "Done."; });
       }
       const yasqe = tab.getYasqe();
