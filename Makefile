@@ -9,7 +9,7 @@ OUT    ?= dist
 BENCH_SCALES ?= 10k,100k
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test validate bench clean distclean
+.PHONY: help venv run test validate bench screenshots vendor clean distclean
 
 help: ## List the targets
 	@echo "gdegraph: make TARGET"
@@ -36,6 +36,12 @@ validate: venv ## Check every Turtle file for syntax and against the SHACL shape
 
 bench: venv ## Benchmarks at BENCH_SCALES=10k,100k (add 1m: ~7 min more with BENCH_PYSHACL_TIMEOUT=120); table, bench/results/*.json
 	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python -m bench.run
+
+screenshots: venv ## Regenerate docs/img/*.png (workbench, trust page, faceted list, map, network) in headless Chromium
+	GDEGRAPH_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/test_browser.py -k "not static"
+
+vendor: ## Copy the pinned front-end libraries (web/package.json) from npm into gdegraph/site/static/vendor/
+	./web/vendor.sh
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf $(OUT) build .pytest_cache .hypothesis *.egg-info

@@ -1,19 +1,26 @@
 """The pages in a real headless browser (Debian's chromium, driven by chromedriver through Selenium).
 
-Checks that the home page, a trust page and the query page load without any
-console error (a missing file, a CSP violation, a script error all log one),
-that the query page really runs a query, and keeps a screenshot of each page
-in tests/artifacts/ for a person to look at. Chromium is installed by
+Both ways the site is published are driven: ``gdegraph serve`` on 127.0.0.1 and the static site built by
+``gdegraph site`` opened from disk (``file://``). The browser types a query in the workbench and runs a
+gallery query, opens a permalink, searches with a typo, applies two facets and reloads the filtered view's
+address, opens a map popup and checks the network view; every page must log no console error and ask no
+host but the server (or the disk) for anything, map tiles excepted. Chromium resolves every other host to
+nothing (``--host-resolver-rules``), so the tiles fail without any traffic leaving the machine, which
+also proves the points and lines show without them. Screenshots go to tests/artifacts/ (and, with
+``GDEGRAPH_SCREENSHOTS=DIR``, the documentation's to DIR: ``make screenshots``). Chromium is installed by
 .ci/run; without it (outside CI) the tests are skipped.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -21,6 +28,8 @@ from test_server_support import Server, artifacts_dir, prepare_dist
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+TILE_HOST = "tile.openstreetmap.org"
+QUERY = "SELECT ?trust WHERE { ?trust a <https://w3id.org/gdegraph/def#Trust> } LIMIT 3"
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("CI"):
@@ -36,6 +45,25 @@ def server(dataset) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
+def static_root(dataset, tmp_path_factory: Any) -> str:
+    """The whole static site, as ``gdegraph site`` writes it, as a ``file://`` URL of its folder."""
+    from gdegraph.site.build import build_site
+
+    data, dist = prepare_dist(dataset)
+    out = tmp_path_factory.mktemp("static-site") / "site"
+    build_site(out, data, dist)
+    return out.as_uri()
+
+
+@pytest.fixture(params=["serve", "static"])
+def root(request: Any) -> str:
+    """The site's root URL, from the server or from disk."""
+    if request.param == "serve":
+        return request.getfixturevalue("server").url + "/"
+    return request.getfixturevalue("static_root") + "/"
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -45,9 +73,10 @@ def browser() -> Iterator[Any]:
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1400"):
+                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1400",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
@@ -58,78 +87,228 @@ def browser() -> Iterator[Any]:
 
 
 def console_errors(driver: Any) -> list[str]:
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
+    """Console errors, except the map tiles' failure to load (no host but 127.0.0.1 resolves here)."""
+    return [e["message"] for e in driver.get_log("browser")
+            if e["level"] in ("SEVERE", "ERROR") and TILE_HOST not in e["message"]]
 
 
-def visit(driver: Any, url: str, shot: str) -> None:
+def foreign_requests(driver: Any) -> list[str]:
+    """URLs the page asked for from any host but the server, the disk or the map tiles."""
+    found = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.hostname not in ("127.0.0.1", TILE_HOST):
+                found.append(url)
+    return found
+
+
+def shot(driver: Any, name: str) -> None:
+    driver.save_screenshot(str(artifacts_dir() / name))
+    docs = os.environ.get("GDEGRAPH_SCREENSHOTS")
+    if docs and not name.startswith("static-"):
+        Path(docs).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(docs) / name))
+
+
+def visit(driver: Any, url: str) -> None:
     driver.get_log("browser")  # drop earlier entries
+    driver.get_log("performance")
     driver.get(url)
-    driver.save_screenshot(str(artifacts_dir() / shot))
-    assert console_errors(driver) == [], url
 
 
-def test_home_page_loads_cleanly(server: Server, browser: Any) -> None:
-    visit(browser, server.url + "/", "browser-home.png")
+def clean(driver: Any) -> None:
+    assert console_errors(driver) == [], driver.current_url
+    assert foreign_requests(driver) == [], driver.current_url
+
+
+def wait(driver: Any, condition: Any, seconds: float = 30) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds).until(condition)
+
+
+def prefix(root: str) -> str:
+    return "static-" if root.startswith("file:") else ""
+
+
+def test_home_page_loads_cleanly(root: str, browser: Any) -> None:
+    visit(browser, root + "index.html")
     assert browser.find_element("tag name", "h1").text.startswith("gdegraph")
     image = browser.find_element("css selector", "#network ~ figure img")
     assert image.get_attribute("alt") and browser.execute_script("return arguments[0].naturalWidth", image) > 0
     assert browser.execute_script("return document.documentElement.lang") == "en"
+    clean(browser)
 
 
-def test_trust_page_loads_cleanly_with_schema_org(server: Server, browser: Any) -> None:
-    import json
-
-    visit(browser, server.url + "/id/trust/RQ6", "browser-trust-RQ6.png")
-    assert browser.current_url.endswith("/id/trust/RQ6.html"), "the 303 was followed to the HTML page"
+def test_trust_page_summary_and_small_map(root: str, browser: Any) -> None:
+    visit(browser, root + "id/trust/RQ6.html")
     assert "Royal Liverpool" in browser.find_element("tag name", "h1").text
+    summary = browser.find_element("css selector", "p.summary")
+    assert len(summary.find_elements("tag name", "a")) >= 3 and "paired with" in summary.text
     block = browser.find_element("css selector", 'script[type="application/ld+json"]')
     assert json.loads(block.get_attribute("textContent"))["@type"] == "MedicalOrganization"
-    stylesheet_rules = browser.execute_script("return document.styleSheets[0].cssRules.length")
-    assert stylesheet_rules > 10, "the relative stylesheet link loaded"
+    wait(browser, lambda d: d.find_elements("css selector", "#minimap path.leaflet-interactive"))
+    assert browser.find_elements("css selector", "#minimap .leaflet-control-attribution a")
+    shot(browser, prefix(root) + "trust-page.png")
+    browser.set_window_size(360, 900)
+    try:
+        browser.refresh()
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "no sideways scrolling at 360 px"
+        shot(browser, prefix(root) + "trust-page-360.png")
+    finally:
+        browser.set_window_size(1280, 1400)
+    clean(browser)
 
 
-def test_query_page_runs_a_query(server: Server, browser: Any) -> None:
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
+def test_search_with_a_typo(root: str, browser: Any) -> None:
+    visit(browser, root + "classes/Programme.html")
+    box = browser.find_element("id", "site-search")
+    box.send_keys("Liverpol Womens")
+    hits = wait(browser, lambda d: d.find_elements("css selector", "#search-results a"))
+    assert any("Liverpool Women" in a.text for a in hits), [a.text for a in hits]
+    box.clear()
+    box.send_keys("RQ6")
+    wait(browser, lambda d: "Royal Liverpool" in d.find_element("id", "search-results").text)
+    browser.find_element("css selector", "#search-results a").click()
+    wait(browser, lambda d: d.current_url.endswith("id/trust/RQ6.html"))
+    clean(browser)
 
-    visit(browser, server.url + "/sparql", "browser-query-empty.png")
-    browser.find_element("css selector", "#query-form button").click()
-    WebDriverWait(browser, 30).until(expected_conditions.text_to_be_present_in_element(("id", "status"), "Done"))
-    rows = browser.find_elements("css selector", "#results tbody tr")
-    assert len(rows) >= 25
-    browser.save_screenshot(str(artifacts_dir() / "browser-query-results.png"))
-    assert console_errors(browser) == []
+
+def test_two_facets_filter_and_the_address_keeps_them(root: str, browser: Any) -> None:
+    visit(browser, root + "classes/Trust.html")
+    total = len(browser.find_elements("css selector", "#facet-rows tbody tr"))
+    browser.find_element("css selector", '.facet input[name="programme"][value="Global Digital Exemplar programme"]').click()
+    browser.find_element("css selector", '.facet input[name="sector"][value="mental health"]').click()
+    shown = browser.find_elements("css selector", "#facet-rows tbody tr:not([hidden])")
+    assert 0 < len(shown) < total
+    assert "sector=mental+health" in browser.current_url and "programme=" in browser.current_url
+    assert browser.find_element("id", "facet-status").text.startswith(f"{len(shown)} of {total}")
+    browser.find_element("css selector", "button.sort[data-column='1']").click()
+    codes = [tr.find_elements("tag name", "td")[1].text for tr in
+             browser.find_elements("css selector", "#facet-rows tbody tr:not([hidden])")]
+    assert codes == sorted(codes)
+    shot(browser, prefix(root) + "faceted-list.png")
+    filtered = browser.current_url
+    visit(browser, "about:blank")
+    visit(browser, filtered)
+    assert len(browser.find_elements("css selector", "#facet-rows tbody tr:not([hidden])")) == len(shown)
+    clean(browser)
 
 
-def test_static_site_pages_open_from_files(dataset, browser: Any, tmp_path_factory: Any) -> None:
-    from gdegraph.site.build import Site
-    from gdegraph.site.model import Model
+def test_map_popup_links_to_the_trust(root: str, browser: Any) -> None:
+    visit(browser, root + "map.html")
+    markers = wait(browser, lambda d: d.find_elements("css selector", "#map path.leaflet-interactive"))
+    assert int(browser.find_element("id", "map").get_attribute("data-lines")) >= 20, "pairing lines drawn"
+    shot(browser, prefix(root) + "map.png")
+    markers[-1].click()
+    link = wait(browser, lambda d: d.find_elements("css selector", ".leaflet-popup-content a"))[0]
+    assert "/id/trust/" in link.get_attribute("href") or "/id/pairing/" in link.get_attribute("href")
+    clean(browser)
+
+
+def test_network_view_links_and_filters(root: str, browser: Any) -> None:
+    visit(browser, root + "network.html")
+    wait(browser, lambda d: d.find_element("id", "network").get_attribute("data-shown"))
+    total = int(browser.find_element("id", "network").get_attribute("data-shown"))
+    assert total >= 20
+    shot(browser, prefix(root) + "network.png")
+    browser.find_element("css selector", 'input[name="sector"][value="acute"]').click()
+    assert int(browser.find_element("id", "network").get_attribute("data-shown")) < total
+    clean(browser)
+
+
+def test_workbench_typed_query_and_gallery_query(server: Server, browser: Any) -> None:
+    visit(browser, server.url + "/sparql")
+    editor = wait(browser, lambda d: d.find_element("css selector", ".CodeMirror textarea"))
+    browser.execute_script("window.gdeWorkbench.getTab().getYasqe().setValue('')")
+    browser.find_element("css selector", ".CodeMirror").click()
+    editor.send_keys("SELECT ?p WHERE { ?p a <https://w3id.org/gdegraph/def#Programme> ")
+    typed = browser.execute_script("return window.gdeWorkbench.getTab().getYasqe().getValue()")
+    if not typed.rstrip().endswith("}"):  # the editor closes brackets as they are typed, or not
+        editor.send_keys("}")
+    browser.find_element("css selector", ".yasqe_queryButton").click()
+    try:
+        wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) == 3)
+    except Exception:
+        shot(browser, "workbench-failed.png")
+        raise AssertionError(browser.execute_script("return window.gdeWorkbench.getTab().getYasqe().getValue()")
+                             + " | " + browser.find_element("id", "workbench-status").text)
+    browser.find_element("css selector", 'button.load-example[data-query="followers-of"]').click()
+    wait(browser, lambda d: "Liverpool Women" in d.find_element("css selector", ".yasr").text)
+    links = browser.find_elements("css selector", ".yasr table.dataTable a[href*='id/trust/']")
+    assert links and links[0].text.endswith(")") and not links[0].text.startswith("http"), \
+        "dataset IRIs read as names (with their codes) and open their pages"
+    assert links[0].get_attribute("href").startswith(server.url + "/id/trust/")
+    shot(browser, "workbench.png")
+    clean(browser)
+
+
+def test_workbench_never_links_javascript_or_data_iris(server: Server, browser: Any) -> None:
+    """Result IRIs with other schemes than http(s)/ftp/mailto are shown as text (issue 14)."""
+    query = 'SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> <https://example.org/> } }'
+    visit(browser, server.url + "/sparql?query=" + quote(query))
+    wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) == 3)
+    table = browser.find_element("css selector", ".yasr table.dataTable tbody")
+    assert "javascript:alert(1)" in table.text and "data:text/html,x" in table.text
+    links = [a.get_attribute("href") for a in table.find_elements("css selector", "a[href]")]
+    assert links == ["https://example.org/"]
+    clean(browser)
+
+
+def test_permalink_opens_the_workbench_and_runs(server: Server, browser: Any) -> None:
+    visit(browser, server.url + "/sparql?query=" + quote(QUERY))
+    assert browser.find_element("tag name", "h1").text == "Query workbench"
+    wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) == 3)
+    assert "LIMIT 3" in browser.execute_script("return window.gdeWorkbench.getTab().getQuery()")
+    clean(browser)
+
+
+def test_static_query_page_and_workbench_from_disk(static_root: str, browser: Any) -> None:
+    visit(browser, static_root + "/queries/followers-of.html")
+    assert len(browser.find_elements("css selector", "main table tbody tr")) >= 2
+    browser.find_element("css selector", "a.button").click()
+    wait(browser, lambda d: "no endpoint" in d.find_element("id", "workbench-status").text)
+    assert "followers-of" in browser.execute_script("return window.gdeWorkbench.getTab().getQuery()")
+    clean(browser)
+
+
+DATED = """
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rep-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/gdegraph/def#StatusChange> <urn:x:test> .
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rep-1> <https://w3id.org/gdegraph/def#statusOf> <https://w3id.org/gdegraph/id/pairing/rq6-rep> <urn:x:test> .
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rep-1> <https://w3id.org/gdegraph/def#status> <https://w3id.org/gdegraph/id/concept/status-proposed> <urn:x:test> .
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rep-1> <https://w3id.org/gdegraph/def#statusDate> "2017-03"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> <urn:x:test> .
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rvw-1> <https://w3id.org/gdegraph/def#statusOf> <https://w3id.org/gdegraph/id/pairing/rq6-rvw> <urn:x:test> .
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rvw-1> <https://w3id.org/gdegraph/def#status> <https://w3id.org/gdegraph/id/concept/status-announced> <urn:x:test> .
+<https://w3id.org/gdegraph/id/status-change/pairing-rq6-rvw-1> <https://w3id.org/gdegraph/def#statusDate> "2018-01"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> <urn:x:test> .
+"""
+
+
+def test_network_date_slider_follows_dated_statuses(dataset, browser: Any, tmp_path: Path) -> None:
+    """With gde:statusDate steps the network gets a slider: a pairing shows from its first dated step."""
+    from selenium.webdriver.common.keys import Keys
+
+    from gdegraph.site.build import build_site
 
     data, dist = prepare_dist(dataset)
-    site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
-    root = tmp_path_factory.mktemp("static-site")
-    for path in ("index.html", "id/trust/RQ6.html", "static/site.css", "static/favicon.svg",
-                 "network/pairing-network.png"):
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(site.render(path)[0])
-    visit(browser, (root / "id/trust/RQ6.html").as_uri(), "browser-static-trust-RQ6.png")
-    header = browser.find_element("css selector", "header.site")
-    assert header.value_of_css_property("background-color") == "rgba(0, 48, 135, 1)", "relative CSS link works"
-
-
-def test_query_page_never_links_javascript_or_data_iris(server: Server, browser: Any) -> None:
-    """Result IRIs with other schemes than http(s)/ftp/mailto are shown as text (issue 14)."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    visit(browser, server.url + "/sparql", "browser-query-empty.png")
-    box = browser.find_element("css selector", "#query-form textarea")
-    box.clear()
-    box.send_keys('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <data:text/html,x> <https://example.org/> } }')
-    browser.find_element("css selector", "#query-form button").click()
-    WebDriverWait(browser, 30).until(expected_conditions.text_to_be_present_in_element(("id", "status"), "Done"))
-    cells = browser.find_elements("css selector", "#results tbody td")
-    assert [c.text for c in cells] == ["javascript:alert(1)", "data:text/html,x", "https://example.org/"]
-    links = [a.get_attribute("href") for a in browser.find_elements("css selector", "#results tbody a")]
-    assert links == ["https://example.org/"]
+    dated = tmp_path / "dated.nq"
+    dated.write_bytes(data.read_bytes() + DATED.encode())
+    build_site(tmp_path / "site", dated, dist)
+    visit(browser, (tmp_path / "site" / "network.html").as_uri())
+    element = wait(browser, lambda d: d.find_element("id", "network") if d.find_element(
+        "id", "network").get_attribute("data-shown") else None)
+    latest = int(element.get_attribute("data-shown"))
+    slider = browser.find_element("id", "as-of")
+    slider.send_keys(Keys.HOME)
+    assert browser.find_element("id", "as-of-value").text == "2017-03"
+    assert int(element.get_attribute("data-shown")) == latest - 1, "the pairing first dated 2018-01 is not shown yet"
+    slider.send_keys(Keys.END)
+    assert int(element.get_attribute("data-shown")) == latest
+    clean(browser)
+    undated = (tmp_path / "site" / "network.html").read_text(encoding="utf-8")
+    assert 'id="as-of"' in undated
+    build_site(tmp_path / "plain", data, dist)
+    assert 'id="as-of"' not in (tmp_path / "plain" / "network.html").read_text(encoding="utf-8")

@@ -178,3 +178,18 @@ def test_network_queries_have_headers_and_their_columns(rows) -> None:
         short = path.stem
         seen = {k for row in rows[short] for k in row}
         assert seen <= set(query.columns), (path, seen - set(query.columns))
+
+
+def test_cli_variant_goes_to_its_own_folder(tmp_path) -> None:
+    """`network --include-disputed` used to overwrite the pictures the home page shows."""
+    from click.testing import CliRunner
+
+    from gdegraph.cli.main import cli
+
+    (tmp_path / "pairing-network.png").write_bytes(b"the default picture")
+    result = CliRunner().invoke(cli, ["network", "--include-disputed", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pairing-network.png").read_bytes() == b"the default picture"
+    assert (tmp_path / "include-disputed" / "pairing-network.png").stat().st_size > 1000
+    assert NetworkOptions(include_disputed=True, successions=False).variant() == "include-disputed+no-successions"
+    assert NetworkOptions().variant() == ""

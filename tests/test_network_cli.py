@@ -55,7 +55,7 @@ def test_text_format_lists_what_was_written(tmp_path: Path, capsys: pytest.Captu
     text = capsys.readouterr().out
     assert code == 0
     assert "0 succession edges" in text and "none (successions not included)" in text
-    assert f"wrote {tmp_path / 'network.graphml'}" in text
+    assert f"wrote {tmp_path / 'no-successions' / 'network.graphml'}" in text, "a variant goes to its own folder"
 
 
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

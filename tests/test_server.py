@@ -163,7 +163,7 @@ def test_service_description_query_page_and_void(client: httpx.Client) -> None:
     assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in sd
     assert len(list(sd.objects(None, URIRef(SD + "namedGraph")))) >= 10
     page = client.get("/sparql", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and '<form id="query-form"' in page.text
+    assert page.status_code == 200 and '<div id="workbench"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     void = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert void.status_code == 200 and len(parse(void.content, "text/turtle")) > 50
@@ -196,5 +196,44 @@ def test_bad_requests(client: httpx.Client) -> None:
     two = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert two.status_code == 400
     home = client.get("/")
-    assert home.status_code == 200 and 'href="sparql"' in home.text
+    assert home.status_code == 200 and 'href="sparql.html"' in home.text
     assert json.loads(client.get("/sparql", params={"query": "SELECT ?x WHERE { BIND(1 AS ?x) }"}).text)
+
+
+CHROMIUM_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_a_query_link_opens_the_workbench_in_a_browser_and_gives_results_to_clients(client: httpx.Client) -> None:
+    """`/sparql?query=` used to download a file named `sparql` in Chromium (its Accept lists XML)."""
+    query = {"query": "SELECT ?p WHERE { ?p a <https://w3id.org/gdegraph/def#Programme> }"}
+    page = client.get("/sparql", params=query, headers={"Accept": CHROMIUM_ACCEPT})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<div id="workbench"' in page.text and "Accept" in page.headers["vary"]
+    assert page.content == client.get("/sparql.html").content, "the same page as the static site's sparql.html"
+    for accept in ("application/sparql-results+json", "*/*", "application/sparql-results+xml", None,
+                   "application/xml"):
+        answer = client.get("/sparql", params=query, headers={"Accept": accept} if accept else {})
+        assert answer.status_code == 200 and not answer.headers["content-type"].startswith("text/html"), accept
+    assert len(client.get("/sparql", params=query).json()["results"]["bindings"]) == 3
+
+
+def test_each_library_query_has_a_stable_page(client: httpx.Client, server: Server) -> None:
+    from pathlib import Path
+
+    for path in sorted(Path("queries").glob("*.rq")):
+        page = client.get(f"/queries/{path.stem}")
+        assert page.status_code == 200 and page.content == client.get(f"/queries/{path.stem}.html").content
+    assert "VALUES (?exemplar)" in client.get("/queries/followers-of").text
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_server_pages_are_the_static_sites_bytes(client: httpx.Client, dataset, tmp_path) -> None:
+    """The server and `gdegraph site` render from the same page model: byte-identical files."""
+    from gdegraph.site.build import build_site
+
+    data, dist = prepare_dist(dataset)
+    build_site(tmp_path / "site", data, dist)
+    for path in ("index.html", "id/trust/RQ6.html", "classes/Trust.html", "classes/Trust.csv", "map.html",
+                 "network.html", "sparql.html", "queries/pairings.html", "explore/search.js", "explore/map.js",
+                 "static/vendor/yasgui.min.js"):
+        assert client.get("/" + path).content == (tmp_path / "site" / path).read_bytes(), path

@@ -177,7 +177,63 @@ def test_ontology_documentation_and_class_index(site_dir: Path) -> None:
     ontology = Graph().parse(data=(site_dir / "def/index.ttl").read_bytes(), format="turtle")
     assert (URIRef("https://w3id.org/gdegraph/def"), None, None) in ontology
     index = (site_dir / "classes/Trust.html").read_text(encoding="utf-8")
-    assert index.count("<li><a href=\"../id/trust/") >= 150
+    assert index.count("<td data-sort=\"") and index.count("<a href=\"../id/trust/") >= 150
+    plain = (site_dir / "classes/Region.html").read_text(encoding="utf-8")
+    assert plain.count("<li><a href=\"../id/region/") >= 7
+
+
+def test_faceted_tables_and_their_csv(site_dir: Path, graph: Graph) -> None:
+    """Every trust is a row with facet values; the CSV has the same rows, with IRIs beside the names."""
+    import csv
+    import io
+
+    trusts = set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                URIRef("https://w3id.org/gdegraph/def#Trust")))
+    html = (site_dir / "classes/Trust.html").read_text(encoding="utf-8")
+    facets = [json.loads(m.replace("&#34;", '"').replace("&quot;", '"'))
+              for m in re.findall(r'<tr data-facets="([^"]*)"', html)]
+    assert len(facets) == len(trusts)
+    assert all(set(f) == {"programme", "role", "sector", "status", "region", "year"} for f in facets)
+    assert any("Global Digital Exemplar programme" in f["programme"] for f in facets)
+    rows = list(csv.DictReader(io.StringIO((site_dir / "classes/Trust.csv").read_text(encoding="utf-8"))))
+    assert {URIRef(r["Trust IRI"]) for r in rows} == trusts
+    rq6 = next(r for r in rows if r["ODS code"] == "RQ6")
+    assert rq6["Trust"].startswith("Royal Liverpool") and "exemplar" in rq6["Roles"].lower()
+    unnamed = next(r for r in rows if r["ODS code"] == "RC4")
+    assert unnamed["Trust"] == "code RC4 (no name in the reference files)"
+    for name in ("Pairing", "ProgrammeMembership", "FundingAward"):
+        assert (site_dir / f"classes/{name}.csv").read_text(encoding="utf-8").count("\n") > 5, name
+
+
+def test_trust_page_summary_sources_and_no_repeats(site_dir: Path) -> None:
+    html = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
+    summary = re.search(r'<p class="summary">(.*?)</p>', html, re.S).group(1)
+    assert 'href="../../id/membership/gde-acute-exemplars-first-12-rq6.html"' in summary
+    assert "exemplar paired with" in summary and 'href="../../id/pairing/rq6-rep.html"' in summary
+    assert "succeeded by" in summary and 'href="../../id/change/rq6-to-rem-2019-10-01.html"' in summary
+    properties = html[html.index('id="properties"'):html.index('id="incoming"')]
+    # the name is stated as prefLabel, rdfs:label and altLabel: the page shows it once as a name
+    assert properties.count(">Royal Liverpool and Broadgreen University Hospitals NHS Trust<") == 1
+    assert ">RLBUH<" in properties, "a different alternative name stays"
+    incoming = html[html.index('id="incoming"'):html.index('id="sources"')]
+    assert incoming.count("two-exemplars-with-two-followers.html") == 1, "one row per linking claim"
+    sources = html[html.index('id="sources"'):]
+    assert "Article naming the 18 acute fast followers" in sources and "2017-09" in sources
+    assert "<blockquote>Royal Liverpool and Broadgreen University Hospitals Trust</blockquote>" in sources
+    assert 'id="minimap" data-lat="53.409506"' in html
+
+
+def test_unnamed_predecessor_is_described(site_dir: Path) -> None:
+    html = (site_dir / "id/trust/RWH.html").read_text(encoding="utf-8")
+    assert "closed before 2016, code RC4" in html
+
+
+def test_query_gallery_pages_show_text_and_results(site_dir: Path) -> None:
+    html = (site_dir / "queries/followers-of.html").read_text(encoding="utf-8")
+    assert "VALUES (?exemplar)" in html, "the example value is bound, as gdegraph query binds it"
+    assert html.count("<tr><td>") >= 2 and 'href="../id/trust/REP.html"' in html
+    workbench = (site_dir / "sparql.html").read_text(encoding="utf-8")
+    assert workbench.count('class="gallery-item"') == len(list(Path("queries").glob("*.rq")))
 
 
 def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str, PageParser]) -> None:

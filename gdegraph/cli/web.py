@@ -29,11 +29,15 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     Reports followers per exemplar, degrees, components, centrality, the
     distances between paired trusts and what became of each pair. Writes
     report.txt/json, GraphML, GEXF, node-link JSON, CSV, the figures as
-    derived RDF (derived.trig) and PNG/SVG pictures into --out.
+    derived RDF (derived.trig) and PNG/SVG pictures into --out; with any
+    option that changes the network, into a folder of --out named after it
+    (``--include-disputed`` writes --out/include-disputed/).
     """
     from gdegraph.network.analysis import NetworkOptions, run_network
 
     options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
+    if options.variant():  # a variant's pictures go to their own folder, never over the home page's
+        out_dir = out_dir / options.variant()
     result = run_network(out_dir, options, shared)
     if fmt == "json":
         import json

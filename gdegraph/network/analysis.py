@@ -48,6 +48,16 @@ class NetworkOptions:
     successions: bool = True
     aspirants: bool = False
 
+    def variant(self) -> str:
+        """The folder name for a non-default network (``include-disputed``), or "" for the default one.
+
+        The home page shows the default pictures; a variant goes to a folder of its own, so
+        ``gdegraph network --include-disputed`` never replaces them.
+        """
+        parts = [name for name, on in (("include-disputed", self.include_disputed),
+                                       ("no-successions", not self.successions), ("aspirants", self.aspirants)) if on]
+        return "+".join(parts)
+
     def as_flags(self) -> str:
         """The command-line flags that give these options, for reports and provenance."""
         return " ".join(("--include-disputed" if self.include_disputed else "--exclude-disputed",

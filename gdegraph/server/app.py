@@ -47,7 +47,10 @@ __all__ = ["ServerState", "create_app"]
 
 #: Text responses from this size up are gzip-compressed for clients that accept it.
 GZIP_MINIMUM = 4096
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+#: Map tiles are the one thing a page loads from another host (by the reader's browser, never by the server).
+TILES = "https://tile.openstreetmap.org"
+CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: " + TILES + "; script-src 'self'; "
+       "connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
@@ -111,7 +114,10 @@ class ServerSite(Site):
                        formatdate(modified, usegmt=True), modified)
 
     def query_page(self) -> bytes:
-        return self._page("query.html", "sparql", {"title": "Query the graph with SPARQL"})
+        """The workbench (``sparql.html``), rendered at ``/sparql``: same folder, so the very same bytes."""
+        stamped = self.cached("sparql.html")
+        assert stamped is not None
+        return stamped.body
 
     def not_found(self, at: str) -> bytes:
         return self._page("404.html", at or "index.html", {"title": "Page not found"})
@@ -143,6 +149,8 @@ async def page_endpoint(request: Request) -> Response:
         return _see_other(request, "def/index", "def/index" if path == "def" else "index")
     if path in state.model.by_path:  # a resource's IRI (keys never contain a dot, files always do)
         return _see_other(request, path, path.rsplit("/", 1)[-1])
+    if path.startswith("queries/") and "." not in path:  # a library query's stable URL: its page, as is
+        path += ".html"
     stamped = state.site.cached(path)
     if stamped is None:
         return Response(state.site.not_found(path), 404, media_type="text/html; charset=utf-8")
@@ -236,6 +244,7 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     store = open_graph("oxigraph", data)
     assert isinstance(store, OxigraphStore)
     model = Model(store.store.quads_for_pattern(None, None, None, None))
+    model.store = store  # the query gallery's pages run the library queries on it, as `gdegraph site` does
     nquads = store.store.dump(format=RdfFormat.N_QUADS)
     modified = data.stat().st_mtime if data is not None and data.is_file() else None
     state = ServerState(model, ServerSite(model, dist, modified), None, limits)

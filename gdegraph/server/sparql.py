@@ -107,6 +107,9 @@ async def sparql_endpoint(request: Request) -> Response:
         return text(400, f"bad request: {exc}")
     if not queries:
         return service_description(request)
+    if request.method != "POST" and _browser(request.headers.get("accept")):
+        # A shared query link opened in a browser: the workbench, which reads ?query= and runs it.
+        return Response(state.site.query_page(), headers={"Vary": "Accept"}, media_type="text/html; charset=utf-8")
     job = Job(queries[0], request.headers.get("accept"), tuple(params.get("default-graph-uri", [])),
               tuple(params.get("named-graph-uri", [])), _endpoint(request))
     try:
@@ -128,6 +131,14 @@ def _endpoint(request: Request) -> str:
     if not _HOST.fullmatch(host):
         host = "localhost"
     return f"{request.url.scheme}://{host}/sparql"
+
+
+def _browser(accept: str | None) -> bool:
+    """Whether ``Accept`` prefers HTML to every SPARQL result format (results win ties and ``*/*``)."""
+    from gdegraph.server.conneg import HTML, Offer, results_offers
+
+    offer = negotiate(accept, [*results_offers(), Offer(HTML, "page")])
+    return offer is not None and offer.target == "page"
 
 
 def service_description(request: Request) -> Response:

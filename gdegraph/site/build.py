@@ -35,9 +35,14 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from gdegraph.core import mediatypes
+from gdegraph.model import iris
 from gdegraph.model.jsonld_context import PREFIXES, jsonld_document, used_prefixes
+from gdegraph.site import explore
+from gdegraph.site.facts import Facts
 from gdegraph.site.model import ONTOLOGY, Model
-from gdegraph.site.views import GRAPH_NOTES, Here, Views, graph_links_html, value_html
+from gdegraph.site.pages import Pages
+from gdegraph.site.tables import FACETED, csv_bytes
+from gdegraph.site.views import Here, Views, graph_links_html, value_html
 
 __all__ = ["PAGE_FORMATS", "Site", "SiteResult", "build_site", "serialise_triples"]
 
@@ -48,19 +53,6 @@ PACKAGE = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE / "static"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-#: Known pictures from ``gdegraph network``: (caption, alt text); the network diagram comes first.
-_PICTURES = {
-    "pairing-network": ("Exemplars and their fast followers",
-                        "Network diagram: each Global Digital Exemplar trust linked to the fast follower "
-                        "trusts paired with it, grouped by care sector"),
-    "pairing-map": ("Where the paired trusts are",
-                    "Map of England with each exemplar trust joined by a line to its fast followers, "
-                    "coloured by NHS region"),
-    "pairing-distances": ("How far apart the paired trusts are",
-                          "Bar chart of the distance in kilometres between each exemplar and its fast follower"),
-}
-
-
 def serialise_triples(triples: list[Any], fmt: mediatypes.FileFormat, extra_prefixes: dict[str, str] | None = None,
                       ) -> bytes:
     """Triples in one syntax, grouped by subject (types first), with the published prefixes they use.
@@ -103,7 +95,8 @@ class Site:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
         self.model = model
-        self.views = Views(model)
+        self.facts = Facts(model)  # the page model: read from the graph once, selected from by every view
+        self.views = Views(model, self.facts)
         self.server = server
         # auto_reload=False: the package's templates do not change while we run, so no stat per page.
         self.env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
@@ -112,9 +105,17 @@ class Site:
         self.env.filters.update(value=value_html, graph_links=graph_links_html)
         self.dumps = self._listing(dumps_dir, self._is_dump)
         self.pictures = self._listing(network_dir, lambda name: name.endswith((".png", ".svg")))
-        self.static = self._listing(STATIC_DIR, lambda name: True)
+        self.static = {**self._listing(STATIC_DIR, lambda name: True),
+                       **{f"vendor/{k}": v for k, v in self._listing(STATIC_DIR / "vendor", lambda n: True).items()},
+                       **{f"vendor/images/{k}": v for k, v in self._listing(STATIC_DIR / "vendor" / "images",
+                                                                            lambda n: True).items()}}
+        self.pages = Pages(self.views, self.facts, self.dumps, self.pictures)
         self._classes = {self.views.class_index_path(NamedNode(c)): NamedNode(c)
                          for c in self.views.classes_with_instances()}
+        self._tables = {name: cls for name, cls in ((c.value[len(iris.DEF):], c) for c in self._classes.values())
+                        if name in FACETED}
+        self._explore = {"search.js": ("GDE_SEARCH", explore.search_index), "map.js": ("GDE_MAP", explore.map_data),
+                         "network.js": ("GDE_NETWORK", explore.network_data)}
         self._last_described: tuple[NamedNode, _Prepared] | None = None
 
     @staticmethod
@@ -143,6 +144,10 @@ class Site:
             for fmt in PAGE_FORMATS:
                 yield f"{base}.{fmt.extension}"
         yield from sorted(self._classes)
+        yield from (f"classes/{name}.csv" for name in sorted(self._tables))
+        yield from ("map.html", "network.html", "sparql.html")
+        yield from (f"queries/{name}.html" for name in self.pages.queries)
+        yield from (f"explore/{name}" for name in sorted(self._explore))
         yield from (f"static/{name}" for name in self.static)
         yield from (f"network/{name}" for name in self.pictures)
         yield from (f"dumps/{name}" for name in self.dumps)
@@ -150,20 +155,18 @@ class Site:
     def render(self, path: str) -> tuple[bytes, str] | None:
         """The bytes and media type of one site path, or None if the site has no such file."""
         folder, _, name = path.rpartition("/")
-        files = {"static": self.static, "network": self.pictures, "dumps": self.dumps}.get(folder)
+        top = folder.partition("/")[0]
+        files = {"static": self.static, "network": self.pictures, "dumps": self.dumps}.get(top)
         if files is not None:
-            file = files.get(name)
+            file = files.get(path[len(top) + 1:] if top == "static" else (name if folder == top else ""))
             if file is None:
                 return None
             fmt, gzipped = mediatypes.by_filename(name)
             media = "application/gzip" if gzipped else (_media_type(fmt) if fmt else _static_type(name))
             return file.read_bytes(), media
-        if path == "index.html":
-            return self._page("home.html", path, self.home_context()), HTML
-        if path == "404.html":
-            return self._page("404.html", path, {"title": "Page not found"}), HTML
-        if path in self._classes:
-            return self._page("class.html", path, self.class_context(self._classes[path], Here(path))), HTML
+        page = self._site_page(path)
+        if page is not None:
+            return page
         stem, dot, ext = path.rpartition(".")
         iri = self.model.by_path.get(stem) if dot else None
         if iri is None:
@@ -174,12 +177,37 @@ class Site:
             context["formats"] = [(f.label, f.media_type, here.href(f"{stem}.{f.extension}")) for f in PAGE_FORMATS]
             template = "ontology.html" if iri.value == ONTOLOGY else "resource.html"
             if iri.value == ONTOLOGY:
-                context.update(self.ontology_context(here))
+                context.update(self.pages.ontology(here))
             return self._page(template, path, context), HTML
         fmt = mediatypes.by_extension(ext)
         if fmt is None or fmt not in PAGE_FORMATS:
             return None
         return self._described(iri).serialise(fmt), _media_type(fmt)
+
+    def _site_page(self, path: str) -> tuple[bytes, str] | None:
+        """The pages and generated files that are not about one resource, or None."""
+        if path == "index.html":
+            return self._page("home.html", path, self.pages.home()), HTML
+        if path == "404.html":
+            return self._page("404.html", path, {"title": "Page not found"}), HTML
+        if path in self._classes:
+            template, context = self.pages.class_index(self._classes[path], Here(path))
+            return self._page(template, path, context), HTML
+        if path.startswith("classes/") and path.endswith(".csv") and path[8:-4] in self._tables:
+            made = self.pages.table(self._tables[path[8:-4]])
+            assert made is not None
+            return csv_bytes(made, {p: iri.value for p, iri in self.model.by_path.items()}), "text/csv; charset=utf-8"
+        if path in ("map.html", "network.html", "sparql.html"):
+            stem = path[:-5]
+            context = self.pages.workbench(Here(path)) if stem == "sparql" else getattr(self.pages, stem)()
+            return self._page(f"{stem}.html", path, context), HTML
+        if path.startswith("queries/") and path.endswith(".html"):
+            context = self.pages.query_page(path[8:-5], Here(path))
+            return None if context is None else (self._page("query-page.html", path, context), HTML)
+        if path.startswith("explore/") and path[8:] in self._explore:
+            name, make = self._explore[path[8:]]
+            return explore.script(name, make(self.facts)), "text/javascript; charset=utf-8"
+        return None
 
     def _described(self, iri: NamedNode) -> _Prepared:
         """The resource's RDF, prepared once for its four files (the last resource is remembered)."""
@@ -192,50 +220,10 @@ class Site:
         here = Here(path)
         return self.env.get_template(template).render(href=here.href, server=self.server, **context).encode("utf-8")
 
-    # --- page contexts ------------------------------------------------------------------------
-
-    def home_context(self) -> dict[str, Any]:
-        m, here = self.model, Here("index.html")
-        classes = [(self.views.value(NamedNode(c), here), n, self.views.class_index_path(NamedNode(c)))
-                   for c, n in self.views.classes_with_instances().items()]
-        graphs = [(key, self.views.graph_value(key, here), GRAPH_NOTES.get(key, ""), size)
-                  for key, size in sorted(m.graph_sizes.items())]
-        downloads = []
-        for name, file in self.dumps.items():
-            fmt, gzipped = mediatypes.by_filename(name)
-            label = fmt.label if fmt else "checksums"
-            downloads.append((name, f"{label}{', gzipped' if gzipped else ''}", file.stat().st_size))
-        known = list(_PICTURES)
-        pictures = []
-        for stem in sorted((n.removesuffix(".png") for n in self.pictures if n.endswith(".png")),
-                           key=lambda stem: (known.index(stem) if stem in known else len(known), stem)):
-            words = stem.replace("-", " ")
-            caption, alt = _PICTURES.get(stem, (words.capitalize(), f"Picture: {words}"))
-            pictures.append((f"network/{stem}.png", caption, alt))
-        return {"title": "gdegraph", "triples": m.triple_count, "resources": len(m.resources),
-                "classes": sorted(classes, key=lambda c: c[0].text.lower()), "graphs": graphs,
-                "downloads": downloads, "pictures": pictures}
-
-    def class_context(self, cls: NamedNode, here: Here) -> dict[str, Any]:
-        members = [self.views.value(t, here) for t in self.model.instances(cls) if self.model.path(t)]
-        return {"title": f"Every {self.model.label(cls)}", "cls": self.views.value(cls, here), "members": members}
-
-    def ontology_context(self, here: Here) -> dict[str, Any]:
-        """The ontology's terms grouped by kind, for the documentation page."""
-        m, groups = self.model, {"Classes": [], "Object properties": [], "Datatype properties": []}
-        kinds = {"Classes": "Class", "Object properties": "ObjectProperty", "Datatype properties": "DatatypeProperty"}
-        for term in sorted(m.ontology_terms(), key=lambda t: m.label(t).lower()):
-            types = {t.value.rsplit("#", 1)[-1] for t in m.types(term)}
-            for group, kind in kinds.items():
-                if kind in types:
-                    groups[group].append(self.views.resource(term, here) | {
-                        "anchor": term.value.rsplit("#", 1)[-1], "page": here.href(m.path(term) + ".html")})
-        return {"groups": groups}
-
-
 def _static_type(name: str) -> str:
     return {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
-            "png": "image/png", "svg": "image/svg+xml"}.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+            "png": "image/png", "svg": "image/svg+xml", "md": "text/markdown; charset=utf-8",
+            "txt": "text/plain; charset=utf-8"}.get(name.rsplit(".", 1)[-1], "application/octet-stream")
 
 
 @dataclass

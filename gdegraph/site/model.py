@@ -85,6 +85,7 @@ class Model:
         self._paths = self._assign_paths()
         self._labels: dict[Any, str] = {}
         self._instances: dict[Any, list[Term]] = {}
+        self.store: Any = None  # the project store the quads came from, when there is one (the query gallery)
 
     @classmethod
     def load(cls, data: Path | None = None) -> Model:
@@ -95,7 +96,9 @@ class Model:
         store = open_graph("oxigraph", data)
         if not isinstance(store, OxigraphStore):
             raise GdeError("the site and the server need a local graph, not a remote endpoint")
-        return cls(store.store.quads_for_pattern(None, None, None, None))
+        model = cls(store.store.quads_for_pattern(None, None, None, None))
+        model.store = store
+        return model
 
     # --- statements -------------------------------------------------------------------------
 

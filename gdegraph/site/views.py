@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 from pyoxigraph import Literal, NamedNode
@@ -22,11 +22,22 @@ from gdegraph.model.jsonld_context import json_text
 from gdegraph.site.labels import DATATYPES, DCTERMS, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from gdegraph.site.model import Model, Statement, Term
 
+if TYPE_CHECKING:
+    from gdegraph.site.facts import Facts
+
 #: Properties shown first, in this order; the rest follow by label.
 _FIRST = [RDF + "type", SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", iris.DEF + "odsCode",
           SKOS + "notation", SKOS + "definition", DCTERMS + "description", RDFS + "comment"]
 _SOURCE_PROPERTIES = {PROV + "wasDerivedFrom", iris.DEF + "recordedIn"}
 _DESCRIPTION_PROPERTIES = (SKOS + "definition", DCTERMS + "description", RDFS + "comment")
+#: (shown, hidden): a value of the hidden property equal to one of the shown property is not repeated on the
+#: page (the resource's RDF keeps every statement): the label that repeats the name, the inferred notation
+#: that repeats the ODS code, schema.org's copies of gdegraph's own properties.
+_REPEATS = ((SKOS + "prefLabel", RDFS + "label"), (SKOS + "prefLabel", SKOS + "altLabel"),
+            (iris.DEF + "odsCode", SKOS + "notation"), (iris.DEF + "orgId", DCTERMS + "identifier"),
+            (iris.DEF + "odsOpenDate", SCHEMA + "foundingDate"), (iris.DEF + "odsCloseDate", SCHEMA + "dissolutionDate"),
+            (iris.DEF + "recipient", SCHEMA + "recipient"), (iris.DEF + "funder", SCHEMA + "funder"),
+            (iris.DEF + "inProgramme", DCTERMS + "isPartOf"))
 
 #: What each named graph that is not a source document holds (seed graphs are named by their source).
 GRAPH_NOTES = {
@@ -137,8 +148,9 @@ class Row:
 class Views:
     """Builds template data from one :class:`Model`."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, facts: Facts | None = None) -> None:
         self.model = model
+        self.facts = facts
         self._classes: dict[str, int] | None = None
         self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
 
@@ -183,10 +195,19 @@ class Views:
             return self.model.label(predicate), here.href(path + ".html")
         return self.model.label(predicate), predicate.value if linkable(predicate.value) else None
 
+    @staticmethod
+    def without_repeats(statements: list[Statement]) -> list[Statement]:
+        """The statements minus those that only repeat another's value (:data:`_REPEATS`)."""
+        values: dict[str, set[str]] = {}
+        for st in statements:
+            values.setdefault(st.predicate.value, set()).add(st.term.value.casefold())
+        hidden = {(gone, v) for shown, gone in _REPEATS for v in values.get(shown, ()) if gone in values}
+        return [st for st in statements if (st.predicate.value, st.term.value.casefold()) not in hidden]
+
     def rows(self, statements: list[Statement], here: Here) -> list[Row]:
         """Statements grouped by property, the identifying ones first."""
         grouped: dict[str, Row] = {}
-        for st in statements:
+        for st in self.without_repeats(statements):
             row = grouped.get(st.predicate.value)
             if row is None:
                 label, href = self._property(st.predicate, here)
@@ -209,9 +230,7 @@ class Views:
         sources = sorted({o for st in out if st.predicate.value in _SOURCE_PROPERTIES for o in [st.term]}, key=str)
         graphs = sorted({g for st in out for g in st.graphs} | {g for _, st in incoming for g in st.graphs})
         description = next((m.first(iri, p) for p in _DESCRIPTION_PROPERTIES if m.first(iri, p) is not None), None)
-        in_rows = [(self.value(s, here), Value(*self._property(st.predicate, here)),
-                    [self.graph_value(g, here) for g in st.graphs]) for s, st in incoming]
-        in_rows.sort(key=lambda r: (r[1].text.lower(), r[0].text.lower()))
+        in_rows = self._incoming_rows(incoming, here)
         return {
             "iri": iri.value,
             "title": m.label(iri),
@@ -223,7 +242,50 @@ class Views:
             "graphs": [(self.graph_value(g, here), GRAPH_NOTES.get(g)) for g in graphs],
             "instances": self._instances_link(iri, here),
             "schema_org": self.schema_org(iri) if NamedNode(iris.DEF + "Trust") in m.types(iri) else None,
-        }
+        } | self.reading(iri, here)
+
+    def reading(self, iri: NamedNode, here: Here) -> dict[str, Any]:
+        """What a reader sees first: the summary, the sources with their quotes, predecessors, the map point."""
+        facts = self.facts
+        if facts is None:
+            return {"summary": [], "source_list": [], "predecessors": [], "point": None}
+        from gdegraph.site.summary import predecessors, sources, summary
+
+        def linked(clauses: list[Any]) -> list[Value]:
+            return [Value(c.text, here.href(c.path + ".html") if c.path else None) for c in clauses]
+
+        graph_source = self._graph_sources()
+        entries = [(Value(e.title, here.href(e.path + ".html") if e.path else None), e.publisher, e.date, e.quotes)
+                   for e in sources(facts, iri, graph_source)]
+        trust = facts.trusts.get(iri)
+        point = None
+        if trust is not None and trust.lat is not None and trust.long is not None:
+            point = {"lat": trust.lat, "long": trust.long, "name": trust.name}
+        return {"summary": linked(summary(facts, iri)), "source_list": entries,
+                "predecessors": linked(predecessors(facts, iri)), "point": point}
+
+    def _graph_sources(self) -> dict[str, Term]:
+        """Named graph key -> its source document (``seed-000`` -> ``id/source/seed-000``), when it has one."""
+        found = getattr(self, "_graph_source_map", None)
+        if found is None:
+            found = {key: NamedNode(f"{iris.ID}source/{key}") for key in self.model.graph_sizes
+                     if self.model.path(NamedNode(f"{iris.ID}source/{key}")) is not None}
+            self._graph_source_map = found
+        return found
+
+    def _incoming_rows(self, incoming: list[tuple[Term, Statement]], here: Here) -> list[tuple[Any, ...]]:
+        """One row per linking resource (a claim both *about* and with *subject* this one is listed once)."""
+        merged: dict[Term, tuple[list[Value], list[str]]] = {}
+        for s, st in incoming:
+            relations, graphs = merged.setdefault(s, ([], []))
+            relation = Value(*self._property(st.predicate, here))
+            if relation.text not in (r.text for r in relations):
+                relations.append(relation)
+            graphs.extend(g for g in st.graphs if g not in graphs)
+        rows = [(self.value(s, here), sorted(rels, key=lambda r: r.text.lower()),
+                 [self.graph_value(g, here) for g in sorted(gs)]) for s, (rels, gs) in merged.items()]
+        rows.sort(key=lambda r: (r[1][0].text.lower(), r[0].text.lower()))
+        return rows
 
     def _instances_link(self, iri: NamedNode, here: Here) -> Value | None:
         """For an ontology class with instances: a link to its index page."""

@@ -1,0 +1,91 @@
+"""The query library as pages: a gallery for the workbench and one page per query.
+
+Each query of ``queries/*.rq`` (:mod:`gdegraph.query.library`) gets a stable
+page, ``queries/NAME.html`` (the server also answers ``/queries/NAME``),
+showing its description, its parameters, its text with the example values
+bound (the same ``VALUES`` block ``gdegraph query`` uses, never pasted text)
+and its results on the graph being published, with labels linked to resource
+pages. The results are computed when the site is built or the server starts
+from the very graph served, so the static copy and the server show the same
+bytes; the workbench link reruns the query live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+
+from gdegraph.site.model import Model
+
+__all__ = ["GalleryQuery", "gallery"]
+
+#: Rows shown on a query's page (the workbench shows them all, within the server's limits).
+MAX_ROWS = 200
+
+
+@dataclass
+class GalleryQuery:
+    name: str
+    title: str
+    description: str
+    form: str
+    params: list[dict[str, str]]
+    text: str  # with the example values bound
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[tuple[str, str | None, str | None]]] = field(default_factory=list)  # (text, site path, IRI)
+    total: int = 0
+    answer: str = ""  # for ASK, CONSTRUCT and DESCRIBE: a sentence instead of a table
+    error: str = ""
+
+
+def _cell(model: Model, term: Any) -> tuple[str, str | None, str | None]:
+    if term is None:
+        return ("", None, None)
+    if isinstance(term, NamedNode):
+        return (model.label(term), model.path(term), term.value)
+    if isinstance(term, Literal):
+        return (term.value, None, None)
+    return (str(term), None, None)
+
+
+def gallery(model: Model) -> list[GalleryQuery]:
+    """Every library query with its example-bound text and its results on ``model``'s store.
+
+    Without a store (a model made from bare quads) the pages still show text and parameters.
+    """
+    from gdegraph.core.errors import GdeError
+    from gdegraph.query.library import bind_params, load_library
+    from gdegraph.store.sparql_text import with_values
+
+    store = getattr(model, "store", None)
+    found = []
+    for query in load_library().values():
+        params = [{"name": p.name, "type": p.type_label, "required": "required" if p.required else "optional",
+                   "example": p.example or p.default or "", "description": p.description} for p in query.params]
+        item = GalleryQuery(query.name, query.title, query.description, query.form, params, query.text)
+        if store is not None:
+            try:
+                raw = {p.name: p.example for p in query.params if p.example is not None}
+                bindings = bind_params(query, raw, store)
+                item.text = with_values(query.text, bindings)
+                _run(model, store, item)
+            except GdeError as exc:
+                item.error = str(exc)
+        found.append(item)
+    return found
+
+
+def _run(model: Model, store: Any, item: GalleryQuery) -> None:
+    if item.form == "SELECT":
+        result = store.select(item.text)
+        item.columns = list(result.variables)
+        item.total = len(result.rows)
+        item.rows = [[_cell(model, t) for t in row] for row in result.rows[:MAX_ROWS]]
+    elif item.form == "ASK":
+        item.answer = "Yes." if store.ask(item.text) else "No."
+    else:
+        triples = store.construct(item.text)
+        item.total = len(triples)
+        item.answer = f"{len(triples)} triples; open it in the workbench to see them as Turtle."
