@@ -31,7 +31,10 @@ __all__ = ["CANDIDATE", "Article", "Extraction", "candidate_graph", "candidate_t
            "extract_file", "known_structure", "parse_article", "read_article", "review_report",
            "write_candidates"]
 
-_SUGGESTED = {"disputed": 3, "corrected": 3, "proposed": 2, "announced": 1, "implied": 0}
+#: Which suggested status wins when an article states one thing twice: the more decisive news
+#: (a pairing announced, then "dropped", is withdrawn; proposed, then "formally confirmed").
+_SUGGESTED = {"withdrawn": 5, "disputed": 4, "corrected": 4, "confirmed": 3, "proposed": 2, "announced": 1,
+              "implied": 0}
 
 
 def extract_article(article: Article, gazetteer: Gazetteer, source_id: str, date: str | None = None,

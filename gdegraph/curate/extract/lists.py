@@ -19,7 +19,7 @@ from typing import Callable
 
 from gdegraph.curate.extract.article import Article, Line
 from gdegraph.curate.extract.context import (DA, NUMBER_WORDS, ROLE_EXEMPLAR, ROLE_FOLLOWER, ROLE_PARTNER,
-                                      make_context)
+                                             ROLE_WORD, make_context)
 from gdegraph.curate.extract.mentions import clean_name, find_mentions, looks_like_trust, reference
 from gdegraph.curate.extract.model import Context, Extraction, Issue, MembershipFinding, PairingFinding, TrustRef
 from gdegraph.sources.gazetteer import Gazetteer
@@ -59,15 +59,17 @@ def _pair(ex: Extraction, item: TrustRef, other: TrustRef, ctx: Context, other_c
                                             notes=["implied by the pairing"]))
 
 
-def _funding_phrase(count: int | None, article: Article) -> str:
+def _funding_phrase(count: int | None, article: Article, before: int, window: int = 60) -> str:
     """The words after a count that announce its money: for 25 in "Seven trusts will receive up
-    to £6m ... and a further 25 will receive seed funding of £250,000 each", the second part."""
+    to £6m ... and a further 25 will receive seed funding of £250,000 each", the second part.
+    Only the ``window`` lines before line ``before`` (the list) are read, so many lists in a
+    long text cost no more than one each."""
     if not count:
         return ""
     words = [str(count)] + [w for w, n in NUMBER_WORDS.items() if n == count]
     number = re.compile(r"(?<![£\d.,])\b(" + "|".join(words) + r")\b", re.I)
     any_number = re.compile(r"(?<![£\d.,-])\b(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.I)
-    for sentence in article.sentences():
+    for sentence in article.sentences(start=before - window, stop=before):
         for match in number.finditer(sentence.text):
             rest = sentence.text[match.end():]
             later = any_number.search(rest)
@@ -88,14 +90,15 @@ def read_lists(article: Article, gazetteer: Gazetteer, on: date | None, ex: Extr
         if trustlike < max(2, 0.6 * len(block)):
             continue
         lead = " ".join(line.text.strip() for line in reversed(article.lead_in(block[0])))
-        ctx = make_context(lead, article.text, known)
+        topic = article.topic_before(block[0], ROLE_WORD)
+        ctx = make_context(lead, article.text, known, topic=topic)
         if ctx.programme == DA and ctx.tier is None:
-            funding = _funding_phrase(ctx.count or len(block), article)
-            ctx = make_context(lead, article.text, known, funding=funding)
+            funding = _funding_phrase(ctx.count or len(block), article, block[0].number)
+            ctx = make_context(lead, article.text, known, funding=funding, topic=topic)
         if ctx.count and ctx.count != len(block):
             ex.issues.append(Issue(block[0].number, lead, f"the lead-in announces {ctx.count} trusts "
                                    f"but the list has {len(block)} items"))
-        other_ctx = make_context(lead, article.text, known, role=_complement(ctx.role))
+        other_ctx = make_context(lead, article.text, known, role=_complement(ctx.role), topic=topic)
         other_ctx = Context(other_ctx.programme, other_ctx.wave, other_ctx.tier, other_ctx.role,
                             other_ctx.sector, "implied", None, lead)
         for line in block:
