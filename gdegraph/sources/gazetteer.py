@@ -161,7 +161,7 @@ class Gazetteer:
                 self._by_code[n.code].append(n)
         # Articles repeat the same few names and prose tries several starts per name: a
         # resolution depends only on (query, date, limit), so it is computed once.
-        self._cache: dict[tuple[str, date | None, int], Resolution] = {}
+        self._cache: dict[tuple[str, date | None, int, bool], Resolution] = {}
         self._names_on: dict[tuple[str, date | None], str] = {}
 
     @classmethod
@@ -207,15 +207,17 @@ class Gazetteer:
         self._names_on[(code, on)] = name = readable_name(pick.text)
         return name
 
-    def resolve(self, query: str, on: date | None = None, limit: int = 5) -> Resolution:
-        """Resolve ``query`` as written on date ``on``; never picks among close candidates."""
-        key = (query, on, limit)
+    def resolve(self, query: str, on: date | None = None, limit: int = 5, fuzzy: bool = True) -> Resolution:
+        """Resolve ``query`` as written on date ``on``; never picks among close candidates.
+        Without ``fuzzy`` only exact, normalised and loose matches count (for words in prose
+        that carry no designator, where a look-alike is more often not a trust at all)."""
+        key = (query, on, limit, fuzzy)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[key] = self._resolve(query, on, limit)
+            cached = self._cache[key] = self._resolve(query, on, limit, fuzzy)
         return cached
 
-    def _resolve(self, query: str, on: date | None, limit: int) -> Resolution:
+    def _resolve(self, query: str, on: date | None, limit: int, fuzzy: bool) -> Resolution:
         found: dict[str, Candidate] = {}
         levels = (("exact alias", self._exact, _fold), ("normalised match", self._norm, normalise),
                   ("loose match", self._loose, loose_key))
@@ -224,7 +226,7 @@ class Gazetteer:
                 self._offer(found, n, _LEVELS[method], method, on)
         strong = sorted(found.values(), key=lambda c: (-c.score, c.code or ""))
         qkey = normalise(query)
-        if qkey:
+        if qkey and fuzzy:
             for key, raw in self._nearest(qkey, 12):
                 for n in self._norm[key]:
                     self._offer(found, n, min(float(raw), 94.0), "fuzzy", on)
