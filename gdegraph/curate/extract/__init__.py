@@ -95,6 +95,7 @@ def _dedupe(ex: Extraction) -> None:
         first = pairings.setdefault((p.exemplar.iri, p.follower.iri), p)
         if first is not p and _SUGGESTED[p.status] > _SUGGESTED[first.status]:
             first.status = p.status
+            first.status_quote = p.quote
             first.notes.append(f"line {p.line} says it is {p.status}")
     ex.pairings = list(pairings.values())
     members: dict[tuple[str, str, str], MembershipFinding] = {}

@@ -74,6 +74,7 @@ class PairingFinding:
     how: str
     status: str = "announced"
     notes: list[str] = field(default_factory=list)
+    status_quote: str = ""  # the words that gave the status, when not the first quote
 
 
 @dataclass

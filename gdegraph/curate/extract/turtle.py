@@ -23,7 +23,7 @@ from gdegraph.curate.extract.mentions import core_name
 from gdegraph.curate.extract.model import AmountFinding, Extraction, MembershipFinding, PairingFinding
 from gdegraph.model.names import readable_name
 
-__all__ = ["CANDIDATE", "award_iri", "candidate_graph", "candidate_turtle", "membership_iri", "money_text",
+__all__ = ["CANDIDATE", "award_iri", "bind_prefixes", "candidate_graph", "candidate_turtle", "membership_iri", "money_text",
            "pairing_iri", "write_candidates"]
 
 GDE = Namespace(iris.DEF)
@@ -93,11 +93,16 @@ def _comment(how: str, line: int, status: str, notes: list[str]) -> str:
     return " ".join([text, *(n[:1].upper() + n[1:] + "." for n in notes)])
 
 
+def bind_prefixes(g: Graph) -> None:
+    """The prefixes the curated files use, so written Turtle reads like them."""
+    for prefix, ns in {**_PREFIXES, "body": iris.ID + "organisation/", "conflict": iris.ID + "conflict/"}.items():
+        g.bind(prefix, Namespace(ns), override=True, replace=True)
+
+
 def candidate_graph(ex: Extraction, describe_source: bool = True) -> Graph:
     """The extraction as an rdflib Graph of candidate statements."""
     g = Graph()
-    for prefix, ns in _PREFIXES.items():
-        g.bind(prefix, Namespace(ns), override=True, replace=True)
+    bind_prefixes(g)
     source = URIRef(ex.source_iri)
     if describe_source:
         g.add((source, RDF.type, GDE.Source))
