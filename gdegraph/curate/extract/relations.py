@@ -31,11 +31,11 @@ Ref = tuple[int, int, TrustRef]
 
 _ROLE = r"(?:global digital exemplars?|GDEs?|exemplars?|fast[ -]followers?|digital aspirants?)"
 _PREDICATE = re.compile(
-    r"^[\s,)]*(?:(?:which|who|that)\s+)?(?P<aux>(?:has|have|had)\s+(?:now\s+)?been\s+|(?:was|were|is|are)\s+|"
+    r"^[\s,)]*(?:(?:which|who|that)\s+)?(?P<aux>(?:has|have|had)\s+(?:\w+\s+)?been\s+|(?:was|were|is|are)\s+|"
     r"(?:will|would|could|may)\s+(?:now\s+)?be\s+)?(?P<verb>(?:(?:formally|officially|now|finally|also|"
     r"provisionally)\s+)?(?:selected|named|chosen|confirmed|announced|designated|approved|appointed|picked|"
     r"dropped|withdrawn|removed|lined up|proposed|shortlisted|included))?(?:\s+(?:by|to)\s+[^,.;]{0,60}?)?"
-    r"(?P<as>\s+as\s+(?:a|an|its|the|their|one of (?:the|its|their))?\s*(?:proposed\s+|potential\s+|"
+    r"(?P<as>\s*\bas\s+(?:a|an|its|the|their|one of (?:the|its|their))?\s*(?:proposed\s+|potential\s+|"
     r"possible\s+|new\s+|mental health\s+|acute\s+|ambulance\s+)*(?P<role>" + _ROLE + r"))?", re.I)
 _LOSS = re.compile(r"^\s*(?:(?:has|have|had)\s+)?(?:lost|dropped|withdrawn|removed|losing)\s*$", re.I)
 _JOINED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)$")
@@ -89,14 +89,17 @@ def predications(text: str, line: int, refs: list[Ref], topic: str, article_text
         if match is None or not (match.group("verb") or match.group("as")):
             continue
         words = match.group()
+        earlier = [r[1] for r in refs if r[1] <= group[0][0]]
+        gap = text[earlier[-1] if earlier else 0: group[0][0]]  # "X has lost | Y as a fast follower"
         role = role_of(match.group("role") or "") if match.group("as") else None
         if role is None and match.group("aux") and match.group("verb") and _SELECT.search(match.group("verb")) \
                 and ROLE_WORD.search(topic):
             role = role_of(topic)
         if role is None:
             continue
-        status = status_in(words) if status_in(words) != "announced" else status_in(topic) \
-            if role != ROLE_FOLLOWER else "announced"
+        status = status_in(gap[-40:] + words)
+        if status == "announced" and role != ROLE_FOLLOWER:
+            status = status_in(topic)
         names = " ".join(r[2].wording for r in group)
         ctx = make_context(f"{words} {topic if ROLE_WORD.search(topic) else ''} {names}", article_text,
                            known, role=role)

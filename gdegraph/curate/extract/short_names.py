@@ -14,8 +14,9 @@ None of these is a hand list. Three rules derive them from the names:
   Central" (before "Ambulance"), "Royal Liverpool and Broadgreen" (before
   "University"). Kind words are found from the reference data, as words that
   many trust names share but few begin with ("Hospitals", "Ambulance",
-  "Healthcare"; not "North" or "Royal"). An alias two trusts of the article share
-  is dropped;
+  "Healthcare"; not "North" or "Royal"). A one-word alias must be a word at most
+  three trusts' names contain ("Blackpool", not "North"); an alias two trusts of the
+  article share is dropped;
 * an *initialism* is the first letters of a name's words, with or without its
   joining words ("South London and Maudsley": SLM or SLaM; case is ignored), made
   for every trust; it counts when the article's trusts, else the whole reference
@@ -35,7 +36,8 @@ __all__ = ["ArticleNames", "NameIndex", "ShortMention", "initialisms"]
 
 _JOIN = {"and", "of", "upon", "on", "the", "&", "for", "in"}
 _DESIGNATORS = {"nhs", "foundation", "trust", "ft"}
-_RUN = re.compile(r"(?:[A-Z][\w’'.-]*|&)(?:(?:\s+|,\s*)(?:(?:and|of|upon|on|the|&|for)\s+)*[A-Z][\w’'.-]*)*")
+_WORD = r"[A-Z](?:[\w’'-]|\.(?=\w))*"  # a capitalised word; a full stop only inside ("St.John")
+_RUN = re.compile(r"(?:" + _WORD + r"|&)(?:(?:\s+|,\s*)(?:(?:and|of|upon|on|the|&|for)\s+)*" + _WORD + r")*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{1,6}\b")
 _MAX_WORDS = 8
 
@@ -80,6 +82,7 @@ class NameIndex:
             first.update({_words(t)[0].lower() for t in texts if _words(t)})
         floor = max(3, len(per_trust) // 30)
         self.kind = {w for w, n in share.items() if n >= floor and first[w] < n / 2} - _JOIN
+        self.share = share
         self.initials: dict[str, set[str]] = defaultdict(set)
         self.names_of: dict[str, str] = {}
         for iri, texts in per_trust.items():
@@ -106,7 +109,8 @@ class NameIndex:
                 head = words[:i]
                 while head and head[-1].lower() in _JOIN:
                     head.pop()
-                if head and not (len(head) == 1 and head[0].lower() in self.kind):
+                # one word must be nearly a name by itself ("Blackpool"), not "North" or "Royal"
+                if head and not (len(head) == 1 and self.share[head[0].lower()] > 3):
                     return " ".join(head)
                 return None
         return None
@@ -173,7 +177,7 @@ class ArticleNames:
 
         out: list[ShortMention] = []
         for run in _RUN.finditer(text):
-            tokens = list(re.finditer(r"[A-Z][\w’'.-]*", run.group()))[:_MAX_WORDS]
+            tokens = list(re.finditer(_WORD, run.group()))[:_MAX_WORDS]
             i = 0
             while i < len(tokens):
                 hit = None
