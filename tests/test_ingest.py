@@ -33,7 +33,7 @@ def _model_has_withdrawn() -> bool:
 
 def test_review_only_writes_nothing(tmp_path: Path) -> None:
     text = ingest_command(_article(), "test-taunton", META, None, tmp_path)
-    assert "changes status pairing:rba-rxl" in text and "the article withdrawn" in text
+    assert "pairing:rba-rxl  status withdrawn" in text  # a status change, or a confirmation once curated
     assert "confirms       pairing:rba-rlq" in text
     assert "nothing written" in text and not list(tmp_path.iterdir())
 
@@ -65,7 +65,10 @@ def test_accepted_statements_are_written_only_if_the_graph_validates(tmp_path: P
             ingest_command(_article(), "test-taunton", META, "all", tmp_path)
         assert not target.exists()
         return
-    text = ingest_command(_article(), "test-taunton", META, "1-10,12", tmp_path)
+    from gdegraph.curate.extract.commands import curated_graph
+
+    before = curated_graph().value(URIRef(iris.instance("pairing", "rba-rxl")), URIRef(iris.term("status")))
+    text = ingest_command(_article(), "test-taunton", META, "all", tmp_path)
     assert "conforms" in text and target.is_file()
     g = Graph().parse(target)
     source = URIRef(iris.instance("source", "test-taunton"))
@@ -73,8 +76,11 @@ def test_accepted_statements_are_written_only_if_the_graph_validates(tmp_path: P
     pairing = URIRef(iris.instance("pairing", "rba-rxl"))
     assert (pairing, URIRef(iris.term("status")), None) not in g  # never a second status
     steps = list(g.subjects(URIRef(iris.term("statusOf")), pairing))
-    assert len(steps) == 1
-    assert str(g.value(steps[0], URIRef(iris.term("status")))).endswith("status-withdrawn")
+    if str(before).endswith("status-withdrawn"):
+        assert not steps  # the graph already says so: a confirmation
+    else:
+        assert len(steps) == 1
+        assert str(g.value(steps[0], URIRef(iris.term("status")))).endswith("status-withdrawn")
 
 
 def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
