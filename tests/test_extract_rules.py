@@ -4,6 +4,7 @@ short names and initialisms, predication, loss, anaphora, status words, ambulanc
 from __future__ import annotations
 
 import pytest
+from rdflib import URIRef
 
 from gdegraph.core import paths
 from gdegraph.curate.extract import Extraction, extract_article, parse_article
@@ -97,3 +98,26 @@ def test_subject_to_approval_is_proposed(gazetteer: Gazetteer) -> None:
     ex = run("Gateshead Health NHS Foundation Trust will be buddied with Newcastle upon Tyne Hospitals NHS "
              "Foundation Trust, subject to Treasury approval.", gazetteer)
     assert {s for _, _, s in pairs(ex)} == {"proposed"}
+
+
+def test_two_trusts_named_as_one_exemplar_in_a_list(gazetteer: Gazetteer) -> None:
+    text = ("The acute global digital exemplars are:\n\n"
+            "  • Salford Royal NHS Foundation Trust\n"
+            "  • Guy's and St Thomas' and King's College Hospital NHS Foundation Trusts\n"
+            "  • Royal Free London NHS Foundation Trust\n")
+    ex = run(text, gazetteer)
+    assert roles(ex) == {(k, "global-digital-exemplar") for k in ("RM3", "RJ1", "RJZ", "RAL")}
+    joint = {m.member.key: {t.key for t in m.joint} for m in ex.memberships if m.joint}
+    assert joint == {"RJ1": {"RJZ"}, "RJZ": {"RJ1"}}
+    from gdegraph.curate.extract import candidate_graph
+    from gdegraph.model import iris
+
+    g = candidate_graph(ex)
+    assert len(list(g.subject_objects(URIRef(iris.term("jointWith"))))) == 2
+
+
+def test_two_trusts_selected_jointly_in_prose(gazetteer: Gazetteer) -> None:
+    ex = run("Guy's and St Thomas' NHS Foundation Trust and King's College Hospital NHS Foundation Trust were "
+             "selected jointly as one global digital exemplar.", gazetteer)
+    assert {(m.member.key, tuple(t.key for t in m.joint)) for m in ex.memberships} == {
+        ("RJ1", ("RJZ",)), ("RJZ", ("RJ1",))}

@@ -106,6 +106,7 @@ def _dedupe(ex: Extraction) -> None:
                 old.context.status == "implied" and m.context.status != "implied"):
             if old is not None:
                 m.collaborates = old.collaborates or m.collaborates
+                m.joint = old.joint or m.joint
             members[key] = m
     ex.memberships = list(members.values())
     amounts: dict[tuple[object, ...], AmountFinding] = {}

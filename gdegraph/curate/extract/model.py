@@ -61,6 +61,7 @@ class MembershipFinding:
     line: int
     collaborates: list[TrustRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    joint: list[TrustRef] = field(default_factory=list)  # trusts named with it as one participant
 
 
 @dataclass

@@ -35,12 +35,13 @@ _PREDICATE = re.compile(
     r"(?:will|would|could|may)\s+(?:now\s+)?be\s+)?(?P<verb>(?:(?:formally|officially|now|finally|also|"
     r"provisionally)\s+)?(?:selected|named|chosen|confirmed|announced|designated|approved|appointed|picked|"
     r"dropped|withdrawn|removed|lined up|proposed|shortlisted|included))?(?:\s+(?:by|to)\s+[^,.;]{0,60}?)?"
-    r"(?P<as>\s*\bas\s+(?:a|an|its|the|their|one of (?:the|its|their))?\s*(?:proposed\s+|potential\s+|"
-    r"possible\s+|new\s+|mental health\s+|acute\s+|ambulance\s+)*(?P<role>" + _ROLE + r"))?", re.I)
+    r"(?P<as>\s*\b(?:jointly\s+)?as\s+(?:a|an|its|the|their|one of (?:the|its|their)|one)?\s*(?:proposed\s+|"
+    r"potential\s+|possible\s+|new\s+|joint\s+|single\s+|mental health\s+|acute\s+|ambulance\s+)*(?P<role>" + _ROLE + r"))?", re.I)
 _LOSS = re.compile(r"^\s*(?:(?:has|have|had)\s+)?(?:lost|dropped|withdrawn|removed|losing)\s*$", re.I)
 _JOINED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)$")
 ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:global digital exemplar|GDE|exemplar)\b(?:\s*\(GDE\))?"
                      r"(?:\s+trust\b)?", re.I)
+_JOINT = re.compile(r"\bjoint(?:ly)?\b|\bas one\b|\btogether as\b", re.I)
 _SELECT = re.compile(r"selected|named|chosen|confirmed|designated|appointed|picked", re.I)
 
 
@@ -104,8 +105,11 @@ def predications(text: str, line: int, refs: list[Ref], topic: str, article_text
         ctx = make_context(f"{words} {topic if ROLE_WORD.search(topic) else ''} {names}", article_text,
                            known, role=role)
         ctx = Context(ctx.programme, ctx.wave, ctx.tier, ctx.role, ctx.sector, status, None, ctx.lead)
+        joint = len(group) > 1 and bool(_JOINT.search(words + " " + text[group[0][0]: group[-1][1]]))
         for _, _, ref in group:
-            ex.memberships.append(MembershipFinding(ref, ctx, text, line, notes=["stated by predication"]))
+            others = [r[2] for r in group if r[2].iri != ref.iri] if joint else []
+            ex.memberships.append(MembershipFinding(ref, ctx, text, line, notes=["stated by predication"]
+                                                    + (["named jointly"] if joint else []), joint=others))
             roles.setdefault(ref.iri, set()).add(role)
         if role == ROLE_FOLLOWER and status == "withdrawn":
             _loss(text, line, group, refs, ctx, ex, history, roles, article_text, known)

@@ -135,6 +135,10 @@ def candidate_graph(ex: Extraction, describe_source: bool = True) -> Graph:
         _place(g, node, m.context.programme, m.context.wave, m.context.tier)
         for partner in m.collaborates:
             g.add((node, GDE.collaboratesWith, URIRef(partner.iri)))
+        for other in m.joint:  # gde:jointWith links the memberships of joint recipients
+            twin = next((n for n in ex.memberships if n.member.iri == other.iri and n.context == m.context), None)
+            if twin is not None:
+                g.add((node, GDE.jointWith, membership_iri(twin)))
     for p in ex.pairings:
         node = pairing_iri(p)
         _statement(g, node, GDE.Pairing, p.quote, source, _comment(f"a {p.how}", p.line, p.status, p.notes))
