@@ -135,6 +135,14 @@ def candidate_graph(ex: Extraction, describe_source: bool = True) -> Graph:
         _place(g, node, m.context.programme, m.context.wave, m.context.tier)
         for partner in m.collaborates:
             g.add((node, GDE.collaboratesWith, URIRef(partner.iri)))
+        if m.joint and "collaboration" in iris.KINDS:  # the pair as one body (STATUS_MODEL)
+            members = sorted([m.member, *m.joint], key=lambda t: t.key)
+            group = URIRef(iris.instance("collaboration", "-".join(t.key.lower() for t in members)))
+            g.add((group, RDF.type, URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")))
+            g.add((group, RDFS.label, _en("Joint participant: " + " and ".join(t.wording for t in members))))
+            g.add((group, PROV.wasDerivedFrom, source))
+            for t in members:
+                g.add((group, URIRef("http://www.w3.org/ns/org#hasMember"), URIRef(t.iri)))
         for other in m.joint:  # gde:jointWith links the memberships of joint recipients
             twin = next((n for n in ex.memberships if n.member.iri == other.iri and n.context == m.context), None)
             if twin is not None:
