@@ -121,3 +121,15 @@ def test_two_trusts_selected_jointly_in_prose(gazetteer: Gazetteer) -> None:
              "selected jointly as one global digital exemplar.", gazetteer)
     assert {(m.member.key, tuple(t.key for t in m.joint)) for m in ex.memberships} == {
         ("RJ1", ("RJZ",)), ("RJZ", ("RJ1",))}
+
+
+def test_confidence_is_lower_for_weaker_evidence(gazetteer: Gazetteer) -> None:
+    from gdegraph.curate.extract.confidence import confidence
+
+    stated = run("GDE, Salford Royal NHS Foundation Trust, is matched with Pennine Acute Hospitals NHS Trust as a "
+                 "fast follower.", gazetteer).pairings[0]
+    by_verb = run("Salford Royal NHS Foundation Trust is matched with Pennine Acute Hospitals NHS Trust.",
+                  gazetteer).pairings[0]
+    fuzzy = run("GDE, Salford Royal NHS Foundation Trust, is matched with Penine Acute Hospitls NHS Trust as a "
+                "fast follower.", gazetteer).pairings[0]
+    assert 0 < confidence(by_verb) < confidence(fuzzy) < confidence(stated) <= 1

@@ -36,6 +36,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError, ValidationFailed
+from gdegraph.curate.extract.turtle import CONFIDENCE
 from gdegraph.model import iris
 
 __all__ = ["Candidate", "ingest_command", "review"]
@@ -53,6 +54,7 @@ class Candidate:
     """One numbered statement of the review: what it is, how it compares, its suggestion."""
     number: int
     kind: str
+    confidence: str
     iri: str
     relation: str  # new, confirms, contradicts
     detail: str
@@ -94,7 +96,8 @@ def review(candidate: Graph, curated: Graph, suggested: dict[str, tuple[str, int
                 relation, detail = "changes status", f"the graph says {theirs_key}, the article {status}"
         quote = why if relation == "changes status" and why else \
             str(candidate.value(URIRef(change.iri), GDE.quote) or "")
-        out.append(Candidate(len(out) + 1, change.kind, change.iri, relation, detail, change.other, status,
+        conf = str(candidate.value(URIRef(change.iri), CONFIDENCE) or "-")
+        out.append(Candidate(len(out) + 1, change.kind, conf, change.iri, relation, detail, change.other, status,
                              line, quote))
     return out
 
@@ -112,7 +115,7 @@ def format_review(items: list[Candidate], accepted: set[int]) -> str:
     for c in items:
         mark = "+" if c.number in accepted else " "
         quote = c.quote if len(c.quote) <= 90 else c.quote[:87] + "..."
-        lines.append(f" {mark}[{c.number}] {c.relation:<14} {_short(c.iri)}  status {c.status}, line {c.line}"
+        lines.append(f" {mark}[{c.number}] {c.relation:<14} {_short(c.iri)}  status {c.status}, confidence {c.confidence}, line {c.line}"
                      + (f"; {c.detail}" if c.detail else ""))
         lines.append(f"        \"{quote}\"")
     return "\n".join(lines) + "\n"
@@ -176,7 +179,7 @@ def _record(out: Graph, source: URIRef, article: Path, meta: dict[str, str], cur
 
 def _copy(candidate: Graph, node: URIRef, target: URIRef, out: Graph, status: str, note: str) -> None:
     for p, o in candidate.predicate_objects(node):
-        if p in (GDE.status, RDFS.comment):
+        if p in (GDE.status, RDFS.comment, CONFIDENCE):
             continue
         if p == RDFS.label and str(o).endswith("(candidate)"):
             o = Literal(str(o).removesuffix(" (candidate)"), lang="en")
