@@ -35,6 +35,7 @@ __all__ = ["Candidate", "Gazetteer", "Resolution", "loose_key", "normalise", "pa
 #: "the February 2022 list", "about early 2025").
 EDITION_DATES = {ETR_2016: date(2016, 1, 1), POINTS: date(2022, 2, 1), ETR_2025: date(2025, 1, 1)}
 ACCEPT, MARGIN, LOOKALIKE = 88.0, 6.0, 70.0
+_PREFIX_SCORE = 90.0  # a word-prefix match (see Gazetteer._word_prefix): a clear fuzzy match
 _LEVELS = {"exact alias": 100.0, "normalised match": 99.0, "loose match": 95.0}
 _CLOSED_PENALTY, _OTHER_NAME_PENALTY, _GAP_PENALTY = 25.0, 4.0, 1.0
 _SUFFIX = {"trust", "ft", "foundation", "nhsft"}
@@ -155,6 +156,9 @@ class Gazetteer:
             self._norm[normalise(n.text)].append(n)
             self._loose[loose_key(n.text)].append(n)
         self._keys = sorted(k for k in self._norm if k)
+        self._by_stem: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for key in self._keys:
+            self._by_stem[(len(key.split()), key.split()[0][:4])].append(key)
         self._by_code: dict[str, list[Name]] = defaultdict(list)
         for n in names:
             if n.code is not None and n.origin != "curated":
@@ -230,11 +234,30 @@ class Gazetteer:
             for key, raw in self._nearest(qkey, 12):
                 for n in self._norm[key]:
                     self._offer(found, n, min(float(raw), 94.0), "fuzzy", on)
+            for key in self._word_prefix(qkey):
+                for n in self._norm[key]:
+                    self._offer(found, n, _PREFIX_SCORE, "fuzzy", on)
         weak = sorted((c for c in found.values() if c.method == "fuzzy"),
                       key=lambda c: (-c.score, c.code or ""))
         status = _status(strong, weak)
         strong = [found[c.iri] for c in strong]
         return Resolution(query, on, status, tuple((strong + weak)[:limit]))
+
+    def _word_prefix(self, qkey: str) -> list[str]:
+        """Keys whose words are, one by one, the start of the query's words or the other way
+        round, with a 4-letter stem at least: "oxfordshire healthcare" meets "oxford health".
+        Fuzzy ratios miss this (a longer word costs as much as a wrong one); it is offered at a
+        fuzzy score, so look-alikes still make the answer ambiguous."""
+        words = qkey.split()
+        if not words or len(words[0]) < 4:
+            return []
+        out = []
+        for key in self._by_stem.get((len(words), words[0][:4]), []):
+            other = key.split()
+            if key != qkey and all(len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a))
+                                   or a == b for a, b in zip(words, other)):
+                out.append(key)
+        return out
 
     def _nearest(self, qkey: str, limit: int) -> list[tuple[str, float]]:
         """The ``limit`` keys closest to ``qkey``, best first (ties by key).
