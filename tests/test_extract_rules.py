@@ -133,3 +133,11 @@ def test_confidence_is_lower_for_weaker_evidence(gazetteer: Gazetteer) -> None:
     fuzzy = run("GDE, Salford Royal NHS Foundation Trust, is matched with Penine Acute Hospitls NHS Trust as a "
                 "fast follower.", gazetteer).pairings[0]
     assert 0 < confidence(by_verb) < confidence(fuzzy) < confidence(stated) <= 1
+
+
+def test_a_party_reaffirming_a_pairing_confirms_it(gazetteer: Gazetteer) -> None:
+    text = ("Salford Royal NHS Foundation Trust was paired with Pennine Acute Hospitals NHS Trust as a fast "
+            "follower. Salford Royal told Digital Health News that this is still the case.")
+    assert pairs(run(text, gazetteer)) == {("RM3", "RW6", "confirmed")}
+    alone = "Salford Royal NHS Foundation Trust was paired with Pennine Acute Hospitals NHS Trust as a fast follower."
+    assert pairs(run(alone, gazetteer)) == {("RM3", "RW6", "announced")}

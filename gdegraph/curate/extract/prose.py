@@ -61,6 +61,7 @@ def read_prose(article: Article, gazetteer: Gazetteer, on: date | None, ex: Extr
         for _, _, r in refs:
             names.add(r.iri, r.wording, r.resolution.best if r.resolution else None)
     history: list[TrustRef] = []
+    previous: list[PairingFinding] = []
     topic = next((line.text.strip() for line in article.lines if not line.blank), "")
     for k, sentence in enumerate(sentences):
         refs = found[k]
@@ -74,10 +75,31 @@ def read_prose(article: Article, gazetteer: Gazetteer, on: date | None, ex: Extr
             ex.add_trust(ref)
         anaphor = _anaphor(sentence.text, refs, history, roles)
         following = sentences[k + 1] if k + 1 < len(sentences) else None
+        start = len(ex.pairings)
         paired = _pairings(sentence, following, sorted(refs + anaphor, key=lambda r: r[0]), roles, ex,
                            article, known, leads)
         predications(sentence.text, sentence.line, refs, topic, article.text, known, ex, history, roles, paired)
+        if len(ex.pairings) == start:
+            reaffirm(sentence, refs, previous, ex)
+        previous = ex.pairings[start:]
         history.extend(r[2] for r in refs)
+
+
+_REAFFIRM = re.compile(r"^\s*(?:has\s+|have\s+)?(?:confirmed|said|stated|told)\b[^.]*\b(?:this|that|it|they)\s+"
+                       r"(?:is|are|remains?)\s+(?:still\s+(?:the\s+case|in\s+place|so)|unchanged|the\s+case)", re.I)
+
+
+def reaffirm(sentence: Sentence, refs: list[tuple[int, int, TrustRef]], previous: list[PairingFinding],
+             ex: Extraction) -> None:
+    """"X confirmed ... that this is still the case", right after a sentence pairing X: those
+    pairings are confirmed by a party to them (a later, firmer step than the report)."""
+    if len(refs) != 1 or not previous or not _REAFFIRM.match(sentence.text[refs[0][1]:]):
+        return
+    trust = refs[0][2].iri
+    for p in previous:
+        if trust in (p.exemplar.iri, p.follower.iri):
+            ex.pairings.append(PairingFinding(p.exemplar, p.follower, p.context, sentence.text, sentence.line,
+                                              "prose", "confirmed", [f"{refs[0][2].wording} confirms it"]))
 
 
 def _anaphor(text: str, refs: list[tuple[int, int, TrustRef]], history: list[TrustRef],
