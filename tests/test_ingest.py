@@ -89,3 +89,16 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "not a number or range" in capsys.readouterr().err
     assert main(args) == 0
     assert "nothing written" in capsys.readouterr().out and not list(tmp_path.iterdir())
+
+
+def test_python_m_gdegraph_cli_exits_with_the_error_status(tmp_path: Path) -> None:
+    """Regression: `python -m gdegraph.cli` used to exit 0 whatever main() returned."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(paths.repo_root())}
+    done = subprocess.run([sys.executable, "-m", "gdegraph.cli", "ingest", str(_article()), "--source-id",
+                           "test-taunton", "--data-dir", str(tmp_path), "--accept", "99"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2 and "no candidate numbered 99" in done.stderr
