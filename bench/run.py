@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 from bench import curated, measure, report, scale  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-SECTIONS = ("curated", "crosscheck", "scales", "server")
+SECTIONS = ("curated", "crosscheck", "scales", "server", "extract")
 SERVER_QUERY = ("PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
                 "SELECT DISTINCT ?f ?name WHERE { ?p gde:exemplar ?e ; gde:follower ?f . ?f skos:prefLabel ?name . "
                 "FILTER (?e = <https://w3id.org/gdegraph/id/trust/EXEMPLAR>) }")
@@ -108,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         if "server" in sections:
             log("server vs oxigraph serve (curated graph)")
             results["server"] = {"curated": server_figures(data, dist)}
+    if "extract" in sections:
+        log("extraction speed: a 3 MB article (target < 10 s)")
+        from bench.extract_speed import measure as extract_speed
+
+        results["extract"] = extract_speed(3.0)
     if "scales" in sections:
         results["scale"] = {}
         for name in scales:
@@ -125,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
     text = report.table(results, report.load_scales(RESULTS))
     print(text)
+    if "extract" in results:
+        e = results["extract"]
+        print(f"extract: {e['megabytes']} MB article in {e['seconds']} s ({e['mb_per_s']} MB/s; target < 10 s)")
     report.update_doc(ROOT / "docs" / "performance.md", text)
     plot = report.plot(report.load_scales(RESULTS), ROOT / "docs" / "img" / "perf-growth.png")
     log(f"wrote {args.out}" + (f" and {plot}" if plot else ""))

@@ -68,6 +68,7 @@ def test_each_level_says_how_it_matched(ref_only: Gazetteer, name: str, code: st
     ("Gatehsead Helth NHS Foundation Trust", "RR7"),
     ("Royal Berkshre FT", "RHW"),
     ("Milton Keynes Univeristy Hospital FT", "RD8"),
+    ("Oxfordshire Healthcare FT", "RNU"),  # word by word a longer form of "Oxford Health" (seed 003)
 ])
 def test_misspellings_are_probable_fuzzy_matches(ref_only: Gazetteer, name: str, code: str) -> None:
     result = ref_only.resolve(name)
@@ -191,3 +192,10 @@ def test_load_gazetteer_reads_the_reference_folder_it_is_given(monkeypatch: pyte
     monkeypatch.setattr("gdegraph.sources.refdata_files.load_reference", spy)
     gazetteer = commands.load_gazetteer(reference_only=True, refdata=paths.shared_dir() / "refdata")
     assert read == [paths.shared_dir() / "refdata"] and gazetteer.resolve("Wye Valley").best is not None
+
+
+def test_a_word_prefix_needs_four_letters_in_every_word(ref_only: Gazetteer) -> None:
+    """"Oxfordshire Healthcare" meets "Oxford Health", but short words prove nothing."""
+    assert "oxford health" in ref_only._word_prefix("oxfordshire healthcare")
+    assert not ref_only._word_prefix("ox health")
+    assert all(len(k.split()) == 2 for k in ref_only._word_prefix("oxfordshire healthcare"))

@@ -1,5 +1,5 @@
-"""``python -m gdegraph.cli``: the same as the ``gdegraph`` command."""
+"""``python -m gdegraph.cli``: the same as the ``gdegraph`` command, exit status included."""
 
 from gdegraph.cli.main import main
 
-main()
+raise SystemExit(main())

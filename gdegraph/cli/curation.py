@@ -77,3 +77,30 @@ def diff(candidate: Path, shared: Path | None) -> None:
     from gdegraph.curate.diff import diff_command
 
     _echo_report(diff_command(candidate))
+
+
+@click.command(short_help="Extract an article, review it against the graph, merge what is accepted into data/.")
+@click.argument("article", type=_FILE)
+@click.option("--source-id", required=True, metavar="ID", help="Source key (IRI id/source/ID; file data/ID.ttl).")
+@click.option("--title", default=None, help="The article's title (its bibliographic record).")
+@click.option("--publisher", default=None, help="Who published it, e.g. 'Digital Health News'.")
+@click.option("--date", default=None, metavar="YYYY[-MM[-DD]]", help="When it was published, to the precision known.")
+@click.option("--date-basis", default=None, help="How the date was found, if inferred (gde:dateBasis).")
+@click.option("--url", default=None, help="Where it was published.")
+@click.option("--accept", default=None, metavar="all|N,M-K",
+              help="Candidates to merge, by number in the review [default: none: review only, nothing written].")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write ID.ttl [default: the project's data/].")
+@_shared_option
+def ingest(article: Path, source_id: str, title: str | None, publisher: str | None, date: str | None,
+           date_basis: str | None, url: str | None, accept: str | None, data_dir: Path | None,
+           shared: Path | None) -> None:
+    """Extract candidates from ARTICLE, show each as new, confirming or contradicting the
+    graph, and write the accepted ones (with --accept) into data/ID.ttl as a new named
+    source with its record. The whole graph is validated (SHACL and QC) first; nothing is
+    written if it does not conform. A contradiction is kept as a conflict, never merged.
+    """
+    from gdegraph.curate.ingest import ingest_command
+
+    meta = {"title": title, "publisher": publisher, "date": date, "url": url, "date_basis": date_basis}
+    _echo_report(ingest_command(article, source_id, meta, accept, data_dir, shared))

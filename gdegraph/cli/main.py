@@ -45,7 +45,7 @@ from typing import Any
 import click
 
 from gdegraph.cli.build import build, publish, stats, validate
-from gdegraph.cli.curation import diff, extract, resolve
+from gdegraph.cli.curation import diff, extract, ingest, resolve
 from gdegraph.cli.options import _echo_report
 from gdegraph.cli.query import push, queries_command, query
 from gdegraph.cli.web import network, serve, site
@@ -95,7 +95,7 @@ def cli() -> None:
     """
 
 
-for _command in (build, validate, stats, publish, network, site, serve, resolve, extract, diff,
+for _command in (build, validate, stats, publish, network, site, serve, resolve, extract, diff, ingest,
                  queries_command, query, push):
     cli.add_command(_command)
 del _command

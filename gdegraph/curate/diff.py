@@ -39,6 +39,7 @@ class Change:
     status: str
     iri: str
     detail: str
+    other: str = ""  # the graph's statement it repeats or contradicts, if any
 
 
 def _short(node: object) -> str:
@@ -69,20 +70,20 @@ def _pairings(candidate: Graph, graph: Graph) -> list[Change]:
     for node in sorted(candidate.subjects(RDF.type, _p("Pairing")), key=str):
         ex, fo = candidate.value(node, _p("exemplar")), candidate.value(node, _p("follower"))
         if (node, RDF.type, _p("Pairing")) in graph:
-            out.append(Change("pairing", "known", str(node), ""))
+            out.append(Change("pairing", "known", str(node), "", str(node)))
             continue
         same = [p for p in graph.subjects(_p("follower"), fo) if (p, _p("exemplar"), ex) in graph]
         other = [p for p in graph.subjects(_p("follower"), fo) if p not in same]
         reverse = [p for p in graph.subjects(_p("follower"), ex) if (p, _p("exemplar"), fo) in graph]
         if same:
-            out.append(Change("pairing", "known", str(node), f"as {_short(same[0])}"))
+            out.append(Change("pairing", "known", str(node), f"as {_short(same[0])}", str(same[0])))
         elif reverse:
             out.append(Change("pairing", "conflict", str(node), f"the graph has it the other way round: "
-                              f"{_short(reverse[0])}"))
+                              f"{_short(reverse[0])}", str(reverse[0])))
         elif other:
             exemplars = ", ".join(_short(graph.value(p, _p("exemplar"))) for p in other)
             out.append(Change("pairing", "conflict", str(node), f"the graph pairs follower {_short(fo)} with "
-                              f"{exemplars}, not {_short(ex)}"))
+                              f"{exemplars}, not {_short(ex)}", str(other[0])))
         else:
             out.append(Change("pairing", "new", str(node), f"exemplar {_short(ex)}, follower {_short(fo)}"))
     return out
@@ -94,16 +95,16 @@ def _memberships(candidate: Graph, graph: Graph) -> list[Change]:
         member, role = candidate.value(node, _p("member")), candidate.value(node, _p("role"))
         programme = candidate.value(node, _p("inProgramme"))
         if (node, RDF.type, _p("ProgrammeMembership")) in graph:
-            out.append(Change("membership", "known", str(node), ""))
+            out.append(Change("membership", "known", str(node), "", str(node)))
             continue
         theirs = [m for m in graph.subjects(_p("member"), member) if (m, _p("inProgramme"), programme) in graph]
         same = [m for m in theirs if (m, _p("role"), role) in graph]
         if same:
-            out.append(Change("membership", "known", str(node), f"as {_short(same[0])}"))
+            out.append(Change("membership", "known", str(node), f"as {_short(same[0])}", str(same[0])))
         elif theirs:
             roles = ", ".join(sorted({_short(graph.value(m, _p("role"))) for m in theirs}))
             out.append(Change("membership", "conflict", str(node), f"{_short(member)} has role {roles} in "
-                              f"the graph, the candidate says {_short(role)}"))
+                              f"the graph, the candidate says {_short(role)}", str(theirs[0])))
         else:
             out.append(Change("membership", "new", str(node), f"{_short(member)} as {_short(role)}"))
     return out
@@ -143,18 +144,18 @@ def _awards(candidate: Graph, graph: Graph) -> list[Change]:
             theirs = _money(graph, node)
             status = "known" if theirs[:3] == mine[:3] else "conflict"
             out.append(Change("award", status, str(node), "" if status == "known" else
-                              f"candidate {_show(mine)}, graph {_show(theirs)}"))
+                              f"candidate {_show(mine)}, graph {_show(theirs)}", str(node)))
             continue
         related = {recipient, *graph.subjects(_p("inWave"), recipient), *graph.objects(recipient, _p("inWave"))}
         others = [a for r in related for a in graph.subjects(_p("recipient"), r)]
         same = [a for a in others if _money(graph, a)[:3] == mine[:3]]
         clash = [a for a in graph.subjects(_p("recipient"), recipient) if _clashes(mine, _money(graph, a))]
         if same:
-            out.append(Change("award", "known", str(node), f"as {_short(same[0])}"))
+            out.append(Change("award", "known", str(node), f"as {_short(same[0])}", str(same[0])))
         elif clash:
             shown = "; ".join(f"{_short(a)} {_show(_money(graph, a))}" for a in clash)
             out.append(Change("award", "conflict", str(node), f"candidate {_show(mine)} for "
-                              f"{_short(recipient)}; the graph has {shown}"))
+                              f"{_short(recipient)}; the graph has {shown}", str(clash[0])))
         else:
             has = "; ".join(_show(_money(graph, a)) for a in others) or "nothing"
             out.append(Change("award", "new", str(node), f"{_show(mine)} for {_short(recipient)} "

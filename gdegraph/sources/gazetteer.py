@@ -35,6 +35,7 @@ __all__ = ["Candidate", "Gazetteer", "Resolution", "loose_key", "normalise", "pa
 #: "the February 2022 list", "about early 2025").
 EDITION_DATES = {ETR_2016: date(2016, 1, 1), POINTS: date(2022, 2, 1), ETR_2025: date(2025, 1, 1)}
 ACCEPT, MARGIN, LOOKALIKE = 88.0, 6.0, 70.0
+_PREFIX_SCORE = 90.0  # a word-prefix match (see Gazetteer._word_prefix): a clear fuzzy match
 _LEVELS = {"exact alias": 100.0, "normalised match": 99.0, "loose match": 95.0}
 _CLOSED_PENALTY, _OTHER_NAME_PENALTY, _GAP_PENALTY = 25.0, 4.0, 1.0
 _SUFFIX = {"trust", "ft", "foundation", "nhsft"}
@@ -155,6 +156,17 @@ class Gazetteer:
             self._norm[normalise(n.text)].append(n)
             self._loose[loose_key(n.text)].append(n)
         self._keys = sorted(k for k in self._norm if k)
+        self._by_stem: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for key in self._keys:
+            self._by_stem[(len(key.split()), key.split()[0][:4])].append(key)
+        self._by_code: dict[str, list[Name]] = defaultdict(list)
+        for n in names:
+            if n.code is not None and n.origin != "curated":
+                self._by_code[n.code].append(n)
+        # Articles repeat the same few names and prose tries several starts per name: a
+        # resolution depends only on (query, date, limit), so it is computed once.
+        self._cache: dict[tuple[str, date | None, int, bool], Resolution] = {}
+        self._names_on: dict[tuple[str, date | None], str] = {}
 
     @classmethod
     def from_reference(cls, ref: ReferenceData, curated: object | None = None) -> "Gazetteer":
@@ -185,7 +197,10 @@ class Gazetteer:
 
     def official_name(self, code: str, on: date | None = None) -> str:
         """The readable official name of ``code`` in force on ``on`` (else the latest)."""
-        own = [n for n in self.names if n.code == code and n.origin != "curated"]
+        cached = self._names_on.get((code, on))
+        if cached is not None:
+            return cached
+        own = self._by_code.get(code, [])
         if not own:
             return code
         if on is not None:
@@ -193,10 +208,20 @@ class Gazetteer:
             pick = inside[0] if inside else min(own, key=lambda n: _distance(n, on))
         else:
             pick = max(own, key=lambda n: n.end or date.max)
-        return readable_name(pick.text)
+        self._names_on[(code, on)] = name = readable_name(pick.text)
+        return name
 
-    def resolve(self, query: str, on: date | None = None, limit: int = 5) -> Resolution:
-        """Resolve ``query`` as written on date ``on``; never picks among close candidates."""
+    def resolve(self, query: str, on: date | None = None, limit: int = 5, fuzzy: bool = True) -> Resolution:
+        """Resolve ``query`` as written on date ``on``; never picks among close candidates.
+        Without ``fuzzy`` only exact, normalised and loose matches count (for words in prose
+        that carry no designator, where a look-alike is more often not a trust at all)."""
+        key = (query, on, limit, fuzzy)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._resolve(query, on, limit, fuzzy)
+        return cached
+
+    def _resolve(self, query: str, on: date | None, limit: int, fuzzy: bool) -> Resolution:
         found: dict[str, Candidate] = {}
         levels = (("exact alias", self._exact, _fold), ("normalised match", self._norm, normalise),
                   ("loose match", self._loose, loose_key))
@@ -205,15 +230,53 @@ class Gazetteer:
                 self._offer(found, n, _LEVELS[method], method, on)
         strong = sorted(found.values(), key=lambda c: (-c.score, c.code or ""))
         qkey = normalise(query)
-        if qkey:
-            for key, raw, _ in process.extract(qkey, self._keys, scorer=_blend, limit=12):
+        if qkey and fuzzy:
+            for key, raw in self._nearest(qkey, 12):
                 for n in self._norm[key]:
                     self._offer(found, n, min(float(raw), 94.0), "fuzzy", on)
+            for key in self._word_prefix(qkey):
+                for n in self._norm[key]:
+                    self._offer(found, n, _PREFIX_SCORE, "fuzzy", on)
         weak = sorted((c for c in found.values() if c.method == "fuzzy"),
                       key=lambda c: (-c.score, c.code or ""))
         status = _status(strong, weak)
         strong = [found[c.iri] for c in strong]
         return Resolution(query, on, status, tuple((strong + weak)[:limit]))
+
+    def _word_prefix(self, qkey: str) -> list[str]:
+        """Keys whose words are, one by one, the start of the query's words or the other way
+        round, with a 4-letter stem at least: "oxfordshire healthcare" meets "oxford health".
+        Fuzzy ratios miss this (a longer word costs as much as a wrong one); it is offered at a
+        fuzzy score, so look-alikes still make the answer ambiguous."""
+        words = qkey.split()
+        if not words or len(words[0]) < 4:
+            return []
+        out = []
+        for key in self._by_stem.get((len(words), words[0][:4]), []):
+            other = key.split()
+            if key != qkey and all(len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a))
+                                   or a == b for a, b in zip(words, other)):
+                out.append(key)
+        return out
+
+    def _nearest(self, qkey: str, limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` keys closest to ``qkey``, best first (ties by key).
+
+        The score is the mean of token-sort (penalises extra words) and token-set (forgives
+        word order and missing designators) ratios: a misspelling scores high, a shared place
+        name does not. Both are computed for every key in rapidfuzz's C code (``cdist``) and
+        blended with numpy, not per pair in Python, which keeps long texts fast."""
+        import numpy as np
+
+        if not self._keys:
+            return []
+        sort = process.cdist([qkey], self._keys, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0]
+        tset = process.cdist([qkey], self._keys, scorer=fuzz.token_set_ratio, dtype=np.float32)[0]
+        blend = (sort.astype(np.float64) + tset) / 2
+        top = np.argpartition(-blend, min(limit, len(blend) - 1))[: limit] if len(blend) > limit \
+            else np.arange(len(blend))
+        ranked = sorted(((float(blend[i]), self._keys[i]) for i in top), key=lambda t: (-t[0], t[1]))
+        return [(k, score) for score, k in ranked]
 
     def _offer(self, found: dict[str, Candidate], n: Name, score: float, method: str,
                on: date | None) -> None:
@@ -245,12 +308,6 @@ class Gazetteer:
                                          f"{readable_name(others[0].text)})",)
         return _GAP_PENALTY, (f"renamed between the editions; this name is attested "
                               f"{n.start or '?'} to {n.end or 'now'}",)
-
-
-def _blend(a: str, b: str, **_: object) -> float:
-    """Mean of token-sort (penalises extra words) and token-set (forgives word order and
-    missing designators): a misspelling scores high, a shared place name does not."""
-    return (fuzz.token_sort_ratio(a, b) + fuzz.token_set_ratio(a, b)) / 2
 
 
 def _holds(n: Name, on: date) -> bool:

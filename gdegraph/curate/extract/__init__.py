@@ -31,7 +31,10 @@ __all__ = ["CANDIDATE", "Article", "Extraction", "candidate_graph", "candidate_t
            "extract_file", "known_structure", "parse_article", "read_article", "review_report",
            "write_candidates"]
 
-_SUGGESTED = {"disputed": 3, "corrected": 3, "proposed": 2, "announced": 1, "implied": 0}
+#: Which suggested status wins when an article states one thing twice: the more decisive news
+#: (a pairing announced, then "dropped", is withdrawn; proposed, then "formally confirmed").
+_SUGGESTED = {"withdrawn": 5, "disputed": 4, "corrected": 4, "confirmed": 3, "proposed": 2, "announced": 1,
+              "implied": 0}
 
 
 def extract_article(article: Article, gazetteer: Gazetteer, source_id: str, date: str | None = None,
@@ -95,6 +98,7 @@ def _dedupe(ex: Extraction) -> None:
         first = pairings.setdefault((p.exemplar.iri, p.follower.iri), p)
         if first is not p and _SUGGESTED[p.status] > _SUGGESTED[first.status]:
             first.status = p.status
+            first.status_quote = p.quote
             first.notes.append(f"line {p.line} says it is {p.status}")
     ex.pairings = list(pairings.values())
     members: dict[tuple[str, str, str], MembershipFinding] = {}
@@ -105,6 +109,7 @@ def _dedupe(ex: Extraction) -> None:
                 old.context.status == "implied" and m.context.status != "implied"):
             if old is not None:
                 m.collaborates = old.collaborates or m.collaborates
+                m.joint = old.joint or m.joint
             members[key] = m
     ex.memberships = list(members.values())
     amounts: dict[tuple[object, ...], AmountFinding] = {}

@@ -35,7 +35,16 @@ _QUALIFIER = {"up to": "maximum", "less than": "maximum", "under": "maximum", "a
               "in excess of": "minimum"}
 _EACH_AFTER = re.compile(r"^[^£]{0,40}?\b(?:each|apiece|per (?:trust|organisation|recipient))\b", re.I)
 _EACH_BEFORE = re.compile(r"\beach\b[^£]{0,40}$", re.I)
-_TOTAL = re.compile(r"\b(?:share|shared|split|between them|in total|total of|pot|combined)\b", re.I)
+_SHARE = re.compile(r"\b(?:share|shared|sharing|split|between them)\b", re.I)
+_TOTAL = re.compile(r"\b(?:in total|total of|pot|combined|total(?: \w+)? (?:to|of)|the total)\b", re.I)
+_PORTION = re.compile(r"\b(?:portion|share|part|proportion|slice|fraction|some) of (?:the\s+|a\s+)?$", re.I)
+_COMPARED = re.compile(r"\b(?:compar\w*\s+(?:to|with)|half|twice|double|a third|against)\b", re.I)
+_TOTAL_UP_TO = re.compile(r"\btotal\b[^£]{0,40}$", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+#: The largest sum the programmes' announcements give one trust (up to £10m per exemplar): an
+#: unmarked sum for a group at or below it reads as per recipient, above it as a total. A prior,
+#: not a rule of grammar, so every sum read this way is flagged for review.
+PER_RECIPIENT_CEILING = Decimal(10_000_000)
 _COUNT_RECEIVE = re.compile(r"\b(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + r")(?:-\w+)?\s+(?:[\w“”\"]+\s+){0,4}?"
                             r"(?:trusts|organisations|providers)\b[^.;£]{0,40}?\b(?:receiving|receive|get|be "
                             r"given|be awarded)\b[^£]{0,30}$", re.I)
@@ -109,12 +118,35 @@ def _funding_type(clause: str, after: str, sentence: str, allocation: str) -> st
     return "central" if central or matched else "unspecified"
 
 
+def _allocation(before: str, after: str, amount: Decimal, named: bool, previous: str | None) -> tuple[str, str]:
+    """(allocation, why if it is a guess) of a sum from the words around it, most specific first:
+    "a portion of" (total), "each" (per recipient), "share" (shared when named trusts share it,
+    else the group's total), "in total", "N trusts will receive", a comparison with the sum
+    before ("this compares to", "half of": read alike), and last the size of the sum."""
+    if _PORTION.search(before):
+        return "total", ""
+    if _EACH_AFTER.search(after) or _EACH_BEFORE.search(before):
+        return "per-recipient", ""
+    if _SHARE.search(before[-60:]) or _SHARE.search(after[:40]):
+        return ("shared", "") if named else ("total", "")
+    if _TOTAL.search(before[-60:]) or _TOTAL.search(after[:40]):
+        return "total", ""
+    if _COUNT_RECEIVE.search(before):
+        return "per-recipient", ""
+    if previous is not None and _COMPARED.search(before[-60:]):
+        return previous, f"compared with the sum before: read as {previous}, like it"
+    if amount <= PER_RECIPIENT_CEILING:
+        return "per-recipient", "nothing says 'each' or 'total': read as per recipient by its size"
+    return "total", "nothing says 'each' or 'total': read as a total by its size"
+
+
 def read_amounts(ex: Extraction, sentences: list[Sentence], known: frozenset[str], programme: str,
                  leads: list[tuple[int, str]], wave: int | None = None) -> None:
     """Every £ sum of the body sentences, with its qualifier, allocation, type and recipient;
     ``leads`` are the lead-ins of the article's lists (line, text), ``wave`` the wave number
     the article announces, used when a sentence about money names none."""
     history: list[str] = []
+    wordings = sorted({r.wording for refs in ex.trusts.values() for r in refs if len(r.wording) > 3})
     for sentence in sentences:
         text = sentence.text
         matches = list(_AMOUNT.finditer(text))
@@ -124,17 +156,20 @@ def read_amounts(ex: Extraction, sentences: list[Sentence], known: frozenset[str
             next_start = matches[k + 1].start() if k + 1 < len(matches) else len(text)
             before, after = text[prev_end: match.start()], text[match.end(): next_start]
             qual = (match.group("qual") or "").strip().lower()
+            if k + 1 < len(matches) and _BETWEEN.search(before) and re.fullmatch(r"\s*and\s*", after):
+                continue  # "between £2.5m and £4m": read with the upper end
             amount = _value(match.group("num2") or match.group("num"), match.group("unit"))
             minimum = _value(match.group("num"), match.group("unit")) if match.group("num2") else None
+            if k and _BETWEEN.search(text[:matches[k - 1].start()]) and re.fullmatch(r"\s*and\s*", before):
+                low = matches[k - 1]
+                minimum = _value(low.group("num2") or low.group("num"), low.group("unit") or match.group("unit"))
+                before = text[(matches[k - 2].end() if k > 1 else 0): low.start()]
             qualifier = "range" if minimum is not None else _QUALIFIER.get(qual, "exact")
-            if _EACH_AFTER.search(after) or _EACH_BEFORE.search(before):
-                allocation = "per-recipient"
-            elif _TOTAL.search(before[-60:]) or _TOTAL.search(after[:40]):
-                allocation = "total"
-            elif _COUNT_RECEIVE.search(before):
-                allocation = "per-recipient"
-            else:
-                allocation = "total"
+            if qual == "up to" and _TOTAL_UP_TO.search(before):
+                qualifier = "exact"  # "bring the total investment up to £280m": the idiom, not a cap
+            named = any(w in before for w in wordings)
+            allocation, why = _allocation(before, after, amount, named, ex.amounts[-1].allocation
+                                          if ex.amounts and ex.amounts[-1].line >= sentence.line - 2 else None)
             clause = before + match.group() + after
             own = before[-60:] + match.group() + after[:25]
             if last is not None and _RESTATED.match(before):
@@ -149,8 +184,8 @@ def read_amounts(ex: Extraction, sentences: list[Sentence], known: frozenset[str
                     recipient = ("programme", programme)
                 notes.append(f"the recipient is not stated near the sum: {recipient[0]} {recipient[1]} "
                              "is assumed")
-            if allocation == "total" and not _TOTAL.search(clause):
-                notes.append("nothing says 'each' or 'share': read as a total")
+            if why:
+                notes.append(why)
             if qual in ("some", "around", "about", "approximately"):
                 notes.append(f"approximate ('{qual}')")
             ctx = Context("national-exemplars" if recipient[1] == "national-exemplars" else programme,

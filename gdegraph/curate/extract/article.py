@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from gdegraph.core.errors import InputError
+from gdegraph.curate.extract.repair import repair_text
 
 __all__ = ["Article", "Line", "MONTHS", "Sentence", "find_date", "parse_article", "read_article"]
 
@@ -88,9 +89,22 @@ class Article:
                 break
         return out
 
-    def sentences(self, skip: set[int] = frozenset()) -> Iterator[Sentence]:
-        """Sentences of every non-blank body line not in ``skip``; a bullet item is one."""
-        for line in self.lines:
+    def topic_before(self, first: Line, pattern: "re.Pattern[str]", max_lines: int = 40) -> str:
+        """The nearest earlier text line (a heading, the headline, an opening sentence) that
+        matches ``pattern``, within ``max_lines``, or the article's first line if that does:
+        what a list is about when its own lead-in does not say."""
+        start = max(0, first.number - 1 - max_lines)
+        for line in reversed(self.lines[start: first.number - 1]):
+            if line.bullet is None and pattern.search(line.text):
+                return line.text.strip()
+        head = next((line for line in self.lines if not line.blank), None)
+        return head.text.strip() if head is not None and pattern.search(head.text) else ""
+
+    def sentences(self, skip: set[int] = frozenset(), start: int = 1,
+                  stop: int | None = None) -> Iterator[Sentence]:
+        """Sentences of every non-blank body line not in ``skip`` (lines ``start`` to before
+        ``stop`` only, if given); a bullet item is one sentence."""
+        for line in self.lines[max(0, start - 1): None if stop is None else max(0, stop - 1)]:
             if line.blank or line.number in skip:
                 continue
             if line.bullet is not None:
@@ -107,8 +121,9 @@ class Article:
 
 
 def parse_article(text: str, path: Path | None = None) -> Article:
-    """Split ``text`` into lines, marking bullets and cutting the footer."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Split ``text`` into lines, marking bullets and cutting the footer; mojibake is
+    repaired first ("Ā£5m" -> "£5m"), so rules and quotes see the intended characters."""
+    text = repair_text(text.replace("\r\n", "\n").replace("\r", "\n"))
     lines: list[Line] = []
     offset = 0
     footer = None

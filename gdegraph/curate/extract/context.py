@@ -14,11 +14,12 @@ rather than invented, and the report says so.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gdegraph.model import iris
 from gdegraph.curate.extract.model import Context
 
-__all__ = ["GDE", "DA", "NUMBER_WORDS", "ROLE_EXEMPLAR", "ROLE_FOLLOWER", "ROLE_ASPIRANT", "ROLE_SEED", "ROLE_PARTNER",
+__all__ = ["GDE", "DA", "NUMBER_WORDS", "ROLE_WORD", "STATUS_WORDS", "ROLE_EXEMPLAR", "ROLE_FOLLOWER", "ROLE_ASPIRANT", "ROLE_SEED", "ROLE_PARTNER",
            "amount_slug", "article_programme", "count_in", "make_context", "sector_in", "status_in",
            "wave_number_in", "wave_of_tier"]
 
@@ -60,8 +61,10 @@ def wave_number_in(text: str) -> int | None:
 
 
 def sector_in(text: str) -> str | None:
-    """The care sector a text names, mental health before acute (hospital) and community."""
+    """The care sector a text names: ambulance, mental health, acute (hospital), community."""
     lower = text.lower()
+    if re.search(r"\bambulance\b", lower):
+        return "ambulance"
     if "mental health" in lower or "mental-health" in lower:
         return "mental-health"
     if re.search(r"\b(acute|hospitals?)\b", lower):
@@ -71,13 +74,29 @@ def sector_in(text: str) -> str | None:
     return None
 
 
+#: Status words, most decisive first: a pairing "dropped as a proposed fast follower" is
+#: withdrawn, not proposed; "formally confirmed" after "selected" is confirmed.
+STATUS_WORDS = (
+    ("withdrawn", re.compile(r"\b(?:dropped|withdr[ae]wn?|withdrawing|pulled out|removed|no longer|"
+                             r"(?:has|have|had) lost|losing|lose)\b", re.I)),
+    ("confirmed", re.compile(r"\b(?:formally|officially|now|finally)\s+(?:been\s+)?(?:confirmed|approved|"
+                             r"designated)\b|\b(?:been|were|was|are|is)\s+confirmed\s+as\b|\bconfirmed\s+as\b",
+                             re.I)),
+    ("proposed", re.compile(r"\bpropos|\blined up\b|due diligence|\bshortlist|\bin line for\b|\bsubject to\b"
+                            r"[^.;]{0,60}\bapprovals?\b|\bawaiting\b[^.;]{0,30}\bconfirmation\b|\bpotential\b|"
+                            r"\bprovisional", re.I)),
+)
+
+
 def status_in(text: str) -> str:
-    """'proposed' when the text says the news is not final, else 'announced'."""
-    if re.search(r"\bpropos|\blined up\b|due diligence|\bshortlist|\bin line for\b", text, re.I):
-        return "proposed"
+    """The status the words give news: withdrawn, confirmed, proposed, else announced."""
+    for status, pattern in STATUS_WORDS:
+        if pattern.search(text):
+            return status
     return "announced"
 
 
+@lru_cache(maxsize=64)
 def article_programme(text: str) -> str:
     """The programme an article is mostly about, by how often each is named."""
     aspirant = len(re.findall(r"digital aspirant", text, re.I))
@@ -108,12 +127,20 @@ def wave_of_tier(tier: str) -> str | None:
     return None
 
 
+ROLE_WORD = re.compile(r"aspirant|exemplar|follower|GDE", re.I)
+
+
 def make_context(lead: str, article_text: str, known: frozenset[str], role: str | None = None,
-                 funding: str = "") -> Context:
+                 funding: str = "", topic: str = "") -> Context:
     """The context of a list or table from its lead-in; ``role`` overrides the words (a table
-    column), ``funding`` is the funding phrase the list was matched with (Digital Aspirants)."""
-    programme = article_programme(lead) if re.search(r"aspirant|exemplar|follower|GDE", lead, re.I) \
-        else article_programme(article_text)
+    column), ``funding`` is the funding phrase the list was matched with (Digital Aspirants).
+
+    ``topic`` is the nearest heading or earlier line that names a role ("The seven mental
+    health global digital exemplars have been announced"): a lead-in that names none ("the
+    trusts chosen are:") takes its role, sector and count from it, as a reader does."""
+    if topic and not ROLE_WORD.search(lead):
+        lead = f"{lead} {topic}"
+    programme = article_programme(lead) if ROLE_WORD.search(lead) else article_programme(article_text)
     sector = sector_in(lead)
     status = status_in(lead)
     count = count_in(lead)

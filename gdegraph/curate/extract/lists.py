@@ -19,12 +19,12 @@ from typing import Callable
 
 from gdegraph.curate.extract.article import Article, Line
 from gdegraph.curate.extract.context import (DA, NUMBER_WORDS, ROLE_EXEMPLAR, ROLE_FOLLOWER, ROLE_PARTNER,
-                                      make_context)
-from gdegraph.curate.extract.mentions import clean_name, find_mentions, looks_like_trust, reference
+                                             ROLE_WORD, make_context)
+from gdegraph.curate.extract.mentions import DESIGNATOR, clean_name, find_mentions, looks_like_trust, reference
 from gdegraph.curate.extract.model import Context, Extraction, Issue, MembershipFinding, PairingFinding, TrustRef
 from gdegraph.sources.gazetteer import Gazetteer
 
-__all__ = ["PAIR_VERB", "read_lists", "read_tables"]
+__all__ = ["PAIR_VERB", "add_joint", "joint_names", "read_lists", "read_tables"]
 
 PAIR_VERB = r"(?:buddying|buddied|buddy|buddies|paired|pairing|matched|partnered|twinned)"
 _ITEM_PAIR = re.compile(r"^(?P<main>.*?)\s*[(,–—-]?\s*\b" + PAIR_VERB + r"(?:\s+up)?(?:\s+with)?\s+"
@@ -59,15 +59,17 @@ def _pair(ex: Extraction, item: TrustRef, other: TrustRef, ctx: Context, other_c
                                             notes=["implied by the pairing"]))
 
 
-def _funding_phrase(count: int | None, article: Article) -> str:
+def _funding_phrase(count: int | None, article: Article, before: int, window: int = 60) -> str:
     """The words after a count that announce its money: for 25 in "Seven trusts will receive up
-    to £6m ... and a further 25 will receive seed funding of £250,000 each", the second part."""
+    to £6m ... and a further 25 will receive seed funding of £250,000 each", the second part.
+    Only the ``window`` lines before line ``before`` (the list) are read, so many lists in a
+    long text cost no more than one each."""
     if not count:
         return ""
     words = [str(count)] + [w for w, n in NUMBER_WORDS.items() if n == count]
     number = re.compile(r"(?<![£\d.,])\b(" + "|".join(words) + r")\b", re.I)
     any_number = re.compile(r"(?<![£\d.,-])\b(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.I)
-    for sentence in article.sentences():
+    for sentence in article.sentences(start=before - window, stop=before):
         for match in number.finditer(sentence.text):
             rest = sentence.text[match.end():]
             later = any_number.search(rest)
@@ -88,14 +90,15 @@ def read_lists(article: Article, gazetteer: Gazetteer, on: date | None, ex: Extr
         if trustlike < max(2, 0.6 * len(block)):
             continue
         lead = " ".join(line.text.strip() for line in reversed(article.lead_in(block[0])))
-        ctx = make_context(lead, article.text, known)
+        topic = article.topic_before(block[0], ROLE_WORD)
+        ctx = make_context(lead, article.text, known, topic=topic)
         if ctx.programme == DA and ctx.tier is None:
-            funding = _funding_phrase(ctx.count or len(block), article)
-            ctx = make_context(lead, article.text, known, funding=funding)
+            funding = _funding_phrase(ctx.count or len(block), article, block[0].number)
+            ctx = make_context(lead, article.text, known, funding=funding, topic=topic)
         if ctx.count and ctx.count != len(block):
             ex.issues.append(Issue(block[0].number, lead, f"the lead-in announces {ctx.count} trusts "
                                    f"but the list has {len(block)} items"))
-        other_ctx = make_context(lead, article.text, known, role=_complement(ctx.role))
+        other_ctx = make_context(lead, article.text, known, role=_complement(ctx.role), topic=topic)
         other_ctx = Context(other_ctx.programme, other_ctx.wave, other_ctx.tier, other_ctx.role,
                             other_ctx.sector, "implied", None, lead)
         for line in block:
@@ -109,6 +112,12 @@ def _item(line: Line, ctx: Context, other_ctx: Context, ex: Extraction, resolve:
     body = (line.bullet or "").strip()
     paired = _ITEM_PAIR.match(body)
     main_text = clean_name(paired.group("main") if paired else body)
+    if gazetteer.resolve(main_text, on).best is None:
+        joint = joint_names(main_text, gazetteer, on)
+        if joint:
+            add_joint(ex, [TrustRef(r.best.iri, r.best.code, t, line.number, r) for t, r in joint], ctx, body,
+                      line.number)
+            return
     item = resolve(main_text, line.number, True)
     if item is None:
         return
@@ -131,6 +140,37 @@ def _item(line: Line, ctx: Context, other_ctx: Context, ex: Extraction, resolve:
         if other is not None:
             ex.add_trust(other)
             _pair(ex, item, other, ctx, other_ctx, body, line.number, "list item")
+
+
+_JOINT_SPLIT = re.compile(r"\s+(?:and|&|jointly with|together with)\s+", re.I)
+
+
+def joint_names(text: str, gazetteer: Gazetteer, on: date | None) -> list[tuple[str, object]]:
+    """Two trusts named as one item ("Guy's and St Thomas' and King's College Hospital NHS
+    Foundation Trusts", "X NHS Trust and Y NHS Trust"): the split at "and"/"&" whose halves both
+    resolve to different trusts, the left half given the right half's designator if it has none.
+    Empty when the text is one trust or no split works."""
+    designator = DESIGNATOR.search(text)
+    suffix = text[designator.start():] if designator else ""
+    for match in _JOINT_SPLIT.finditer(text):
+        left, right = text[: match.start()].strip(" ,"), text[match.end():].strip(" ,")
+        if not left or not right:
+            continue
+        right_res = gazetteer.resolve(re.sub(r"Trusts\b", "Trust", right), on)
+        left_text = left if DESIGNATOR.search(left) else f"{left} {re.sub(r'Trusts', 'Trust', suffix)}".strip()
+        left_res = gazetteer.resolve(left_text, on)
+        if left_res.best and right_res.best and left_res.best.iri != right_res.best.iri:
+            return [(left, left_res), (right, right_res)]
+    return []
+
+
+def add_joint(ex: Extraction, refs: list[TrustRef], ctx: Context, quote: str, line: int) -> None:
+    """Memberships of trusts named together as one participant, each linked to the others."""
+    for ref in refs:
+        ex.add_trust(ref)
+        others = [r for r in refs if r.iri != ref.iri]
+        ex.memberships.append(MembershipFinding(ref, ctx, quote, line, joint=others,
+                                                notes=["named jointly with " + ", ".join(r.key for r in others)]))
 
 
 def _header(line: Line) -> tuple[str, str] | None:

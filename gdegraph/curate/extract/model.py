@@ -61,6 +61,7 @@ class MembershipFinding:
     line: int
     collaborates: list[TrustRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    joint: list[TrustRef] = field(default_factory=list)  # trusts named with it as one participant
 
 
 @dataclass
@@ -74,6 +75,7 @@ class PairingFinding:
     how: str
     status: str = "announced"
     notes: list[str] = field(default_factory=list)
+    status_quote: str = ""  # the words that gave the status, when not the first quote
 
 
 @dataclass

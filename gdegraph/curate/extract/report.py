@@ -9,6 +9,7 @@ totals by default) so none is accepted unseen.
 
 from __future__ import annotations
 
+from gdegraph.curate.extract.confidence import confidence
 from gdegraph.curate.extract.model import Extraction
 from gdegraph.curate.extract.turtle import money_text, award_iri, membership_iri, pairing_iri
 
@@ -45,13 +46,13 @@ def review_report(ex: Extraction) -> str:
         place = p.context.tier or p.context.wave
         notes = f"; {'; '.join(p.notes)}" if p.notes else ""
         out.append(f"  {_short(str(pairing_iri(p)))}: exemplar {p.exemplar.key} <- follower {p.follower.key} "
-                   f"[{p.how}, line {p.line}, {place}, suggested status {p.status}{notes}]")
+                   f"[{p.how}, line {p.line}, {place}, suggested status {p.status}, confidence {confidence(p)}{notes}]")
     out.append("")
     out.append(f"Memberships ({len(ex.memberships)}):")
     for m in ex.memberships:
         extra = f", collaborates with {', '.join(t.key for t in m.collaborates)}" if m.collaborates else ""
         out.append(f"  {_short(str(membership_iri(m)))}: {m.member.key} as {m.context.role.removeprefix('role-')}"
-                   f" [line {m.line}, suggested status {m.context.status}{extra}]")
+                   f" [line {m.line}, suggested status {m.context.status}, confidence {confidence(m)}{extra}]")
     out.append("")
     out.append(f"Amounts ({len(ex.amounts)}):")
     for a in ex.amounts:
@@ -59,7 +60,7 @@ def review_report(ex: Extraction) -> str:
         notes = f"; {'; '.join(a.notes)}" if a.notes else ""
         out.append(f"  {_short(str(award_iri(a)))}: {low}£{money_text(a.amount)} {a.qualifier}, {a.allocation}, "
                    f"{a.funding_type}, to {a.recipient[0]} {a.recipient[1]} [line {a.line}, \"{a.text}\", "
-                   f"suggested status {a.status}{notes}]")
+                   f"suggested status {a.status}, confidence {confidence(a)}{notes}]")
     out.append("")
     out.append(f"Corrections ({len(ex.corrections)}):")
     for c in ex.corrections:

@@ -18,12 +18,13 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from gdegraph.model import iris
+from gdegraph.curate.extract.confidence import confidence
 from gdegraph.curate.extract.context import wave_of_tier
 from gdegraph.curate.extract.mentions import core_name
 from gdegraph.curate.extract.model import AmountFinding, Extraction, MembershipFinding, PairingFinding
 from gdegraph.model.names import readable_name
 
-__all__ = ["CANDIDATE", "award_iri", "candidate_graph", "candidate_turtle", "membership_iri", "money_text",
+__all__ = ["CANDIDATE", "CONFIDENCE", "award_iri", "bind_prefixes", "candidate_graph", "candidate_turtle", "membership_iri", "money_text",
            "pairing_iri", "write_candidates"]
 
 GDE = Namespace(iris.DEF)
@@ -72,8 +73,16 @@ def award_iri(a: AmountFinding) -> URIRef:
     return URIRef(iris.instance("award", f"{key}{each}{corrected}"))
 
 
-def _statement(g: Graph, node: URIRef, cls: URIRef, quote: str, source: URIRef, comment: str) -> None:
+#: The candidate's confidence (gdegraph/curate/extract/confidence.py); a note for review, not a
+#: fact about the programme, so ``gdegraph ingest`` does not carry it into data/.
+CONFIDENCE = GDE.extractionConfidence
+
+
+def _statement(g: Graph, node: URIRef, cls: URIRef, quote: str, source: URIRef, comment: str,
+               finding: object = None) -> None:
     g.add((node, RDF.type, cls))
+    if finding is not None:
+        g.add((node, CONFIDENCE, Literal(f"{confidence(finding):.2f}", datatype=XSD.decimal)))
     g.add((node, GDE.status, CANDIDATE))
     g.add((node, GDE.quote, Literal(quote)))
     g.add((node, PROV.wasDerivedFrom, source))
@@ -93,11 +102,16 @@ def _comment(how: str, line: int, status: str, notes: list[str]) -> str:
     return " ".join([text, *(n[:1].upper() + n[1:] + "." for n in notes)])
 
 
+def bind_prefixes(g: Graph) -> None:
+    """The prefixes the curated files use, so written Turtle reads like them."""
+    for prefix, ns in {**_PREFIXES, "body": iris.ID + "organisation/", "conflict": iris.ID + "conflict/"}.items():
+        g.bind(prefix, Namespace(ns), override=True, replace=True)
+
+
 def candidate_graph(ex: Extraction, describe_source: bool = True) -> Graph:
     """The extraction as an rdflib Graph of candidate statements."""
     g = Graph()
-    for prefix, ns in _PREFIXES.items():
-        g.bind(prefix, Namespace(ns), override=True, replace=True)
+    bind_prefixes(g)
     source = URIRef(ex.source_iri)
     if describe_source:
         g.add((source, RDF.type, GDE.Source))
@@ -124,15 +138,27 @@ def candidate_graph(ex: Extraction, describe_source: bool = True) -> Graph:
     for m in ex.memberships:
         node = membership_iri(m)
         _statement(g, node, GDE.ProgrammeMembership, m.quote, source,
-                   _comment("a list, table or sentence", m.line, m.context.status, m.notes))
+                   _comment("a list, table or sentence", m.line, m.context.status, m.notes), m)
         g.add((node, GDE.member, URIRef(m.member.iri)))
         g.add((node, GDE.role, _c(m.context.role)))
         _place(g, node, m.context.programme, m.context.wave, m.context.tier)
         for partner in m.collaborates:
             g.add((node, GDE.collaboratesWith, URIRef(partner.iri)))
+        if m.joint and "collaboration" in iris.KINDS:  # the pair as one body (STATUS_MODEL)
+            members = sorted([m.member, *m.joint], key=lambda t: t.key)
+            group = URIRef(iris.instance("collaboration", "-".join(t.key.lower() for t in members)))
+            g.add((group, RDF.type, URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")))
+            g.add((group, RDFS.label, _en("Joint participant: " + " and ".join(t.wording for t in members))))
+            g.add((group, PROV.wasDerivedFrom, source))
+            for t in members:
+                g.add((group, URIRef("http://www.w3.org/ns/org#hasMember"), URIRef(t.iri)))
+        for other in m.joint:  # gde:jointWith links the memberships of joint recipients
+            twin = next((n for n in ex.memberships if n.member.iri == other.iri and n.context == m.context), None)
+            if twin is not None:
+                g.add((node, GDE.jointWith, membership_iri(twin)))
     for p in ex.pairings:
         node = pairing_iri(p)
-        _statement(g, node, GDE.Pairing, p.quote, source, _comment(f"a {p.how}", p.line, p.status, p.notes))
+        _statement(g, node, GDE.Pairing, p.quote, source, _comment(f"a {p.how}", p.line, p.status, p.notes), p)
         g.add((node, GDE.exemplar, URIRef(p.exemplar.iri)))
         g.add((node, GDE.follower, URIRef(p.follower.iri)))
         _place(g, node, p.context.programme, p.context.wave, p.context.tier)
@@ -159,7 +185,7 @@ def candidate_graph(ex: Extraction, describe_source: bool = True) -> Graph:
 
 def _award(g: Graph, a: AmountFinding, source: URIRef) -> None:
     node = award_iri(a)
-    _statement(g, node, GDE.FundingAward, a.quote, source, _comment("a sentence", a.line, a.status, a.notes))
+    _statement(g, node, GDE.FundingAward, a.quote, source, _comment("a sentence", a.line, a.status, a.notes), a)
     kind, key = a.recipient
     each = " each" if a.allocation == "per-recipient" else ""
     qual = {"maximum": "up to ", "minimum": "more than ", "exact": "", "range": ""}[a.qualifier]
