@@ -115,7 +115,7 @@ def seed_sources(curated: Graph, data_dir: Path) -> list[tuple[str, str, str | N
 
 def evaluate(shared: Path | None = None, curated_aliases: bool = False) -> list[ArticleScore]:
     """Extract every seed article and score it against its curated file."""
-    shared = Path(shared) if shared else paths.shared_dir()
+    shared = Path(shared) if shared else paths.seeds_dir().parent
     curated = Graph()
     for path in data_files():
         curated.parse(path)

@@ -1,5 +1,7 @@
 """``python -m gdegraph.cli``: the same as the ``gdegraph`` command."""
 
+import sys
+
 from gdegraph.cli.main import main
 
-main()
+sys.exit(main())

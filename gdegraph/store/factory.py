@@ -162,24 +162,26 @@ class OxigraphStore:
 # --- which graph: a file, the built graph when it is current, else a build in memory -------
 
 def default_data() -> Path:
-    """Where ``gdegraph build`` writes the quads: ``dist/gdegraph.trig`` in the checkout."""
-    return paths.repo_root() / "dist" / "gdegraph.trig"
+    """Where ``gdegraph build`` writes the quads: ``dist/gdegraph.trig`` (in the checkout, or the working directory)."""
+    return paths.dist_dir() / "gdegraph.trig"
 
 
-#: The modules whose code decides the built graph's content (the rest only read or present it).
-BUILD_MODULES = ("build", "loading", "oxigraph_terms", "refdata", "refdata_files", "inference", "names", "iris",
-                 "publish")
+#: The modules whose code decides the built graph's content (the rest only read or present it), in the package.
+BUILD_MODULES = ("sources/dataset.py", "sources/loading.py", "store/oxigraph_terms.py", "sources/refdata.py",
+                 "sources/refdata_files.py", "sources/inference.py", "model/names.py", "model/iris.py",
+                 "publish/dumps.py")
 
 
 def _inputs(shared: Path | None) -> Iterable[Path]:
     """Files whose change makes a built graph stale: ontology, data, build code, shared inputs."""
-    root = paths.repo_root()
-    yield from root.glob("ontology/*.ttl")
-    yield from root.glob("data/*.ttl")
-    yield from (p for name in BUILD_MODULES if (p := root / "gdegraph" / f"{name}.py").is_file())
+    yield from paths.ontology_dir().glob("*.ttl")
+    yield from paths.data_dir().glob("*.ttl")
+    package = paths.package_dir()
+    yield from (p for name in BUILD_MODULES if (p := package / name).is_file())
     folder = Path(shared) if shared is not None else paths.shared_dir()
-    yield from folder.glob("seeds/*")
-    yield from folder.glob("refdata/*")
+    if folder is not None:
+        yield from folder.glob("seeds/*")
+    yield from paths.refdata_dir(folder).glob("*")
 
 
 def built_is_current(path: Path, shared: Path | None = None) -> bool:
