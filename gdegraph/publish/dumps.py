@@ -297,6 +297,7 @@ def sha256sums(files: Mapping[str, bytes]) -> bytes:
 def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[str, bytes]:
     """Every published file (name -> bytes) for a built dataset, without writing anything."""
     from gdegraph.publish import dataset_description, giving360
+    from gdegraph.publish.tables import tables_files
 
     settings = settings or PublishSettings()
     release = dataset_description.release_date(ds, settings.release_date)
@@ -307,6 +308,7 @@ def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
         version=settings.version, release=release)
     files[DESCRIPTION_FILE] = serialise(description, "turtle")
+    files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
     files[SUMS_FILE] = sha256sums(files)
     return files
 
