@@ -77,19 +77,24 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
               help="Largest POST body accepted, in bytes.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
               help="SPARQL worker processes (queries that may run at once).")
+@click.option("--datasette-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
+              help="Also serve the published SQLite tables (DIST/gdegraph.db) with Datasette on PORT "
+                   "(needs the gdegraph[datasette] extra).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @_shared_option
 def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, max_rows: int,
-          max_query_length: int, max_body: int, workers: int, quiet: bool, shared: Path | None) -> None:
+          max_query_length: int, max_body: int, workers: int, datasette_port: int | None, quiet: bool,
+          shared: Path | None) -> None:
     """Serve the graph over HTTP until interrupted (Ctrl-C).
 
     Resource IRIs under /id/ dereference with content negotiation (303 to
     the HTML page or to Turtle, JSON-LD, N-Triples or RDF/XML); /sparql is a
     read-only SPARQL 1.1 endpoint with a query page; /dumps/ holds the
     published files and /.well-known/void the dataset description.
+    A port already in use exits 2 with a message saying so.
     """
     from gdegraph.server import Limits, serve as run_server
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
                     max_body=max_body, workers=workers)
-    run_server(host, port, data, dist, limits, access_log=not quiet)
+    run_server(host, port, data, dist, limits, access_log=not quiet, datasette_port=datasette_port)
