@@ -146,12 +146,38 @@ def parse_query_file(path: Path) -> NamedQuery:
     name = fields.pop("name", path.stem)
     if not _NAME.match(name):
         raise InputError(f"query name {name!r} must be lower-case words joined by hyphens", path=path)
+    check_syntax(text, path)
     form = query_form(text)
     return NamedQuery(
         name=name, title=fields.pop("title", name), description=fields.pop("description", ""), text=text,
         path=path, form=form, params=tuple(params), columns=tuple(fields.pop("columns", "").split()),
         extra=fields,
     )
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
+
+
+def check_syntax(text: str, path: Path) -> None:
+    """Parse ``text`` with pyoxigraph (on an empty store, so nothing runs); a syntax error becomes an
+    :class:`InputError` located in the file as ``path:line:col:``, with the offending line as its hint."""
+    from pyoxigraph import Store
+
+    try:
+        Store().query(text)
+    except SyntaxError as exc:
+        message = str(exc).strip()
+        match = _ERROR_AT.match(message)
+        if match is None:
+            raise InputError(f"not valid SPARQL: {message}", path=path) from None
+        line, column = int(match.group(1)), int(match.group(2))
+        lines = text.splitlines()
+        if 0 < line <= len(lines):
+            hint = f"line {line} reads {lines[line - 1].strip()!r}"
+        else:
+            hint = "the file ends before the query is complete: look for an unclosed bracket or brace"
+        raise InputError(f"not valid SPARQL: {match.group(3).splitlines()[0]}", path=path, line=line, column=column,
+                         hint=hint) from None
 
 
 @lru_cache(maxsize=4)
@@ -192,6 +218,13 @@ def get_query(name_or_path: str, directory: Path | None = None) -> NamedQuery:
     library = load_library(directory)
     if name_or_path in library:
         return library[name_or_path]
-    close = [n for n in library if name_or_path.lower() in n] or list(library)
-    raise InputError(f"unknown query {name_or_path!r}", hint=f"known queries: {', '.join(close)} "
-                     "(`gdegraph queries` lists them; a path to a .rq file also works)")
+    from difflib import get_close_matches
+
+    close = get_close_matches(name_or_path.lower(), list(library), n=3, cutoff=0.6)
+    if not close:
+        close = [n for n in library if name_or_path.lower() in n]
+    if close:
+        hint = f"did you mean {' or '.join(close)}? (`gdegraph queries` lists them all)"
+    else:
+        hint = f"known queries: {', '.join(library)} (`gdegraph queries` lists them; a path to a .rq file also works)"
+    raise InputError(f"unknown query {name_or_path!r}", hint=hint)
