@@ -10,11 +10,11 @@ from gdegraph.cli.options import (
     _data_option,
     _echo_report,
     _out_dir_option,
-    _report_format_option,
     _shacl_engine_option,
     _shared_option,
     _write_text,
 )
+from gdegraph.cli.output import format_option
 from gdegraph.core.errors import ValidationFailed
 
 
@@ -68,8 +68,8 @@ def validate(paths: tuple[Path, ...], fmt: str, engine: str, data: Path | None, 
 
 
 @click.command(short_help="Summarise what the graph holds.")
-@_report_format_option("Report format.")
-@_out_dir_option(None, "Also write the report to DIR/stats.txt (or DIR/stats.json).")
+@format_option("Report format: table for people; json (numbers as numbers) or csv (section,labels,count) for tools.")
+@_out_dir_option(None, "Also write the report to DIR/stats.txt (or DIR/stats.json, DIR/stats.csv).")
 @_shared_option
 def stats(fmt: str, out_dir: Path | None, shared: Path | None) -> None:
     """Summarise the graph: counts of trusts, programmes, claims, sources and more.
@@ -79,10 +79,10 @@ def stats(fmt: str, out_dir: Path | None, shared: Path | None) -> None:
     from gdegraph.api.functions import load
 
     summary = load().stats()
-    report = summary.to_json() if fmt == "json" else str(summary)
+    report = {"json": summary.to_json, "csv": summary.to_csv}.get(fmt, summary.__str__)()
     _echo_report(report)
     if out_dir is not None:
-        _write_text(out_dir / f"stats.{'json' if fmt == 'json' else 'txt'}",
+        _write_text(out_dir / f"stats.{'txt' if fmt == 'table' else fmt}",
                     report if report.endswith("\n") else report + "\n")
 
 

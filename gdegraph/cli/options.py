@@ -65,12 +65,6 @@ def _dist_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
                         show_default=True, metavar="DIR", help=help)
 
 
-def _report_format_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
-    """``--format text|json`` for a command's report."""
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                        help=help)
-
-
 def _shacl_engine_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
     """``--engine sparql|pyshacl``: the SHACL engine of a command that validates."""
     return click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",

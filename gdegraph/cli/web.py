@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_dir_option, _report_format_option, _shared_option
+from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_dir_option, _shared_option
+from gdegraph.cli.output import flatten, format_option, to_csv, to_json
 
 
 @click.command(short_help="Analyse the exemplar-follower network; write exports and pictures.")
@@ -20,7 +21,8 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_
     help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
 )
 @click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
-@_report_format_option("Report format on stdout (both are written to --out).")
+@format_option("Report on stdout: table for people, json (numbers as numbers, sorted keys) or csv (key,value per "
+               "figure); report.txt and report.json are written to --out either way.")
 @_shared_option
 def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
             shared: Path | None) -> None:
@@ -36,9 +38,9 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
     result = run_network(out_dir, options, shared)
     if fmt == "json":
-        import json
-
-        _echo_report(json.dumps(result.report, indent=1, sort_keys=True))
+        _echo_report(to_json(result.report))
+    elif fmt == "csv":
+        _echo_report(to_csv(flatten(result.report), ["key", "value"]))
     else:
         _echo_report(result.text + "\n" + "\n".join(f"wrote {path}" for path in result.files))
 
