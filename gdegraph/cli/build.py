@@ -9,6 +9,7 @@ import click
 from gdegraph.cli.options import (
     _data_option,
     _echo_report,
+    _echo_status,
     _out_dir_option,
     _shacl_engine_option,
     _shared_option,
@@ -32,7 +33,7 @@ def build(out_dir: Path, engine: str, shared: Path | None) -> None:
     from gdegraph.sources.dataset import build as run_build
 
     result = run_build(out_dir, shared, engine=engine)
-    _echo_report(str(result))
+    _echo_status(str(result))
 
 
 @click.command(short_help="Check syntax and SHACL shapes; report problems.")
@@ -121,4 +122,4 @@ def publish(out_dir: Path, base_url: str | None, sparql_endpoint: str | None, re
     given = {"dumps_base": base_url, "sparql_endpoint": sparql_endpoint, "release_date": release_date}
     settings = PublishSettings(**{k: v for k, v in given.items() if v is not None})
     result = run_publish(out_dir, shared, settings)
-    _echo_report(str(result))
+    _echo_status(str(result))

@@ -77,6 +77,14 @@ def _echo_report(text: str, err: bool = False) -> None:
         click.echo(text, nl=not text.endswith("\n"), err=err)
 
 
+def _echo_status(text: str) -> None:
+    """Print what a command wrote ("wrote dist/..."), unless ``gdegraph --quiet`` asked for silence."""
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx is not None and (ctx.find_root().obj or {}).get("quiet"))
+    if not quiet:
+        _echo_report(text)
+
+
 def _write_text(path: Path, text: str) -> None:
     """Write a command's output file atomically (a reader never sees half of it)."""
     from gdegraph.core.atomic import atomic_write_text

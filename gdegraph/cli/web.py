@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_dir_option, _shared_option
+from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _echo_status, _out_dir_option, _shared_option
 from gdegraph.cli.output import flatten, format_option, to_csv, to_json
 
 
@@ -42,7 +42,8 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     elif fmt == "csv":
         _echo_report(to_csv(flatten(result.report), ["key", "value"]))
     else:
-        _echo_report(result.text + "\n" + "\n".join(f"wrote {path}" for path in result.files))
+        _echo_report(result.text)
+        _echo_status("\n".join(f"wrote {path}" for path in result.files))
 
 
 @click.command(short_help="Write the static website: a page per resource, indexes, ontology docs.")
@@ -61,7 +62,7 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
     """
     from gdegraph.site.build import build_site
 
-    _echo_report(str(build_site(out_dir, data, dist)))
+    _echo_status(str(build_site(out_dir, data, dist)))
 
 
 @click.command(short_help="Serve the pages, the RDF and a read-only SPARQL endpoint over HTTP.")

@@ -319,13 +319,15 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     from concurrent.futures import ThreadPoolExecutor
 
     from gdegraph.core.atomic import atomic_write_bytes
+    from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
     if dataset is None:
         from gdegraph.sources.dataset import validated_dataset
 
         dataset, _ = validated_dataset(shared)
-    files = publish_files(dataset, settings)
+    with stage("writing the dumps, tables and descriptions"):
+        files = publish_files(dataset, settings)
     result = PublishResult(out_dir=out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Each file is still replaced atomically and fsync'ed; threads let the fsyncs overlap.

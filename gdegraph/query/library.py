@@ -158,9 +158,29 @@ def parse_query_file(path: Path) -> NamedQuery:
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
 
 
+def _rdflib_position(text: str) -> tuple[int, int, str] | None:
+    """Where rdflib's SPARQL parser (pyparsing) stops, with its message; None if it parses.
+
+    Oxigraph's parser often reports an error where the input ends (it tries
+    every alternative first); pyparsing stops at the clause that fails, which
+    is where a person looks. Only called once a query is known to be bad.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except Exception as exc:  # pyparsing's ParseException, or rdflib's own errors
+        line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        if isinstance(line, int) and isinstance(column, int):
+            message = str(getattr(exc, "msg", "") or exc).split("  (at char")[0]
+            return line, column, message
+    return None
+
+
 def check_syntax(text: str, path: Path) -> None:
     """Parse ``text`` with pyoxigraph (on an empty store, so nothing runs); a syntax error becomes an
-    :class:`InputError` located in the file as ``path:line:col:``, with the offending line as its hint."""
+    :class:`InputError` located in the file as ``path:line:col:``, with the offending line as its hint
+    (the earlier of oxigraph's and rdflib's positions: see :func:`_rdflib_position`)."""
     from pyoxigraph import Store
 
     try:
@@ -171,13 +191,17 @@ def check_syntax(text: str, path: Path) -> None:
         if match is None:
             raise InputError(f"not valid SPARQL: {message}", path=path) from None
         line, column = int(match.group(1)), int(match.group(2))
+        message = match.group(3).splitlines()[0]
+        earlier = _rdflib_position(text)
+        if earlier is not None and earlier[:2] < (line, column):
+            line, column, found = earlier
+            message = f"the query cannot be parsed from here ({found})"
         lines = text.splitlines()
         if 0 < line <= len(lines):
             hint = f"line {line} reads {lines[line - 1].strip()!r}"
         else:
             hint = "the file ends before the query is complete: look for an unclosed bracket or brace"
-        raise InputError(f"not valid SPARQL: {match.group(3).splitlines()[0]}", path=path, line=line, column=column,
-                         hint=hint) from None
+        raise InputError(f"not valid SPARQL: {message}", path=path, line=line, column=column, hint=hint) from None
 
 
 @lru_cache(maxsize=4)

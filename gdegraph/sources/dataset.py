@@ -171,10 +171,13 @@ def validated_dataset(shared: Path | None = None, engine: str = "sparql") -> tup
     is the SHACL engine: ``"sparql"`` (fast) or ``"pyshacl"`` (the reference);
     see :mod:`gdegraph.validate.validation`.
     """
+    from gdegraph.core.progress import stage
     from gdegraph.validate.validation import format_report, validate_dataset
 
-    ds = build_dataset(shared)
-    report = validate_dataset(ds, engine=engine)
+    with stage("building the dataset"):
+        ds = build_dataset(shared)
+    with stage(f"validating (SHACL engine: {engine})"):
+        report = validate_dataset(ds, engine=engine)
     if not report.conforms:
         raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
     return ds, report
