@@ -114,7 +114,7 @@ WRAPPER = textwrap.dedent(
     """
     import sys
     import click
-    from gdegraph import cli
+    from gdegraph.cli import main as cli
     from gdegraph.core.errors import InputError, ValidationFailed
 
     @cli.cli.command("boom")
