@@ -22,17 +22,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gdegraph.model import iris
+from gdegraph.model.jsonld_context import PREFIXES
 
 __all__ = ["Column", "TABLES", "Table", "TableRows", "table_rows", "tables_files"]
 
-_PREFIXES = """PREFIX gde: <https://w3id.org/gdegraph/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+#: The published prefixes the table queries use (the same namespaces as the dumps).
+_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("gde", "skos", "rdfs", "prov", "schema", "dcterms", "xsd"))
+
+
+#: Projection of a table's sources column: the keys of every source its row is derived from.
+_SOURCES = '(GROUP_CONCAT(DISTINCT ?s; separator=" ") AS ?sources)'
+
+
+def _derived(var: str) -> str:
+    """SPARQL: bind ``?s`` to the key of each source ``?var`` is derived from (for :data:`_SOURCES`)."""
+    return f"OPTIONAL {{ ?{var} prov:wasDerivedFrom ?src BIND ({_key('src', 'source')} AS ?s) }}"
 
 
 def _key(var: str, kind: str) -> str:
@@ -83,7 +87,18 @@ def _sources(description: str = "the sources the statement was derived from") ->
                   value=iris.ID + "source/{sources}", separator=" ", description=description + " (keys of the sources table)")
 
 
-_ID = "Key of the resource after /id/{kind}/ (the row's subject IRI is built from it)"
+def _id(kind: str) -> Column:
+    return Column("id", "Key", description=f"Key of the resource after /id/{kind}/ (the row's subject IRI is built from it)")
+
+
+def _trust(name: str, title: str, prop: str, description: str) -> Column:
+    return Column(name, title, property=iris.DEF + prop, value=iris.ID + "trust/{" + name + "}", references="trusts",
+                  description=description + " (key of the trusts table)")
+
+
+def _programme() -> Column:
+    return Column("programme", "Programme", property=iris.DEF + "inProgramme", value=iris.ID + "programme/{programme}",
+                  description="the programme (its key after /id/programme/)")
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -98,7 +113,7 @@ TABLES: tuple[Table, ...] = (
   OPTIONAL {{ ?t gde:nhsRegion ?r }}
   BIND ({_key("t", "trust")} AS ?id) BIND ({_key("r", "region")} AS ?region)
 }} ORDER BY ?id""",
-        (Column("id", "Key", description=_ID.format(kind="trust")),
+        (_id("trust"),
          Column("ods_code", "ODS code", property=iris.DEF + "odsCode", description="NHS ODS organisation code"),
          Column("name", "Name", property="http://www.w3.org/2004/02/skos/core#prefLabel",
                 description="the preferred name"),
@@ -112,21 +127,19 @@ TABLES: tuple[Table, ...] = (
         "memberships", "Programme memberships",
         "Each trust's membership of a programme, wave or tier, with its role and status.",
         iris.ID + "membership/{id}", iris.DEF + "ProgrammeMembership",
-        _PREFIXES + f"""SELECT ?id ?trust ?programme ?wave ?role ?status (GROUP_CONCAT(DISTINCT ?s; separator=" ") AS ?sources)
+        _PREFIXES + f"""SELECT ?id ?trust ?programme ?wave ?role ?status {_SOURCES}
 WHERE {{
   ?m a gde:ProgrammeMembership ; gde:member ?t ; gde:role ?ro ; gde:status ?st .
   ?t a gde:Trust .
   OPTIONAL {{ ?m gde:inProgramme ?p }} OPTIONAL {{ ?m gde:inWave ?w }}
-  OPTIONAL {{ ?m prov:wasDerivedFrom ?src BIND ({_key("src", "source")} AS ?s) }}
+  {_derived("m")}
   BIND ({_key("m", "membership")} AS ?id) BIND ({_key("t", "trust")} AS ?trust)
   BIND ({_key("p", "programme")} AS ?programme) BIND ({_key("w", "wave")} AS ?wave)
   BIND ({_key("ro", "concept")} AS ?role) BIND ({_key("st", "concept")} AS ?status)
 }} GROUP BY ?id ?trust ?programme ?wave ?role ?status ORDER BY ?id""",
-        (Column("id", "Key", description=_ID.format(kind="membership")),
-         Column("trust", "Trust", property=iris.DEF + "member", value=iris.ID + "trust/{trust}", references="trusts",
-                description="the member trust (key of the trusts table)"),
-         Column("programme", "Programme", property=iris.DEF + "inProgramme", value=iris.ID + "programme/{programme}",
-                description="the programme"),
+        (_id("membership"),
+         _trust("trust", "Trust", "member", "the member trust"),
+         _programme(),
          Column("wave", "Wave", property=iris.DEF + "inWave", value=iris.ID + "wave/{wave}", description="the wave, if any"),
          _concept("role", "Role", "role", "the trust's role"),
          _concept("status", "Status", "status", "announced, proposed, implied or disputed"),
@@ -136,22 +149,19 @@ WHERE {{
         "pairings", "Exemplar-follower pairings",
         "Each Global Digital Exemplar paired with a fast follower, with the pairing's status and sources.",
         iris.ID + "pairing/{id}", iris.DEF + "Pairing",
-        _PREFIXES + f"""SELECT ?id ?exemplar ?follower ?programme ?sector ?status (GROUP_CONCAT(DISTINCT ?s; separator=" ") AS ?sources)
+        _PREFIXES + f"""SELECT ?id ?exemplar ?follower ?programme ?sector ?status {_SOURCES}
 WHERE {{
   ?x a gde:Pairing ; gde:exemplar ?e ; gde:follower ?f ; gde:status ?st .
   OPTIONAL {{ ?x gde:inProgramme ?p }} OPTIONAL {{ ?x gde:sector ?se }}
-  OPTIONAL {{ ?x prov:wasDerivedFrom ?src BIND ({_key("src", "source")} AS ?s) }}
+  {_derived("x")}
   BIND ({_key("x", "pairing")} AS ?id) BIND ({_key("e", "trust")} AS ?exemplar) BIND ({_key("f", "trust")} AS ?follower)
   BIND ({_key("p", "programme")} AS ?programme) BIND ({_key("se", "concept")} AS ?sector)
   BIND ({_key("st", "concept")} AS ?status)
 }} GROUP BY ?id ?exemplar ?follower ?programme ?sector ?status ORDER BY ?id""",
-        (Column("id", "Key", description=_ID.format(kind="pairing")),
-         Column("exemplar", "Exemplar", property=iris.DEF + "exemplar", value=iris.ID + "trust/{exemplar}",
-                references="trusts", description="the exemplar trust (key of the trusts table)"),
-         Column("follower", "Fast follower", property=iris.DEF + "follower", value=iris.ID + "trust/{follower}",
-                references="trusts", description="the fast follower trust (key of the trusts table)"),
-         Column("programme", "Programme", property=iris.DEF + "inProgramme", value=iris.ID + "programme/{programme}",
-                description="the programme"),
+        (_id("pairing"),
+         _trust("exemplar", "Exemplar", "exemplar", "the exemplar trust"),
+         _trust("follower", "Fast follower", "follower", "the fast follower trust"),
+         _programme(),
          _concept("sector", "Sector", "sector", "acute or mental health"),
          _concept("status", "Status", "status", "announced, proposed or disputed"),
          _sources()),
@@ -161,12 +171,12 @@ WHERE {{
         "Each funding figure as its source states it: amount, whether exact or a bound, central or local match.",
         iris.ID + "award/{id}", iris.DEF + "FundingAward",
         _PREFIXES + f"""SELECT ?id ?recipient ?amount ?minimum_amount ?qualifier ?funding_type ?allocation ?programme ?status
-       (GROUP_CONCAT(DISTINCT ?s; separator=" ") AS ?sources)
+       {_SOURCES}
 WHERE {{
   ?a a gde:FundingAward ; gde:recipient ?rec ; schema:amount ?amt ; gde:status ?st .
   OPTIONAL {{ ?a gde:minimumAmount ?min }} OPTIONAL {{ ?a gde:amountQualifier ?q }}
   OPTIONAL {{ ?a gde:fundingType ?ft }} OPTIONAL {{ ?a gde:allocation ?al }} OPTIONAL {{ ?a gde:inProgramme ?p }}
-  OPTIONAL {{ ?a prov:wasDerivedFrom ?src BIND ({_key("src", "source")} AS ?s) }}
+  {_derived("a")}
   BIND ({_key("a", "award")} AS ?id) BIND (STRAFTER(STR(?rec), "{iris.ID}") AS ?recipient)
   BIND (STR(?amt) AS ?amount) BIND (STR(?min) AS ?minimum_amount)
   BIND ({_key("q", "concept")} AS ?qualifier) BIND ({_key("ft", "concept")} AS ?funding_type)
@@ -174,7 +184,7 @@ WHERE {{
   BIND ({_key("st", "concept")} AS ?status)
 }} GROUP BY ?id ?recipient ?amount ?minimum_amount ?qualifier ?funding_type ?allocation ?programme ?status
 ORDER BY ?id""",
-        (Column("id", "Key", description=_ID.format(kind="award")),
+        (_id("award"),
          Column("recipient", "Recipient", property=iris.DEF + "recipient", value=iris.ID + "{+recipient}",
                 description="who receives it: a trust, wave or tier (its IRI after /id/, e.g. trust/RM3)"),
          Column("amount", "Amount (GBP)", "number", property="https://schema.org/amount",
@@ -184,8 +194,7 @@ ORDER BY ?id""",
          _concept("qualifier", "Qualifier", "amountQualifier", "exact, maximum ('up to'), minimum or range"),
          _concept("funding_type", "Funding type", "fundingType", "central funding or local match"),
          _concept("allocation", "Allocation", "allocation", "per recipient or in total"),
-         Column("programme", "Programme", property=iris.DEF + "inProgramme", value=iris.ID + "programme/{programme}",
-                description="the programme"),
+         _programme(),
          _concept("status", "Status", "status", "as the source states it"),
          _sources()),
     ),
@@ -194,16 +203,16 @@ ORDER BY ?id""",
         "Quantitative, disputed or corrected statements in their sources' words, linked to what corrects them.",
         iris.ID + "claim/{id}", iris.DEF + "Claim",
         _PREFIXES + f"""SELECT ?id ?label ?status ?amount ?quote ?corrected_by ?correction_date
-       (GROUP_CONCAT(DISTINCT ?s; separator=" ") AS ?sources)
+       {_SOURCES}
 WHERE {{
   ?c a gde:Claim ; gde:status ?st .
   OPTIONAL {{ ?c rdfs:label ?label }} OPTIONAL {{ ?c schema:amount ?amt }} OPTIONAL {{ ?c gde:quote ?quote }}
   OPTIONAL {{ ?c gde:correctedBy ?cb }} OPTIONAL {{ ?c gde:correctionDate ?cd }}
-  OPTIONAL {{ ?c prov:wasDerivedFrom ?src BIND ({_key("src", "source")} AS ?s) }}
+  {_derived("c")}
   BIND ({_key("c", "claim")} AS ?id) BIND ({_key("st", "concept")} AS ?status)
   BIND (STR(?amt) AS ?amount) BIND ({_key("cb", "claim")} AS ?corrected_by) BIND (STR(?cd) AS ?correction_date)
 }} GROUP BY ?id ?label ?status ?amount ?quote ?corrected_by ?correction_date ORDER BY ?id""",
-        (Column("id", "Key", description=_ID.format(kind="claim")),
+        (_id("claim"),
          Column("label", "Claim", property="http://www.w3.org/2000/01/rdf-schema#label", description="the claim in brief"),
          _concept("status", "Status", "status", "announced, disputed, corrected and so on"),
          Column("amount", "Amount (GBP)", "number", property="https://schema.org/amount", description="the sum claimed"),
@@ -225,7 +234,7 @@ WHERE {{
   OPTIONAL {{ ?statement prov:wasDerivedFrom ?src }}
   BIND ({_key("src", "source")} AS ?id) BIND (STR(?iss) AS ?issued)
 }} GROUP BY ?id ?title ?issued ?local_file ORDER BY ?id""",
-        (Column("id", "Key", description=_ID.format(kind="source")),
+        (_id("source"),
          Column("title", "Title", property="http://purl.org/dc/terms/title", description="the article's headline or the file's title"),
          Column("issued", "Issued", property="http://purl.org/dc/terms/issued", description="publication date (YYYY, YYYY-MM or YYYY-MM-DD)"),
          Column("local_file", "File in the shared folder", property=iris.DEF + "localFile",
