@@ -178,7 +178,8 @@ def test_datasette_serves_the_tables_with_their_metadata(published: Path) -> Non
     from gdegraph.server.datasette import start_datasette
 
     port = free_port()
-    process = start_datasette(published, "127.0.0.1", port, quiet=True)
+    process = start_datasette(published / "gdegraph.db", published / "datasette-metadata.json", "127.0.0.1", port,
+                              quiet=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -100,4 +100,9 @@ def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, m
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
                     max_body=max_body, workers=workers)
-    run_server(host, port, data, dist, limits, access_log=not quiet, datasette_port=datasette_port)
+    datasette = None
+    if datasette_port is not None:
+        from gdegraph.publish.sqlite_db import DATABASE_FILE, METADATA_FILE
+
+        datasette = (dist / DATABASE_FILE, dist / METADATA_FILE, datasette_port)
+    run_server(host, port, data, dist, limits, access_log=not quiet, datasette=datasette)

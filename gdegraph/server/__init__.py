@@ -53,29 +53,32 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, data: Path | None = None, dist: Path | None = None,
-          limits: Limits | None = None, access_log: bool = True, datasette_port: int | None = None) -> None:
+          limits: Limits | None = None, access_log: bool = True,
+          datasette: tuple[Path, Path, int] | None = None) -> None:
     """Run the server until interrupted: one uvicorn process, queries in worker processes.
 
-    With ``datasette_port``, Datasette serves the published tables beside it
-    (:mod:`gdegraph.server.datasette`) and is stopped with it.
+    With ``datasette`` (database, its metadata, port), Datasette serves the
+    published tables beside it (:mod:`gdegraph.server.datasette`) and is stopped with it.
     """
+    import subprocess
+    import sys
+
     import uvicorn
 
-    sockets = [bind(host, port)]
-    if datasette_port is not None:
-        bind(host, datasette_port).close()  # a taken port is reported before anything starts
-    app = create_app(data, dist, limits)
-    companion = None
-    if datasette_port is not None:
-        from gdegraph.server.datasette import start_datasette
+    from gdegraph.server.datasette import datasette_command, start_datasette
 
-        companion = start_datasette(dist if dist is not None else Path("dist"), host, datasette_port, quiet=not access_log)
+    sockets = [bind(host, port)]
+    if datasette is not None:  # a taken port or missing tables are reported before anything starts
+        bind(host, datasette[2]).close()
+        datasette_command(datasette[0], datasette[1], host, datasette[2])
+    app = create_app(data, dist, limits)
     config = uvicorn.Config(app, host=host, port=port, access_log=access_log, log_level="info",
                             proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
+    companion = None
+    if datasette is not None:
+        companion = start_datasette(datasette[0], datasette[1], host, datasette[2], quiet=not access_log)
     if access_log:
-        import sys
-
-        extra = f"; Datasette tables on http://{host}:{datasette_port}/" if datasette_port is not None else ""
+        extra = f"; Datasette tables on http://{host}:{datasette[2]}/" if datasette is not None else ""
         print(f"gdegraph serve: http://{host}:{port}/ (SPARQL at /sparql){extra}; Ctrl-C stops", file=sys.stderr)
     try:
         uvicorn.Server(config).run(sockets=sockets)
@@ -84,5 +87,5 @@ def serve(host: str = "127.0.0.1", port: int = 8080, data: Path | None = None, d
             companion.terminate()
             try:
                 companion.wait(10)
-            except Exception:
+            except subprocess.TimeoutExpired:
                 companion.kill()

@@ -21,23 +21,25 @@ from gdegraph.core.errors import InputError
 __all__ = ["datasette_command", "start_datasette"]
 
 
-def datasette_command(dist: Path, host: str, port: int) -> list[str]:
-    """The command line that serves ``dist``'s database read-only with its metadata."""
-    from gdegraph.publish.sqlite_db import DATABASE_FILE, METADATA_FILE
+def datasette_command(database: Path, metadata: Path, host: str, port: int) -> list[str]:
+    """The command line that serves ``database`` read-only with its ``metadata``.
 
-    database, metadata = dist / DATABASE_FILE, dist / METADATA_FILE
+    The caller names the files (the command line takes them from
+    :mod:`gdegraph.publish.sqlite_db`), so the server stage does not import the publish stage.
+    """
     for path in (database, metadata):
         if not path.is_file():
             raise InputError("the published tables are missing", path=path,
-                             hint=f"run `gdegraph publish --out {dist}` first")
+                             hint=f"run `gdegraph publish --out {path.parent}` first")
     if importlib.util.find_spec("datasette") is None:
         raise InputError("Datasette is not installed", hint="pip install 'gdegraph[datasette]' (or make serve)")
     return [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--metadata", str(metadata),
             "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
 
 
-def start_datasette(dist: Path, host: str, port: int, quiet: bool = False) -> subprocess.Popen[bytes]:
+def start_datasette(database: Path, metadata: Path, host: str, port: int,
+                    quiet: bool = False) -> subprocess.Popen[bytes]:
     """Start Datasette on ``host:port``; the caller stops it (``terminate``) when it is done."""
-    command = datasette_command(dist, host, port)
+    command = datasette_command(database, metadata, host, port)
     output = subprocess.DEVNULL if quiet else None
     return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=output)
