@@ -238,3 +238,11 @@ def test_serve_on_a_port_in_use_is_a_usage_error(published: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert f"port {port} on 127.0.0.1 is already in use" in done.stderr and "--port" in done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_serve_with_datasette_but_no_tables_says_to_publish(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "gdegraph.cli", "serve", "--port", str(free_port()), "--dist",
+                           str(tmp_path), "--datasette-port", str(free_port())],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "the published tables are missing" in done.stderr and "gdegraph publish" in done.stderr
