@@ -85,6 +85,7 @@ class TestPaths:
         root = paths.repo_root()
         assert (root / "pyproject.toml").is_file()
         assert (root / "gdegraph" / "core" / "paths.py").is_file()
+        assert paths.checkout_root() == root and paths.resource_root() == root
         assert paths.data_dir() == root / "data"
         assert paths.ontology_dir() == root / "ontology"
         assert paths.shapes_dir() == root / "shapes"
@@ -100,6 +101,14 @@ class TestPaths:
         monkeypatch.setenv(paths.SHARED_ENV, str(tmp_path))
         assert paths.shared_dir() == tmp_path.resolve()
         assert paths.seeds_dir() == tmp_path.resolve() / "seeds"
+
+    def test_shared_without_refdata_falls_back_to_the_shipped_copy(self, monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+        monkeypatch.setenv(paths.SHARED_ENV, str(tmp_path))
+        assert paths.refdata_dir() == paths.repo_root() / "vendor" / "refdata"
+        assert paths.giving360_dir() == paths.repo_root() / "vendor" / "giving360"
+        (tmp_path / "refdata").mkdir()
+        assert paths.refdata_dir() == tmp_path.resolve() / "refdata"
 
     def test_require_dir_missing_shared_gives_fix(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(paths.SHARED_ENV, str(tmp_path))

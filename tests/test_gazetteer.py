@@ -168,9 +168,10 @@ def test_resolve_command_prints_code_name_score_and_reason(capsys: pytest.Captur
 
 
 def test_resolve_command_reports_ambiguity(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["resolve", "Coventry and Warwickshire", "--reference-only"]) == 0
-    out = capsys.readouterr().out
-    assert "ambiguous" in out and "RYG" in out and "RKB" in out and "not resolved" in out
+    assert main(["resolve", "Coventry and Warwickshire", "--reference-only"]) == 1  # not resolved: not success
+    captured = capsys.readouterr()
+    assert "ambiguous" in captured.out and "RYG" in captured.out and "RKB" in captured.out
+    assert "not resolved" in captured.out and "not resolved to one trust" in captured.err
 
 
 @pytest.mark.parametrize("args", [["resolve", "Wye Valley", "--date", "2017-13"], ["resolve", "  "]])

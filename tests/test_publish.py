@@ -78,7 +78,9 @@ def test_table_is_consistent() -> None:
 
 
 def test_every_dump_and_companion_file_is_published(files: dict[str, bytes]) -> None:
-    expected = {*DUMPS, CONTEXT_FILE, DESCRIPTION_FILE, SUMS_FILE, "awards-360giving.json", "awards-360giving.csv"}
+    tables = {f"{name}.csv" for name in ("trusts", "memberships", "pairings", "awards", "claims", "sources")}
+    expected = {*DUMPS, CONTEXT_FILE, DESCRIPTION_FILE, SUMS_FILE, "awards-360giving.json", "awards-360giving.csv",
+                *tables, "datapackage.json", "csv-metadata.json", "gdegraph.db", "datasette-metadata.json"}
     assert set(files) == expected
 
 

@@ -273,7 +273,7 @@ def resolve(name: str, date: _dt.date | str | None = None, *, reference_only: bo
             raise InputError(f"bad date: {exc}", hint="write the date as YYYY, YYYY-MM or YYYY-MM-DD") from None
     elif isinstance(date, _dt.datetime):
         date = date.date()
-    refdata = Path(shared) / "refdata" if shared is not None else paths.refdata_dir()
+    refdata = paths.refdata_dir(Path(shared) if shared is not None else None)
     return _gazetteer(reference_only, str(refdata.resolve())).resolve(name, date, limit=limit)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from gdegraph.api.types import IRI
 
@@ -103,9 +104,25 @@ class Stats:
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
+    def to_data(self) -> dict[str, list[dict[str, Any]]]:
+        """The sections as JSON-ready data: title -> rows, each ``{"labels": [...], "count": n}``."""
+        return {title: [{"labels": list(labels), "count": count} for labels, count in rows]
+                for title, rows in self.sections.items()}
+
     def to_json(self) -> str:
-        """The sections as JSON: title -> rows, each row its labels then its count (as text)."""
+        """:meth:`to_data` as JSON: counts are numbers, keys sorted (stable between runs)."""
         import json
 
-        return json.dumps({title: [[*labels, str(count)] for labels, count in rows]
-                           for title, rows in self.sections.items()}, indent=2, ensure_ascii=False)
+        return json.dumps(self.to_data(), indent=2, sort_keys=True, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        """One row per count: ``section,labels,count`` (labels joined by " / ")."""
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["section", "labels", "count"])
+        writer.writerows([title, " / ".join(labels), count] for title, rows in self.sections.items()
+                         for labels, count in rows)
+        return out.getvalue()

@@ -1,5 +1,7 @@
 """``python -m gdegraph.cli``: the same as the ``gdegraph`` command, exit status included."""
 
+import sys
+
 from gdegraph.cli.main import main
 
-raise SystemExit(main())
+sys.exit(main())

@@ -9,12 +9,13 @@ import click
 from gdegraph.cli.options import (
     _data_option,
     _echo_report,
+    _echo_status,
     _out_dir_option,
-    _report_format_option,
     _shacl_engine_option,
     _shared_option,
     _write_text,
 )
+from gdegraph.cli.output import format_option
 from gdegraph.core.errors import ValidationFailed
 
 
@@ -32,7 +33,7 @@ def build(out_dir: Path, engine: str, shared: Path | None) -> None:
     from gdegraph.publish.build import build as run_build
 
     result = run_build(out_dir, shared, engine=engine)
-    _echo_report(str(result))
+    _echo_status(str(result))
 
 
 @click.command(short_help="Check syntax and SHACL shapes; report problems.")
@@ -68,8 +69,8 @@ def validate(paths: tuple[Path, ...], fmt: str, engine: str, data: Path | None, 
 
 
 @click.command(short_help="Summarise what the graph holds.")
-@_report_format_option("Report format.")
-@_out_dir_option(None, "Also write the report to DIR/stats.txt (or DIR/stats.json).")
+@format_option("Report format: table for people; json (numbers as numbers) or csv (section,labels,count) for tools.")
+@_out_dir_option(None, "Also write the report to DIR/stats.txt (or DIR/stats.json, DIR/stats.csv).")
 @_shared_option
 def stats(fmt: str, out_dir: Path | None, shared: Path | None) -> None:
     """Summarise the graph: counts of trusts, programmes, claims, sources and more.
@@ -79,10 +80,10 @@ def stats(fmt: str, out_dir: Path | None, shared: Path | None) -> None:
     from gdegraph.api.functions import load
 
     summary = load().stats()
-    report = summary.to_json() if fmt == "json" else str(summary)
+    report = {"json": summary.to_json, "csv": summary.to_csv}.get(fmt, summary.__str__)()
     _echo_report(report)
     if out_dir is not None:
-        _write_text(out_dir / f"stats.{'json' if fmt == 'json' else 'txt'}",
+        _write_text(out_dir / f"stats.{'txt' if fmt == 'table' else fmt}",
                     report if report.endswith("\n") else report + "\n")
 
 
@@ -121,4 +122,4 @@ def publish(out_dir: Path, base_url: str | None, sparql_endpoint: str | None, re
     given = {"dumps_base": base_url, "sparql_endpoint": sparql_endpoint, "release_date": release_date}
     settings = PublishSettings(**{k: v for k, v in given.items() if v is not None})
     result = run_publish(out_dir, shared, settings)
-    _echo_report(str(result))
+    _echo_status(str(result))

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gdegraph.cli.options import _FILE, _echo_report, _shared_option
+from gdegraph.cli.output import format_option
 
 
 @click.command(short_help="Resolve a trust name to ODS codes, with scores and reasons.")
@@ -19,18 +20,27 @@ from gdegraph.cli.options import _FILE, _echo_report, _shared_option
 )
 @click.option("--reference-only", is_flag=True, help="Use the reference data's names only, not the curated labels.")
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates to show.")
+@format_option("Output format: table for people; json (status, code, candidates with numeric scores) or csv "
+               "(one row per candidate) for tools.")
 @_shared_option
-def resolve(name: str, date: str | None, reference_only: bool, limit: int, shared: Path | None) -> None:
+def resolve(name: str, date: str | None, reference_only: bool, limit: int, fmt: str, shared: Path | None) -> None:
     """Resolve a trust NAME as an article writes it ("Salford Royal Hospitals Trust").
 
     Prints the status (resolved, probable, ambiguous, uncertain or unknown)
     and the best candidates with ODS code, official name, score and why they
     match (exact alias, normalised match, loose match, fuzzy). Ambiguous and
     unknown names are never resolved to a guess.
+
+    Exit status: 0 resolved or probable; 1 ambiguous, uncertain or unknown
+    (the candidates are still printed); 2 bad input.
     """
+    from gdegraph.core.errors import GdeError
     from gdegraph.curate.extract.commands import resolve_command
 
-    _echo_report(resolve_command(name, date, reference_only, limit))
+    report, resolved = resolve_command(name, date, reference_only, limit, fmt)
+    _echo_report(report)
+    if not resolved:
+        raise GdeError(f"{name!r} is not resolved to one trust (see the candidates above)")
 
 
 @click.command(short_help="Propose candidate triples from a plain-text article, with a review report.")
@@ -66,8 +76,10 @@ def extract(article: Path, source_id: str, date: str | None, out: Path | None, r
 
 @click.command(short_help="Show how a candidate Turtle file differs from the curated graph.")
 @click.argument("candidate", type=_FILE)
+@format_option("Output format: table for people; json (counts per kind and status, every change) or csv "
+               "(one row per change) for tools.")
 @_shared_option
-def diff(candidate: Path, shared: Path | None) -> None:
+def diff(candidate: Path, fmt: str, shared: Path | None) -> None:
     """Compare CANDIDATE (e.g. from `gdegraph extract`) with data/*.ttl.
 
     Lists new trusts, new and conflicting pairings and memberships, and
@@ -76,7 +88,7 @@ def diff(candidate: Path, shared: Path | None) -> None:
     """
     from gdegraph.curate.diff import diff_command
 
-    _echo_report(diff_command(candidate))
+    _echo_report(diff_command(candidate, fmt))
 
 
 @click.command(short_help="Extract an article, review it against the graph, merge what is accepted into data/.")

@@ -52,6 +52,8 @@ from gdegraph.cli.web import network, serve, site
 from gdegraph.core.errors import GdeError, ValidationFailed
 
 DEBUG_ENV = "GDEGRAPH_DEBUG"
+#: ``--quiet`` / ``--verbose`` of the running command (read when a note or an error is printed).
+_VERBOSITY = {"quiet": False, "verbose": False}
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
@@ -72,7 +74,11 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 )
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and exit.")
-def cli() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress, no notes, no 'wrote ...' lines: only results and errors.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Progress even when the output is piped, log messages, and a traceback for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """gdegraph: a sourced knowledge graph of the English NHS digital programmes.
 
     It covers the Global Digital Exemplar, fast follower and Digital Aspirant
@@ -89,10 +95,24 @@ def cli() -> None:
       gdegraph build --out dist     build the published graph into dist/
       gdegraph stats                summarise what the graph holds
 
-    Exit status: 0 success, 1 validation failed, 2 bad input or usage,
-    3 internal error (re-run with GDEGRAPH_DEBUG=1 for a traceback),
-    130 interrupted.
+    Exit status: 0 success, 1 validation failed or a name not resolved,
+    2 bad input or usage (including a port in use), 3 internal error
+    (re-run with -v or GDEGRAPH_DEBUG=1 for a traceback), 130 interrupted.
+
+    Shell completion (click): eval "$(_GDEGRAPH_COMPLETE=bash_source gdegraph)"
+    in ~/.bashrc (zsh_source for ~/.zshrc, fish_source for fish).
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose contradict each other")
+    from gdegraph.core.progress import set_verbosity
+
+    ctx.obj = {"quiet": quiet, "verbose": verbose}
+    _VERBOSITY.update(ctx.obj)
+    set_verbosity(quiet=quiet, verbose=verbose)
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="gdegraph: %(name)s: %(message)s")
 
 
 for _command in (build, validate, stats, publish, network, site, serve, resolve, extract, diff, ingest,
@@ -102,7 +122,7 @@ del _command
 
 
 def _debug() -> bool:
-    return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
+    return _VERBOSITY["verbose"] or os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
 
 
 def _print_traceback() -> None:
@@ -121,7 +141,8 @@ def _notes(previous: Callable[..., None]) -> Callable[..., None]:
     in memory") as one ``gdegraph: note:`` line and hands any other to ``previous``."""
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if category.__module__.split(".")[0] == "gdegraph":
-            click.echo(f"gdegraph: note: {message}", err=True)
+            if not _VERBOSITY["quiet"]:
+                click.echo(f"gdegraph: note: {message}", err=True)
         else:
             previous(message, category, *args, **kwargs)
     return show
@@ -129,6 +150,7 @@ def _notes(previous: Callable[..., None]) -> Callable[..., None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status (the console script exits with it)."""
+    _VERBOSITY.update(quiet=False, verbose=False)
     try:
         with warnings.catch_warnings():  # restores the caller's warning display afterwards
             warnings.filterwarnings("always", category=UserWarning, module=r"gdegraph\.")  # every run's notes
@@ -166,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
         _error(f"internal error: {summary}")
         if not _debug():
-            click.echo(f"gdegraph: re-run with {DEBUG_ENV}=1 for a traceback", err=True)
+            click.echo(f"gdegraph: re-run with -v (or {DEBUG_ENV}=1) for a traceback", err=True)
         return EXIT_INTERNAL
     return result if isinstance(result, int) else 0
 

@@ -65,12 +65,6 @@ def _dist_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
                         show_default=True, metavar="DIR", help=help)
 
 
-def _report_format_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
-    """``--format text|json`` for a command's report."""
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                        help=help)
-
-
 def _shacl_engine_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
     """``--engine sparql|pyshacl``: the SHACL engine of a command that validates."""
     return click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
@@ -81,6 +75,14 @@ def _echo_report(text: str, err: bool = False) -> None:
     """Print a report exactly once with a single trailing newline."""
     if text:
         click.echo(text, nl=not text.endswith("\n"), err=err)
+
+
+def _echo_status(text: str) -> None:
+    """Print what a command wrote ("wrote dist/..."), unless ``gdegraph --quiet`` asked for silence."""
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx is not None and (ctx.find_root().obj or {}).get("quiet"))
+    if not quiet:
+        _echo_report(text)
 
 
 def _write_text(path: Path, text: str) -> None:

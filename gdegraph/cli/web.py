@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_dir_option, _report_format_option, _shared_option
+from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _echo_status, _out_dir_option, _shared_option
+from gdegraph.cli.output import flatten, format_option, to_csv, to_json
 
 
 @click.command(short_help="Analyse the exemplar-follower network; write exports and pictures.")
@@ -20,7 +21,8 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_
     help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
 )
 @click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
-@_report_format_option("Report format on stdout (both are written to --out).")
+@format_option("Report on stdout: table for people, json (numbers as numbers, sorted keys) or csv (key,value per "
+               "figure); report.txt and report.json are written to --out either way.")
 @_shared_option
 def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
             shared: Path | None) -> None:
@@ -40,11 +42,12 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
         out_dir = out_dir / options.variant()
     result = run_network(out_dir, options, shared)
     if fmt == "json":
-        import json
-
-        _echo_report(json.dumps(result.report, indent=1, sort_keys=True))
+        _echo_report(to_json(result.report))
+    elif fmt == "csv":
+        _echo_report(to_csv(flatten(result.report), ["key", "value"]))
     else:
-        _echo_report(result.text + "\n" + "\n".join(f"wrote {path}" for path in result.files))
+        _echo_report(result.text)
+        _echo_status("\n".join(f"wrote {path}" for path in result.files))
 
 
 @click.command(short_help="Write the static website: a page per resource, indexes, ontology docs.")
@@ -63,7 +66,7 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
     """
     from gdegraph.site.build import build_site
 
-    _echo_report(str(build_site(out_dir, data, dist)))
+    _echo_status(str(build_site(out_dir, data, dist)))
 
 
 @click.command(short_help="Serve the pages, the RDF and a read-only SPARQL endpoint over HTTP.")
@@ -89,21 +92,31 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
               help="Deepest nesting of { }, ( ) and [ ] in a query (deeper: 400).")
 @click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a client may take to send a request's headers before the connection is closed.")
+@click.option("--datasette-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
+              help="Also serve the published SQLite tables (DIST/gdegraph.db) with Datasette on PORT "
+                   "(needs the gdegraph[datasette] extra).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @_shared_option
 def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, max_rows: int,
           max_query_length: int, max_body: int, workers: int, max_memory: int, max_response_bytes: int,
-          max_nesting: int, header_timeout: float, quiet: bool, shared: Path | None) -> None:
+          max_nesting: int, header_timeout: float, datasette_port: int | None, quiet: bool,
+          shared: Path | None) -> None:
     """Serve the graph over HTTP until interrupted (Ctrl-C).
 
     Resource IRIs under /id/ dereference with content negotiation (303 to
     the HTML page or to Turtle, JSON-LD, N-Triples or RDF/XML); /sparql is a
     read-only SPARQL 1.1 endpoint with a query page; /dumps/ holds the
     published files and /.well-known/void the dataset description.
+    A port already in use exits 2 with a message saying so.
     """
     from gdegraph.server import Limits, serve as run_server
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
                     max_body=max_body, workers=workers, max_memory=max_memory * 2**20,
                     max_response_bytes=max_response_bytes, max_nesting=max_nesting, header_timeout=header_timeout)
-    run_server(host, port, data, dist, limits, access_log=not quiet)
+    datasette = None
+    if datasette_port is not None:
+        from gdegraph.publish.sqlite_db import DATABASE_FILE, METADATA_FILE
+
+        datasette = (dist / DATABASE_FILE, dist / METADATA_FILE, datasette_port)
+    run_server(host, port, data, dist, limits, access_log=not quiet, datasette=datasette)

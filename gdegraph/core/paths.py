@@ -1,11 +1,23 @@
-"""Where gdegraph's inputs live, in one place.
+"""Where gdegraph's inputs live, in one place: a source checkout or an installed wheel.
 
-gdegraph runs from a source checkout: the ontology, data, shapes and queries
-are files in the repository, not package data, so every path is derived from
-the checkout that holds this package. The seed files and reference data are
-not in the repository; they sit in a ``shared`` folder beside it
-(``<checkout>/../shared``), which ``GDEGRAPH_SHARED`` (or the command line's
-``--shared``) can point elsewhere.
+gdegraph runs either from a source checkout or from an installed wheel.
+
+* In a checkout (``pyproject.toml`` beside this package), the ontology, data,
+  shapes and queries are the repository's own folders, so an edit shows at
+  once, and the seed files and reference data sit in a ``shared`` folder beside
+  it (``<checkout>/../shared``).
+* Installed from the wheel, the same folders are package data under
+  ``gdegraph/_resources/`` (``pyproject.toml`` maps them there), found with
+  :mod:`importlib.resources`. There is no default shared folder then.
+
+``GDEGRAPH_SHARED`` (or the command line's ``--shared``) points at a shared
+folder in either case. The openly licensed part of it -- the ODS/ONS reference
+files (OGL v3.0, the trust points ODbL) and the 360Giving schemas (CC BY 4.0)
+-- is also kept in the checkout under ``vendor/`` and shipped in the wheel, so
+an installed gdegraph resolves names and publishes 360Giving data without a
+shared folder; a shared folder's own ``refdata/`` wins when it has one. The
+seed articles are copyrighted and are never shipped: a build needs the shared
+folder for their checksums.
 
 The functions only compute paths; :func:`require_dir` is the single place
 that checks one exists and, when it does not, says how to fix it.
@@ -14,6 +26,7 @@ that checks one exists and, when it does not, says how to fix it.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 from gdegraph.core.errors import GdeError, InputError
@@ -21,15 +34,21 @@ from gdegraph.core.errors import GdeError, InputError
 __all__ = [
     "SHARED_ENV",
     "SHARED_HINT",
+    "checkout_root",
     "data_dir",
+    "dist_dir",
+    "giving360_dir",
     "ontology_dir",
+    "package_dir",
     "queries_dir",
     "refdata_dir",
     "repo_root",
     "require_dir",
+    "resource_root",
     "seeds_dir",
     "shapes_dir",
     "shared_dir",
+    "vendor_dir",
 ]
 
 #: Environment variable that overrides the location of the shared folder.
@@ -38,59 +57,118 @@ SHARED_ENV = "GDEGRAPH_SHARED"
 #: How to fix a missing shared folder; used by :func:`require_dir`.
 SHARED_HINT = f"set {SHARED_ENV} (or pass --shared) to the folder holding seeds/ and refdata/"
 
+#: Folder of the package data inside an installed ``gdegraph`` package.
+PACKAGED = "_resources"
 
-def repo_root() -> Path:
-    """The source checkout: the directory holding ``pyproject.toml`` above this package.
+
+def package_dir() -> Path:
+    """The ``gdegraph`` package folder (importlib.resources: a wheel is installed unzipped)."""
+    from importlib.resources import files
+
+    return Path(str(files("gdegraph")))
+
+
+@cache
+def checkout_root() -> Path | None:
+    """The source checkout holding this package, or None when running from an installed wheel.
 
     Only the package's own parent is considered (not any ancestor), so an
-    unrelated ``pyproject.toml`` higher up can never be picked by mistake.
+    unrelated ``pyproject.toml`` higher up can never be picked by mistake; the
+    checkout must also hold ``ontology/``, which a site-packages folder does not.
     """
-    root = Path(__file__).resolve().parents[2]
-    if not (root / "pyproject.toml").is_file():
-        raise GdeError(
-            f"cannot find the gdegraph source checkout: no pyproject.toml in {root}; "
-            "gdegraph reads its ontology and data from the checkout, so install it "
-            "from one with `pip install -e .`"
-        )
+    root = package_dir().resolve().parent
+    if (root / "pyproject.toml").is_file() and (root / "ontology").is_dir():
+        return root
+    return None
+
+
+def repo_root() -> Path:
+    """The source checkout; an error when gdegraph runs from an installed wheel.
+
+    Only what truly needs a checkout (developer tools, benchmarks) calls this;
+    everything else uses :func:`resource_root`.
+    """
+    root = checkout_root()
+    if root is None:
+        raise GdeError(f"not running from a gdegraph source checkout (the package is at {package_dir()}); "
+                       "this needs one: clone the repository and `pip install -e .`")
     return root
+
+
+def resource_root() -> Path:
+    """The folder holding ``ontology/``, ``data/``, ``shapes/`` and ``queries/``: checkout or package data."""
+    root = checkout_root()
+    return root if root is not None else package_dir() / PACKAGED
+
+
+def vendor_dir() -> Path:
+    """The shipped copies of the openly licensed shared files (``vendor/`` in the checkout)."""
+    root = checkout_root()
+    return root / "vendor" if root is not None else package_dir() / PACKAGED
 
 
 def ontology_dir() -> Path:
     """``ontology/``: the OWL/RDFS vocabulary, in Turtle."""
-    return repo_root() / "ontology"
+    return resource_root() / "ontology"
 
 
 def data_dir() -> Path:
     """``data/``: the curated instance data, in Turtle."""
-    return repo_root() / "data"
+    return resource_root() / "data"
 
 
 def shapes_dir() -> Path:
     """``shapes/``: the SHACL shapes the data must conform to."""
-    return repo_root() / "shapes"
+    return resource_root() / "shapes"
 
 
 def queries_dir() -> Path:
     """``queries/``: SPARQL queries (``queries/qc/`` holds the quality checks)."""
-    return repo_root() / "queries"
+    return resource_root() / "queries"
 
 
-def shared_dir() -> Path:
-    """The shared folder: ``$GDEGRAPH_SHARED`` if set and non-empty, else ``<checkout>/../shared``."""
+def dist_dir() -> Path:
+    """Where ``gdegraph build`` writes by default: ``dist/`` in the checkout, else in the working directory."""
+    root = checkout_root()
+    return root / "dist" if root is not None else Path("dist")
+
+
+def shared_dir() -> Path | None:
+    """The shared folder: ``$GDEGRAPH_SHARED`` if set and non-empty, else ``<checkout>/../shared``.
+
+    None when gdegraph is installed from a wheel and no shared folder is set.
+    """
     override = os.environ.get(SHARED_ENV, "").strip()
     if override:
         return Path(override).expanduser().resolve()
-    return repo_root().parent / "shared"
+    root = checkout_root()
+    return root.parent / "shared" if root is not None else None
 
 
-def seeds_dir() -> Path:
-    """``shared/seeds``: the seed files the data was curated from."""
-    return shared_dir() / "seeds"
+def seeds_dir(shared: Path | None = None) -> Path:
+    """``seeds/`` in ``shared`` (default :func:`shared_dir`): the seed files the data was curated from."""
+    folder = shared if shared is not None else shared_dir()
+    if folder is None:
+        raise InputError("no shared folder: the seed articles are not shipped with gdegraph (they are "
+                         "copyrighted), and a build records their checksums", hint=SHARED_HINT)
+    return Path(folder) / "seeds"
 
 
-def refdata_dir() -> Path:
-    """``shared/refdata``: reference data (ODS organisations and the like)."""
-    return shared_dir() / "refdata"
+def _shared_or_vendored(shared: Path | None, sub: str, vendored: str) -> Path:
+    folder = shared if shared is not None else shared_dir()
+    if folder is not None and (Path(folder) / sub).is_dir():
+        return Path(folder) / sub
+    return vendor_dir() / vendored
+
+
+def refdata_dir(shared: Path | None = None) -> Path:
+    """``refdata/`` of ``shared`` (default :func:`shared_dir`) if it has one, else the shipped copy."""
+    return _shared_or_vendored(shared, "refdata", "refdata")
+
+
+def giving360_dir(shared: Path | None = None) -> Path:
+    """The 360Giving JSON schemas: ``standards/360giving`` of the shared folder, else the shipped copy."""
+    return _shared_or_vendored(shared, "standards/360giving", "giving360")
 
 
 def require_dir(path: Path, what: str, hint: str | None = None) -> Path:
@@ -102,8 +180,11 @@ def require_dir(path: Path, what: str, hint: str | None = None) -> Path:
     right shared folder is the usual fix.
     """
     if hint is None:
+        shared = shared_dir()
         try:
-            path.resolve().relative_to(shared_dir().resolve())
+            if shared is None:
+                raise ValueError
+            path.resolve().relative_to(shared.resolve())
         except ValueError:
             hint = f"create {path} or check the path"
         else:

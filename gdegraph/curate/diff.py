@@ -200,11 +200,35 @@ def format_changes(changes: list[Change], title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diff_command(candidate_path: Path) -> str:
-    """``gdegraph diff``: the candidate file against the curated data (``data/*.ttl``)."""
+def diff_data(changes: list[Change], candidate: str) -> dict[str, object]:
+    """The changes as JSON-ready data: ``counts`` (kind -> status -> number) and every change."""
+    counts: dict[str, dict[str, int]] = {}
+    for change in changes:
+        counts.setdefault(change.kind, {}).setdefault(change.status, 0)
+        counts[change.kind][change.status] += 1
+    return {"candidate": candidate, "counts": counts,
+            "changes": [{"kind": c.kind, "status": c.status, "iri": c.iri, "detail": c.detail} for c in changes]}
+
+
+def diff_command(candidate_path: Path, fmt: str = "table") -> str:
+    """``gdegraph diff``: the candidate file against the curated data (``data/*.ttl``), as ``fmt``
+    (table, json or csv)."""
     from gdegraph.curate.extract.commands import curated_graph
     from gdegraph.sources.loading import parse_turtle_file
 
     candidate = parse_turtle_file(Path(candidate_path))
     changes = diff_graphs(candidate, curated_graph())
+    if fmt == "json":
+        import json
+
+        return json.dumps(diff_data(changes, str(candidate_path)), indent=2, sort_keys=True, ensure_ascii=False)
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["kind", "status", "iri", "detail"])
+        writer.writerows([c.kind, c.status, c.iri, c.detail] for c in changes)
+        return out.getvalue()
     return format_changes(changes, f"gdegraph diff: {candidate_path} against the curated graph (data/*.ttl)")

@@ -229,12 +229,17 @@ def _pair(p: dict[str, Any]) -> str:
     return f"{p['exemplar']}-{p['follower']}"
 
 
+
+def _counts(counts: dict[Any, Any]) -> str:
+    """``{'announced': 18, 'proposed': 6}`` as ``announced 18, proposed 6`` (not a Python dict)."""
+    return ", ".join(f"{key}: {value}" if isinstance(key, int) else f"{key} {value}" for key, value in counts.items())
+
 def format_report(r: dict[str, Any]) -> str:
     """The report for people: the same figures as :func:`analyse`, in sentences and short tables."""
     c, geo = r["counts"], r["geography"]
     out = [f"gdegraph network ({r['options']})",
            f"{c['nodes']} nodes ({c['programme_trusts']} programme trusts), {c['pairings']} pairings "
-           f"{c['pairings_by_status']}, {c['successions']} succession edges", "",
+           f"({_counts(c['pairings_by_status'])}), {c['successions']} succession edges", "",
            "Exemplars by number of fast followers:"]
     out += [f"  {e['count']}  {e['node']:<4} {e['label']} ({e['sector']}): {', '.join(e['followers']) or '-'}"
             for e in r["exemplars"]]
@@ -242,11 +247,11 @@ def format_report(r: dict[str, Any]) -> str:
     out += [f"More than one follower: {multi or 'none'}",
             "Exemplars without a follower: "
             + (", ".join(f"{e['node']} {e['label']}" for e in r["exemplars_without_follower"]) or "none"), "",
-            f"Degree distribution (degree: trusts), pairing network: {r['degree_distribution']['pairing']}; "
-            f"with successions: {r['degree_distribution']['combined']}"]
+            f"Degree distribution (degree: trusts), pairing network: {_counts(r['degree_distribution']['pairing'])}; "
+            f"with successions: {_counts(r['degree_distribution']['combined'])}"]
     for name in ("pairing", "combined"):
         comp = r["components"][name]
-        out.append(f"Weakly connected components, {name} network: {comp['count']} (size: count {comp['sizes']})")
+        out.append(f"Weakly connected components, {name} network: {comp['count']} (size: count {_counts(comp['sizes'])})")
     for kind in ("degree", "betweenness"):
         top = [x for x in r["centrality"][kind] if x["value"] > 0 and (kind == "betweenness" or x["degree"] > 1)]
         out.append(f"Highest {kind} centrality (pairings + successions): "

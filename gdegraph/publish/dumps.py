@@ -297,6 +297,7 @@ def sha256sums(files: Mapping[str, bytes]) -> bytes:
 def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[str, bytes]:
     """Every published file (name -> bytes) for a built dataset, without writing anything."""
     from gdegraph.publish import dataset_description, giving360
+    from gdegraph.publish.table_files import tables_files
 
     settings = settings or PublishSettings()
     release = dataset_description.release_date(ds, settings.release_date)
@@ -307,6 +308,7 @@ def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
         version=settings.version, release=release)
     files[DESCRIPTION_FILE] = serialise(description, "turtle")
+    files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
     files[SUMS_FILE] = sha256sums(files)
     return files
 
@@ -315,13 +317,15 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
             *, dataset: Dataset | None = None) -> PublishResult:
     """Build and validate (unless ``dataset`` is given), then write every published file."""
     from gdegraph.core.atomic import replace_in_directory
+    from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
     if dataset is None:
         from gdegraph.validate.validation import validated_dataset
 
         dataset, _ = validated_dataset(shared)
-    files = publish_files(dataset, settings)
+    with stage("writing the dumps, tables and descriptions"):
+        files = publish_files(dataset, settings)
     result = PublishResult(out_dir=out_dir)
     replace_in_directory(out_dir, files)  # every dump new, or every dump as before (gdegraph.core.atomic)
     result.files = {name: len(data) for name, data in files.items()}

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from gdegraph.core.errors import InputError
 from gdegraph.store.sparql_text import query_form
 
-__all__ = ["NAME_PATTERN", "PARAM_TYPES", "NamedQuery", "Param", "parse_query_file"]
+__all__ = ["NAME_PATTERN", "PARAM_TYPES", "NamedQuery", "Param", "check_syntax", "parse_query_file"]
 
 PARAM_TYPES = ("string", "integer", "decimal", "date", "boolean", "iri", "concept", "trust")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -120,9 +120,59 @@ def parse_query_file(path: Path) -> NamedQuery:
     name = fields.pop("name", path.stem)
     if not NAME_PATTERN.match(name):
         raise InputError(f"query name {name!r} must be lower-case words joined by hyphens", path=path)
+    check_syntax(text, path)
     form = query_form(text)
     return NamedQuery(
         name=name, title=fields.pop("title", name), description=fields.pop("description", ""), text=text,
         path=path, form=form, params=tuple(params), columns=tuple(fields.pop("columns", "").split()),
         extra=fields,
     )
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
+
+
+def _rdflib_position(text: str) -> tuple[int, int, str] | None:
+    """Where rdflib's SPARQL parser (pyparsing) stops, with its message; None if it parses.
+
+    Oxigraph's parser often reports an error where the input ends (it tries
+    every alternative first); pyparsing stops at the clause that fails, which
+    is where a person looks. Only called once a query is known to be bad.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except Exception as exc:  # pyparsing's ParseException, or rdflib's own errors
+        line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+        if isinstance(line, int) and isinstance(column, int):
+            message = str(getattr(exc, "msg", "") or exc).split("  (at char")[0]
+            return line, column, message
+    return None
+
+
+def check_syntax(text: str, path: Path) -> None:
+    """Parse ``text`` with pyoxigraph (on an empty store, so nothing runs); a syntax error becomes an
+    :class:`InputError` located in the file as ``path:line:col:``, with the offending line as its hint
+    (the earlier of oxigraph's and rdflib's positions: see :func:`_rdflib_position`)."""
+    from pyoxigraph import Store
+
+    try:
+        Store().query(text)
+    except SyntaxError as exc:
+        message = str(exc).strip()
+        match = _ERROR_AT.match(message)
+        if match is None:
+            raise InputError(f"not valid SPARQL: {message}", path=path) from None
+        line, column = int(match.group(1)), int(match.group(2))
+        message = match.group(3).splitlines()[0]
+        earlier = _rdflib_position(text)
+        if earlier is not None and earlier[:2] < (line, column):
+            line, column, found = earlier
+            message = f"the query cannot be parsed from here ({found})"
+        lines = text.splitlines()
+        if 0 < line <= len(lines):
+            hint = f"line {line} reads {lines[line - 1].strip()!r}"
+        else:
+            hint = "the file ends before the query is complete: look for an unclosed bracket or brace"
+        raise InputError(f"not valid SPARQL: {message}", path=path, line=line, column=column, hint=hint) from None

@@ -78,6 +78,13 @@ def get_query(name_or_path: str, directory: Path | None = None) -> NamedQuery:
     library = load_library(directory)
     if name_or_path in library:
         return library[name_or_path]
-    close = [n for n in library if name_or_path.lower() in n] or list(library)
-    raise InputError(f"unknown query {name_or_path!r}", hint=f"known queries: {', '.join(close)} "
-                     "(`gdegraph queries` lists them; a path to a .rq file also works)")
+    from difflib import get_close_matches
+
+    close = get_close_matches(name_or_path.lower(), list(library), n=3, cutoff=0.6)
+    if not close:
+        close = [n for n in library if name_or_path.lower() in n]
+    if close:
+        hint = f"did you mean {' or '.join(close)}? (`gdegraph queries` lists them all)"
+    else:
+        hint = f"known queries: {', '.join(library)} (`gdegraph queries` lists them; a path to a .rq file also works)"
+    raise InputError(f"unknown query {name_or_path!r}", hint=hint)

@@ -246,13 +246,14 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     files (``dumps/`` and ``network/`` are copied from it when present).
     """
     from gdegraph.core.atomic import atomic_directory
+    from gdegraph.core.progress import steps
 
     started = time.perf_counter()
     dist = dist if dist is not None else Path("dist")
     site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
     files = pages = 0
     with atomic_directory(out_dir) as tmp, _TreeWriter(tmp) as writer:
-        for path in site.paths():
+        for path in steps(site.paths(), "writing the site"):
             rendered = site.render(path)
             if rendered is None:
                 continue

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from gdegraph.model import iris
-from gdegraph.site.facts import Facts, Statement, TrustFacts
+from gdegraph.site.facts import Facts, Statement
 
 __all__ = ["FACETED", "Cell", "FacetRow", "Table", "csv_bytes", "table"]
 

@@ -99,11 +99,7 @@ def build_dataset(shared: Path | None = None, *, infer: bool = True) -> Dataset:
     from gdegraph.sources.inference import entailments
     from gdegraph.sources.refdata import reference_graph
 
-    shared_dir = paths.require_dir(
-        shared if shared is not None else paths.shared_dir(),
-        "shared folder",
-        f"set {paths.SHARED_ENV} to the folder holding seeds/ and refdata/",
-    )
+    shared_dir = paths.require_dir(paths.seeds_dir(shared).parent, "shared folder", paths.SHARED_HINT)
     ds = Dataset()
     ontology = load_ontology()
     _add(ds, ontology, ONTOLOGY_GRAPH)
@@ -111,7 +107,7 @@ def build_dataset(shared: Path | None = None, *, infer: bool = True) -> Dataset:
     curated = union(ds)
     _add(ds, seed_checksums(curated, shared_dir), BUILD_GRAPH)
     codes = trust_codes(ds)
-    _add(ds, reference_graph(codes, shared_dir / "refdata"), REFDATA_GRAPH)
+    _add(ds, reference_graph(codes, paths.refdata_dir(shared_dir)), REFDATA_GRAPH)
     _check_trusts_described(ds, codes)
     if infer:
         _add(ds, entailments(ontology, union(ds)), INFERRED_GRAPH)

@@ -29,25 +29,26 @@ class BuildingInMemory(UserWarning):
 
 
 def default_data() -> Path:
-    """Where ``gdegraph build`` writes the quads: ``dist/gdegraph.trig`` in the checkout."""
-    return paths.repo_root() / "dist" / "gdegraph.trig"
+    """Where ``gdegraph build`` writes the quads: ``dist/gdegraph.trig`` (in the checkout, or the working directory)."""
+    return paths.dist_dir() / "gdegraph.trig"
 
 
 #: The code that decides the built graph's content (the rest only reads or presents it):
-#: the sources and model packages, and the serialiser of the dumps.
-BUILD_CODE = ("gdegraph/sources/*.py", "gdegraph/model/*.py", "gdegraph/publish/dumps.py")
+#: the sources and model packages, and the serialiser of the dumps (globs in the package).
+BUILD_CODE = ("sources/*.py", "model/*.py", "publish/dumps.py")
 
 
 def _inputs(shared: Path | None) -> Iterable[Path]:
     """Files whose change makes a built graph stale: ontology, data, build code, shared inputs."""
-    root = paths.repo_root()
-    yield from root.glob("ontology/*.ttl")
-    yield from root.glob("data/*.ttl")
+    yield from paths.ontology_dir().glob("*.ttl")
+    yield from paths.data_dir().glob("*.ttl")
+    package = paths.package_dir()
     for pattern in BUILD_CODE:
-        yield from root.glob(pattern)
+        yield from package.glob(pattern)
     folder = Path(shared) if shared is not None else paths.shared_dir()
-    yield from folder.glob("seeds/*")
-    yield from folder.glob("refdata/*")
+    if folder is not None:
+        yield from folder.glob("seeds/*")
+    yield from paths.refdata_dir(folder).glob("*")
 
 
 def built_is_current(path: Path, shared: Path | None = None) -> bool:

@@ -312,14 +312,14 @@ def _rdflib_dump(path: Path) -> Dataset:
 
 
 def _build_files() -> dict[str, str]:
-    """Named graphs of the build and the files behind them, as paths relative to the checkout."""
+    """Named graphs of the build and the files behind them, relative to the checkout (or the package data)."""
     from gdegraph.sources.dataset import REFDATA_GRAPH, data_files, ontology_files
     from gdegraph.sources.loading import default_graph_iri
 
-    root = locations.repo_root()
+    root = locations.resource_root()
     files = {default_graph_iri(p): str(p.relative_to(root)) for p in data_files()}
     files[str(ONTOLOGY_GRAPH)] = ", ".join(str(p.relative_to(root)) for p in ontology_files())
-    files[REFDATA_GRAPH] = "refdata/*.csv in the shared folder (via gdegraph/refdata.py)"
+    files[REFDATA_GRAPH] = "refdata/*.csv in the shared folder (via gdegraph/sources/refdata.py)"
     return files
 
 
@@ -371,10 +371,13 @@ def validated_dataset(shared: Path | None = None, engine: str = "sparql") -> tup
     is the SHACL engine: ``"sparql"`` (fast) or ``"pyshacl"`` (the reference);
     see :mod:`gdegraph.validate.validation`.
     """
+    from gdegraph.core.progress import stage
     from gdegraph.sources.dataset import build_dataset
 
-    ds = build_dataset(shared)
-    report = validate_dataset(ds, engine=engine)
+    with stage("building the dataset"):
+        ds = build_dataset(shared)
+    with stage(f"validating (SHACL engine: {engine})"):
+        report = validate_dataset(ds, engine=engine)
     if not report.conforms:
         raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
     return ds, report

@@ -9,6 +9,7 @@ extractor, and return the text to print. Bad dates and unreadable files are
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -58,13 +59,34 @@ def _date(text: str | None) -> None:
         raise InputError(f"bad --date: {exc}", hint="write the date as YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
-def resolve_command(name: str, date: str | None = None, reference_only: bool = False, limit: int = 5) -> str:
-    """The gazetteer's answer for ``name`` as text: status, then candidates with score and reason."""
+def resolve_command(name: str, date: str | None = None, reference_only: bool = False, limit: int = 5,
+                    fmt: str = "table") -> tuple[str, bool]:
+    """The gazetteer's answer for ``name`` as ``fmt`` (table, json or csv), and whether it resolved.
+
+    Only ``resolved`` and ``probable`` count as resolved: the command line exits 1 for
+    ``ambiguous``, ``uncertain`` and ``unknown``, so a script cannot take a guess for an answer.
+    """
     if not name.strip():
         raise InputError("the name to resolve is empty")
     _date(date)
     gazetteer = load_gazetteer(reference_only)
     result = gazetteer.resolve(name, parse_date(date) if date else None, limit=limit)
+    resolved = result.best is not None
+    if fmt == "json":
+        import json
+
+        return json.dumps(resolution_data(result, limit), indent=2, sort_keys=True, ensure_ascii=False), resolved
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["query", "status", "rank", "code", "name", "score", "method", "matched", "origin", "iri"])
+        for rank, c in enumerate(result.candidates[:limit], 1):
+            writer.writerow([name, result.status, rank, c.code or "", c.name, round(c.score, 1), c.method, c.matched,
+                             c.origin, c.iri])
+        return out.getvalue(), resolved
     lines = [result.explain(limit)]
     if result.status == "ambiguous":
         lines.append("not resolved: several trusts are too close to pick one; say which in the text, "
@@ -75,7 +97,18 @@ def resolve_command(name: str, date: str | None = None, reference_only: bool = F
     elif result.status == "unknown":
         lines.append("not resolved: no trust in the reference data has a similar name "
                      "(a care trust has no code in these files)")
-    return "\n".join(lines)
+    return "\n".join(lines), resolved
+
+
+def resolution_data(result: Any, limit: int = 5) -> dict[str, Any]:
+    """A :class:`~gdegraph.sources.gazetteer.Resolution` as JSON-ready data with stable keys."""
+    return {
+        "query": result.query, "date": result.on.isoformat() if result.on else None, "status": result.status,
+        "resolved": result.best is not None, "code": result.best.code if result.best else None,
+        "candidates": [{"code": c.code, "iri": c.iri, "name": c.name, "score": round(c.score, 1), "method": c.method,
+                        "matched": c.matched, "origin": c.origin, "notes": list(c.notes)}
+                       for c in result.candidates[:limit]],
+    }
 
 
 def extract_command(article: Path, source_id: str, date: str | None = None, out: Path | None = None,

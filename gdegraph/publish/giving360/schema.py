@@ -18,8 +18,8 @@ SCHEMA_IDS = (_SCHEMA_BASE + "1.4.3/schema/" + PACKAGE_SCHEMA, _SCHEMA_BASE + "1
 
 
 def schema_dir() -> Path:
-    """``standards/360giving`` in the shared folder, where the schemas are kept."""
-    return paths.shared_dir() / "standards" / "360giving"
+    """``standards/360giving`` in the shared folder, where the schemas are kept, else the shipped copy."""
+    return paths.giving360_dir()
 
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
