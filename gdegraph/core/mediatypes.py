@@ -127,6 +127,10 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "text", "plain text", "text/plain", ("txt",), rdf=False,
     ),
+    FileFormat(
+        "sqlite", "SQLite database", "application/vnd.sqlite3", ("db", "sqlite"), rdf=False,
+        spec="https://www.sqlite.org/fileformat.html",
+    ),
 )
 
 #: The RDF syntaxes, in the order the dumps are listed.

@@ -304,11 +304,11 @@ def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[
     files = dump_files(ds)
     files[CONTEXT_FILE] = context_document()
     files.update(giving360.package_files(ds, release=release, download_base=settings.dumps_base))
+    files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
     description = dataset_description.describe(
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
         version=settings.version, release=release)
     files[DESCRIPTION_FILE] = serialise(description, "turtle")
-    files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
     files[SUMS_FILE] = sha256sums(files)
     return files
 

@@ -11,7 +11,31 @@ from typing import Any
 
 from gdegraph.publish.tables import table_rows
 
-__all__ = ["tables_files"]
+__all__ = ["TABLE_FILE_SPECS", "table_file_titles", "tables_files"]
+
+#: What each kind of table file conforms to (dcterms:conformsTo of its distribution).
+TABLE_FILE_SPECS = {
+    "csv": ("https://www.rfc-editor.org/rfc/rfc4180", "https://www.w3.org/TR/tabular-data-primer/"),
+    "datapackage.json": ("https://specs.frictionlessdata.io/data-package/",),
+    "csv-metadata.json": ("https://www.w3.org/TR/tabular-metadata/",),
+    "gdegraph.db": ("https://www.sqlite.org/fileformat.html",),
+    "datasette-metadata.json": ("https://docs.datasette.io/en/stable/metadata.html",),
+}
+
+
+def table_file_titles() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Title and specifications of every table file, by file name: what the dataset description says of it."""
+    from gdegraph.publish.csvw import CSVW_FILE, PACKAGE_FILE
+    from gdegraph.publish.sqlite_db import DATABASE_FILE, METADATA_FILE
+    from gdegraph.publish.tables import TABLES
+
+    titles = {f"{table.name}.csv": (f"{table.title}: a flat table (CSV)", TABLE_FILE_SPECS["csv"]) for table in TABLES}
+    titles[PACKAGE_FILE] = ("The flat tables as a Frictionless Data Package", TABLE_FILE_SPECS["datapackage.json"])
+    titles[CSVW_FILE] = ("How each column of the flat tables maps back to the graph (CSVW)",
+                         TABLE_FILE_SPECS["csv-metadata.json"])
+    titles[DATABASE_FILE] = ("The flat tables as one SQLite database, for Datasette", TABLE_FILE_SPECS["gdegraph.db"])
+    titles[METADATA_FILE] = ("Datasette metadata of the SQLite database", TABLE_FILE_SPECS["datasette-metadata.json"])
+    return titles
 
 
 def tables_files(dataset: Any, version: str) -> dict[str, bytes]:

@@ -30,9 +30,14 @@ def distribution(g: Graph, name: str, data: bytes, base: str, release: Literal,
             title += ", one named graph per source"
         g.add((DATASET, VOID.dataDump, url))
         g.add((DATASET, VOID.feature, URIRef(fmt.w3c_format or fmt.spec)))
-    else:
+    elif name in giving360.TITLES:
         title, conforms = giving360.TITLES[name], list(giving360.SCHEMA_IDS)
         licences = {CC_BY, OGL}
+    else:
+        from gdegraph.publish.table_files import table_file_titles
+
+        title, specs = table_file_titles()[name]  # the flat tables: the graph's own licences
+        conforms = list(specs)
     title += " (gzip)" if gzipped else ""
     g.add((DATASET, DCAT.distribution, node))
     for p, o in ((RDF.type, DCAT.Distribution), (DCTERMS.title, Literal(title, lang="en")),
