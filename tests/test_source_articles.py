@@ -14,14 +14,9 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 
 from gdegraph.core.paths import data_dir, shared_dir
+from test_seed_facts import P as SEED_PREFIXES
 
-P = """
-PREFIX gde: <https://w3id.org/gdegraph/def#>
-PREFIX c: <https://w3id.org/gdegraph/id/concept/>
-PREFIX tier: <https://w3id.org/gdegraph/id/tier/>
-PREFIX src: <https://w3id.org/gdegraph/id/source/>
-PREFIX schema: <https://schema.org/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
+P = SEED_PREFIXES + """PREFIX src: <https://w3id.org/gdegraph/id/source/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 SRC = "https://w3id.org/gdegraph/id/source/"
