@@ -274,7 +274,7 @@ CASES: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "AnnouncementEvent-superEvent": ("event", (), {"schema:superEvent": "prog:global-digital-exemplar"}),
     "Award-allocation": ("award", (), {"gde:allocation": "c:status-announced"}),
     "Award-amount": ("award", ("schema:amount",), {}),
-    "Award-maximumAmount": ("award", (), {"gde:maximumAmount": '"1000"'}),
+    "Award-maximumAmount": ("award", (), {"gde:maximumAmount": '"one thousand"'}),
     "MaximumAmountRange-qualifier": ("award", (), {"gde:maximumAmount": '"1000"^^xsd:decimal'}),
     "MaximumAmountRange-equals": ("award", (), {"gde:amountQualifier": "c:amount-qualifier-range",
                                                 "gde:minimumAmount": '"500"^^xsd:decimal',
