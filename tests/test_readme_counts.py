@@ -16,7 +16,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 def _table() -> dict[str, str]:
     text = README.read_text(encoding="utf-8")
     head = text[:text.index("## Contents")]
-    return {m.group(1): m.group(2) for m in re.finditer(r"^\| ([a-z ]+) \| (.+) \|$", head, re.M)}
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\| ([a-z ]+) \| (.+) \|$", head, re.MULTILINE)}
 
 
 def _count(graph: Graph, where: str) -> int:

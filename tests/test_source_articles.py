@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
+from test_seed_facts import P as SEED_PREFIXES
 
 from gdegraph.core.paths import data_dir, shared_dir
-from test_seed_facts import P as SEED_PREFIXES
 
 P = SEED_PREFIXES + """PREFIX src: <https://w3id.org/gdegraph/id/source/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
