@@ -192,6 +192,9 @@ def test_reviewed_candidates_conform_to_the_shapes(name: str, gazetteer: Gazette
     candidates = candidate_graph(ex)
     data = load_ontology()
     data.parse(paths.data_dir() / "entities.ttl")
+    for article in sorted((paths.shared_dir() / "sources").glob("*.txt")):  # records of the sources entities cites
+        record = Graph().parse(paths.data_dir() / f"{article.stem}.ttl")
+        data += record.triples((URIRef(iris.instance("source", article.stem)), None, None))
     codes = {str(n).rsplit("/", 1)[1] for n in candidates.all_nodes()
              if str(n).startswith(iris.ID + "trust/") and iris.ODS_TRUST_CODE.fullmatch(str(n).rsplit("/", 1)[1])}
     data += reference_graph(codes, paths.refdata_dir())

@@ -121,22 +121,25 @@ def test_the_library_has_the_competency_queries() -> None:
 
 def test_exemplars_with_two_followers(oxigraph: OxigraphStore) -> None:
     # seed 000: "The only other GDE to get two fast followers is Taunton and Somerset"; seed 001:
-    # "Two exemplar trusts, Taunton and Somerset and Royal Liverpool and Broadgreen ... two fast followers"
-    assert rows(oxigraph, "exemplars-with-followers", "odsCode", "followers", sector="acute") == [
-        ("RBA", "2"), ("RQ6", "2")]
+    # "Two exemplar trusts, Taunton and Somerset and Royal Liverpool and Broadgreen ... two fast followers";
+    # Digital Health News, January 2018: "Blackpool Teaching Hospitals has been dropped as a proposed fast
+    # follower" and "The only other GDE to get two fast followers was Royal Liverpool" (withdrawn is not current)
+    assert rows(oxigraph, "exemplars-with-followers", "odsCode", "followers", sector="acute") == [("RQ6", "2")]
     assert rows(oxigraph, "exemplars-with-followers", "odsCode", sector="mental-health") == []
     assert len(rows(oxigraph, "exemplars-with-followers", "odsCode", min_followers="1")) == 16 + 6
 
 
 def test_pairings_by_status(oxigraph: OxigraphStore) -> None:
     # 18 acute pairings (seeds 000, 001); six proposed mental-health pairings and East London with
-    # South London and Maudsley disputed (seed 003)
+    # South London and Maudsley disputed (seed 003); January 2018: Taunton - Blackpool withdrawn, Royal
+    # Liverpool's two pairings "still the case" (confirmed), Taunton - Wye Valley restated
     statuses = [r[1] for r in rows(oxigraph, "pairings", "pairing", "statusName", "sectorName")]
     assert len(statuses) == 25
-    assert (statuses.count("announced"), statuses.count("proposed"), statuses.count("disputed")) == (18, 6, 1)
+    counts = [statuses.count(s) for s in ("announced", "confirmed", "withdrawn", "proposed", "disputed")]
+    assert counts == [15, 2, 1, 6, 1]
     assert rows(oxigraph, "pairings", "exemplarCode", "followerCode", status="disputed") == [("RV5", "RWK")]
     acute = rows(oxigraph, "pairings", "sources", sector="acute")
-    assert acute == [("seed-000 seed-001",)] * 18
+    assert sorted(acute) == [("dh-2018-01-taunton-loses-fast-follower seed-000 seed-001",)] * 4 + [("seed-000 seed-001",)] * 14
 
 
 def test_followers_and_exemplar_by_code_or_name(oxigraph: OxigraphStore) -> None:
@@ -181,8 +184,10 @@ def test_closed_programme_trusts(oxigraph: OxigraphStore) -> None:
 
 
 def test_exemplars_without_followers(oxigraph: OxigraphStore) -> None:
-    # seed 003: South London and Maudsley "has not yet picked a digital fast follower"
-    assert rows(oxigraph, "exemplars-without-followers", "odsCode", "statusName") == [("RV5", "implied")]
+    # seed 003: South London and Maudsley "has not yet picked a digital fast follower" (named as a GDE in
+    # March 2017: "announced"); the three ambulance GDEs "formally confirmed" in January 2018 have none
+    assert rows(oxigraph, "exemplars-without-followers", "odsCode", "statusName") == [
+        ("RV5", "announced"), ("RX6", "confirmed"), ("RYA", "confirmed"), ("RYE", "confirmed")]
 
 
 def test_funding(oxigraph: OxigraphStore) -> None:
@@ -196,7 +201,7 @@ def test_funding(oxigraph: OxigraphStore) -> None:
     assert (wave, "central-and-match", "maximum", "total", "42000000") in by_kind
     flat = rows(oxigraph, "funding-awards", "award", "statusName")
     assert ("https://w3id.org/gdegraph/id/award/acute-fast-followers-160m-central", "corrected") in flat
-    assert len(flat) == 19
+    assert len(flat) == 19 + 11  # seeds; the seven articles add 11 awards
     expanded = rows(oxigraph, "funding-awards", "odsCode", "amount", "via", expand="true",
                     programme="digital-aspirant")
     seed_funded = [r for r in expanded if r[1] == "250000"]

@@ -62,12 +62,23 @@ def test_sixteen_acute_exemplars_twelve_plus_four(graph: Graph) -> None:
     assert members(graph, "gde-acute-exemplars-added-2016", "global-digital-exemplar") == ADDED_4
 
 
-def test_seven_mental_health_exemplars_are_implied(graph: Graph) -> None:
-    assert members(graph, "gde-mental-health-exemplars", "global-digital-exemplar", "implied") == MH_EXEMPLARS
+def test_seven_mental_health_exemplars_implied_by_seed_003_announced_by_the_march_2017_article(graph: Graph) -> None:
+    """Seed 003 names them only as buddies (implied); the March 2017 article lists them as announced."""
+    assert members(graph, "gde-mental-health-exemplars", "global-digital-exemplar", "announced") == MH_EXEMPLARS
+    q = """SELECT ?c WHERE { ?m gde:inTier tier:gde-mental-health-exemplars ; gde:member/gde:odsCode ?c ;
+           prov:wasDerivedFrom <https://w3id.org/gdegraph/id/source/seed-003> }"""
+    assert codes(graph, q) == MH_EXEMPLARS
 
 
 def test_eighteen_acute_pairings(graph: Graph) -> None:
-    assert pairs(graph, "announced") == ACUTE_PAIRS
+    """All 18 announced by seeds 000/001; since January 2018 one withdrawn, two confirmed (their first step kept)."""
+    withdrawn, confirmed = {("RBA", "RXL")}, {("RQ6", "REP"), ("RQ6", "RVW")}
+    assert pairs(graph, "announced") == ACUTE_PAIRS - withdrawn - confirmed
+    assert pairs(graph, "withdrawn") == withdrawn and pairs(graph, "confirmed") == confirmed
+    q = """SELECT ?e ?f WHERE { ?s gde:statusOf ?p ; gde:status c:status-announced ;
+           prov:wasDerivedFrom <https://w3id.org/gdegraph/id/source/seed-000> .
+           ?p gde:exemplar/gde:odsCode ?e ; gde:follower/gde:odsCode ?f }"""
+    assert {(str(e), str(f)) for e, f in graph.query(P + q)} == withdrawn | confirmed
 
 
 def test_six_proposed_and_one_disputed_mental_health_pairing(graph: Graph) -> None:
@@ -158,6 +169,14 @@ def test_sheffield_has_no_guessed_code(graph: Graph) -> None:
 
 
 def test_seed_sources_carry_checksums_of_the_files(graph: Graph) -> None:
-    q = """SELECT ?id ?sha WHERE { ?s a gde:NewsArticle ; <http://purl.org/dc/terms/identifier> ?id ; gde:sha256 ?sha }"""
+    """The five seeds and the seven articles of sources/ each carry the SHA-256 of the file the build read."""
+    import hashlib
+
+    from gdegraph.core.paths import shared_dir
+
+    q = """SELECT ?file ?sha WHERE { ?s gde:localFile ?file ; gde:sha256 ?sha .
+           FILTER (STRSTARTS(STR(?file), "seeds/") || STRSTARTS(STR(?file), "sources/")) }"""
     rows = {str(i): str(h) for i, h in graph.query(P + q)}
-    assert len(rows) == 5 and all(len(h) == 64 for h in rows.values())
+    assert len([f for f in rows if f.startswith("seeds/")]) == 5
+    assert len([f for f in rows if f.startswith("sources/")]) == 7
+    assert all(hashlib.sha256((shared_dir() / f).read_bytes()).hexdigest() == h for f, h in rows.items())

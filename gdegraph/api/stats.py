@@ -48,7 +48,7 @@ SELECT ?sector ?status (COUNT(DISTINCT ?pairing) AS ?n) WHERE {
 MULTI_FOLLOWER = PREFIXES + """
 SELECT ?exemplar (COUNT(DISTINCT ?f) AS ?n) WHERE {
   ?pairing a gde:Pairing ; gde:exemplar ?e ; gde:follower ?f ; gde:status ?st .
-  FILTER(?st != <https://w3id.org/gdegraph/id/concept/status-disputed>)
+  FILTER(?st NOT IN (<https://w3id.org/gdegraph/id/concept/status-disputed>, <https://w3id.org/gdegraph/id/concept/status-withdrawn>))
   ?e skos:prefLabel ?exemplar .
 } GROUP BY ?exemplar HAVING (COUNT(DISTINCT ?f) > 1) ORDER BY ?exemplar
 """

@@ -22,6 +22,9 @@ KINDS = frozenset(
     {
         "trust",  # NHS trusts, keyed by ODS code
         "organisation",  # funders, councils, charities, partnerships
+        "collaboration",  # org:OrganizationalCollaboration of joint recipients (two trusts named as one exemplar)
+        "status-change",  # gde:StatusChange: one dated step of a statement's status (asof's term)
+        "conflict",  # gde:Conflict: statements that cannot all be true (asof's term)
         "programme",
         "wave",
         "tier",

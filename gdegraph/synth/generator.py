@@ -243,6 +243,7 @@ class Generator:
             yield from self.award(f"{key}-range", "£3m to £6m each for capital", 6 * 10**6,
                                   ("range", "central", "total"),
                                   prog, prog, src, seed, (v("gde:minimumAmount"), lit("3000000", "xsd:decimal")),
+                                  (v("gde:maximumAmount"), lit("6000000", "xsd:decimal")),
                                   (v("gde:funder"), self.bodies[1]))
 
     def award(self, key: str, label: str, amount: int, kinds: tuple[str, str, str], recipient: str, prog: str,

@@ -19,6 +19,8 @@ from gdegraph.publish.giving360.graph_values import CONCEPT, GDE, label, one, sl
 
 _PARTNER_ROLES = {URIRef(CONCEPT + "role-collaboration-partner"), URIRef(CONCEPT + "role-area-partner")}
 _CORRECTED = URIRef(CONCEPT + "status-corrected")
+#: A withdrawn member (a fast follower dropped before funding) receives no grant.
+_WITHDRAWN = URIRef(CONCEPT + "status-withdrawn")
 #: How precise a date of each datatype is.
 PRECISION = {XSD.date: "day", XSD.gYearMonth: "month", XSD.gYear: "year"}
 
@@ -54,7 +56,7 @@ def recipients(a: Award) -> tuple[list[tuple[URIRef, URIRef | None]], str]:
     if allocation == "allocation-per-recipient" and (is_tier or (recipient, RDF.type, GDE.Wave) in g):
         members = sorted((g.value(m, GDE.member), m) for m in g.subjects(group_property, recipient)
                          if (m, RDF.type, GDE.ProgrammeMembership) in g and g.value(m, GDE.role) not in
-                         _PARTNER_ROLES and g.value(m, GDE.status) != _CORRECTED
+                         _PARTNER_ROLES and g.value(m, GDE.status) not in (_CORRECTED, _WITHDRAWN)
                          and (g.value(m, GDE.member), RDF.type, GDE.Trust) in g)
         if not members:
             return [], f"per recipient to {label(g, recipient)}, but the sources name none of its members"
