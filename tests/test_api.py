@@ -437,8 +437,7 @@ def test_stats_are_typed_and_print_as_the_command_does(kg: gdegraph.KnowledgeGra
     assert text.startswith("resources by class\n") and "  acute / announced           15\n" in text
     as_json = json.loads(stats.to_json())
     assert as_json["pairings by sector and status"][0] == {"labels": ["acute", "announced"], "count": 15}
-    assert "pairings by sector and status,acute / announced,15
-" in stats.to_csv()
+    assert "pairings by sector and status,acute / announced,15\n" in stats.to_csv()
     path = tmp_path / "graph.nq"
     path.write_text(dataset.serialize(format="nquads"), encoding="utf-8")
     assert gdegraph.load(path, engine="rdflib").stats() == gdegraph.load(path).stats()  # every engine alike
