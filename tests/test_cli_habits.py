@@ -67,7 +67,7 @@ def test_stats_json_has_numbers_and_csv_rows(built: Path) -> None:
     env = {"GDEGRAPH_SHARED": str(ROOT.parent / "shared")}
     as_json = json.loads(gdegraph("stats", "--format", "json", env=env, cwd=built.parent.parent).stdout)
     pairings = as_json["pairings by sector and status"]
-    assert {"labels": ["acute", "announced"], "count": 18} in pairings
+    assert {"labels": ["acute", "announced"], "count": 15} in pairings
     assert all(isinstance(row["count"], int) for rows in as_json.values() for row in rows)
     table = gdegraph("stats", "--format", "csv", env=env)
     rows = list(csv.DictReader(io.StringIO(table.stdout)))

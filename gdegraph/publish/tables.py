@@ -202,21 +202,22 @@ ORDER BY ?id""",
         "claims", "Claims and conflicts",
         "Quantitative, disputed or corrected statements in their sources' words, linked to what corrects them.",
         iris.ID + "claim/{id}", iris.DEF + "Claim",
-        _PREFIXES + f"""SELECT ?id ?label ?status ?amount ?quote ?corrected_by ?correction_date
-       {_SOURCES}
+        _PREFIXES + f"""SELECT ?id ?label ?status ?amount (GROUP_CONCAT(DISTINCT ?q; separator=" | ") AS ?quote)
+       ?corrected_by ?correction_date {_SOURCES}
 WHERE {{
   ?c a gde:Claim ; gde:status ?st .
-  OPTIONAL {{ ?c rdfs:label ?label }} OPTIONAL {{ ?c schema:amount ?amt }} OPTIONAL {{ ?c gde:quote ?quote }}
+  OPTIONAL {{ ?c rdfs:label ?label }} OPTIONAL {{ ?c schema:amount ?amt }} OPTIONAL {{ ?c gde:quote ?q }}
   OPTIONAL {{ ?c gde:correctedBy ?cb }} OPTIONAL {{ ?c gde:correctionDate ?cd }}
   {_derived("c")}
   BIND ({_key("c", "claim")} AS ?id) BIND ({_key("st", "concept")} AS ?status)
   BIND (STR(?amt) AS ?amount) BIND ({_key("cb", "claim")} AS ?corrected_by) BIND (STR(?cd) AS ?correction_date)
-}} GROUP BY ?id ?label ?status ?amount ?quote ?corrected_by ?correction_date ORDER BY ?id""",
+}} GROUP BY ?id ?label ?status ?amount ?corrected_by ?correction_date ORDER BY ?id""",
         (_id("claim"),
          Column("label", "Claim", property="http://www.w3.org/2000/01/rdf-schema#label", description="the claim in brief"),
          _concept("status", "Status", "status", "announced, disputed, corrected and so on"),
          Column("amount", "Amount (GBP)", "number", property="https://schema.org/amount", description="the sum claimed"),
-         Column("quote", "Quote", property=iris.DEF + "quote", description="the source's words (a short quotation)"),
+         Column("quote", "Quote", property=iris.DEF + "quote", separator=" | ",
+                description="the source's words (short quotations; a claim made in several sources has one each, joined by ' | ')"),
          Column("corrected_by", "Corrected by", property=iris.DEF + "correctedBy", value=iris.ID + "claim/{corrected_by}",
                 references="claims", description="the claim that corrects this one (key of this table)"),
          Column("correction_date", "Correction date", "date", property=iris.DEF + "correctionDate",

@@ -7,8 +7,7 @@ The policy (:mod:`gdegraph.server.policy`) refuses ``SERVICE`` and remote
 network, whatever the query says:
 
 * :func:`deny_network` installs a seccomp filter (libseccomp, through the
-  ``seccomp`` module of libseccomp's own Python bindings when importable,
-  else ``pyseccomp``, a ctypes binding with the same API) that kills the
+  ``pyseccomp`` ctypes binding) that kills the
   process on ``socket()`` of any address family and on ``io_uring_setup``
   (io_uring can open sockets without ``socket()``). The worker needs no new
   socket once it has started: its channel to the server is a socket pair
@@ -37,13 +36,13 @@ NETWORK_SIGNAL = signal.SIGSYS
 
 
 def seccomp_module() -> Any:
-    """libseccomp's Python API: the upstream bindings if importable (Debian's python3-seccomp
-    is built for the system Python only), else pyseccomp (ctypes, any Python)."""
-    try:
-        import seccomp  # type: ignore[import-not-found]
-    except ImportError:
-        import pyseccomp as seccomp  # type: ignore[import-untyped]
-    return seccomp
+    """libseccomp's Python API through pyseccomp (ctypes, any Python; the declared dependency).
+
+    Debian's python3-seccomp has the same API but is built for the system Python only, so a
+    virtual environment cannot rely on it."""
+    import pyseccomp  # type: ignore[import-untyped]
+
+    return pyseccomp
 
 
 def deny_network() -> None:
