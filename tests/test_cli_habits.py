@@ -71,7 +71,7 @@ def test_stats_json_has_numbers_and_csv_rows(built: Path) -> None:
     assert all(isinstance(row["count"], int) for rows in as_json.values() for row in rows)
     table = gdegraph("stats", "--format", "csv", env=env)
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
-    assert {"section": "pairings by sector and status", "labels": "acute / announced", "count": "18"} in rows
+    assert {"section": "pairings by sector and status", "labels": "acute / announced", "count": "15"} in rows
     assert gdegraph("stats", "--format", "text", env=env).stdout == gdegraph("stats", env=env).stdout
 
 
