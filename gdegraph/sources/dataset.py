@@ -8,7 +8,8 @@ so provenance survives into quad formats:
 * ``graph/entities``, ``graph/trusts``: curated entities shared by the seeds;
 * ``graph/refdata``: trust identity generated from the ODS/ONS reference files;
 * ``graph/build``: facts the build measured itself (checksums of the seed files);
-* ``graph/inferred``: materialised entailments (see :mod:`gdegraph.sources.inference`).
+* ``graph/inferred``: materialised entailments (see :mod:`gdegraph.sources.inference`) and
+  derived facts: status history, names as of a date, inference flags (:mod:`gdegraph.sources.derived`).
 
 Nothing is written unless the whole dataset validates; each output file is
 written atomically.
@@ -117,6 +118,9 @@ def build_dataset(shared: Path | None = None, *, infer: bool = True) -> Dataset:
     _add(ds, reference_graph(codes, shared_dir / "refdata"), REFDATA_GRAPH)
     _check_trusts_described(ds, codes)
     if infer:
+        from gdegraph.sources.derived import derived_facts
+
+        _add(ds, derived_facts(union(ds)), INFERRED_GRAPH)
         _add(ds, entailments(ontology, union(ds)), INFERRED_GRAPH)
     for prefix, namespace in ontology.namespaces():
         ds.bind(prefix, namespace, override=False)
