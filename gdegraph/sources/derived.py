@@ -96,7 +96,9 @@ def _rule(out: Graph, key: str, premises: list[URIRef] = ()) -> URIRef:
 def _earliest_source(g: Graph, statement: URIRef) -> tuple[date | None, URIRef | None, Literal | None]:
     dated = []
     for src in g.objects(statement, PROV.wasDerivedFrom):
-        issued = g.value(src, DCTERMS.issued)
+        # A source without an issue date (seed 003) counts from when it was last modified:
+        # the facts it reports held by then at the latest.
+        issued = g.value(src, DCTERMS.issued) or g.value(src, DCTERMS.modified)
         start = period_start(issued) if isinstance(issued, Literal) else None
         dated.append((start or date.max, str(src), src, issued))
     if not dated:
@@ -130,6 +132,9 @@ def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRe
                     out.add((step, PROV.wasDerivedFrom, src))
                 if issued is not None:
                     out.add((step, GDE.statusDate, issued))
+                    if g.value(src, DCTERMS.issued) is None:
+                        out.add((step, GDE.dateBasis, Literal(
+                            "The source's date of modification: its first publication date is not stated.", lang="en")))
                 quotes = sorted(str(q) for q in g.objects(statement, GDE.quote))
                 if quotes:
                     out.add((step, GDE.quote, Literal(quotes[0])))
@@ -243,7 +248,7 @@ def fate(g: Graph, trust: URIRef, seen: frozenset = frozenset()) -> tuple[list[U
 
 
 def _fates(g: Graph, out: Graph) -> None:
-    for trust in sorted(set(g.subjects(RDF.type, GDE.Trust))):
+    for trust in sorted({t for c in (GDE.Trust, GDE.NHSTrust, GDE.NHSFoundationTrust) for t in g.subjects(RDF.type, c)}):
         current, words = fate(g, trust)
         for organisation in current:
             out.add((trust, GDE.currentOrganisation, organisation))
