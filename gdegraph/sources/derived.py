@@ -286,6 +286,15 @@ def _inferences(g: Graph, out: Graph) -> None:
             out.add((pairing, PROV.wasInfluencedBy, _rule(out, "wave-from-tier", [tier])))
 
 
+def _conflicts(g: Graph, out: Graph) -> None:
+    """Each statement of a conflict other than the default is gde:overriddenBy the default."""
+    for conflict in g.subjects(RDF.type, GDE.Conflict):
+        default = g.value(conflict, GDE.reportedByDefault)
+        for statement in g.objects(conflict, GDE.conflictingStatement):
+            if default is not None and statement != default:
+                out.add((statement, GDE.overriddenBy, default))
+
+
 def derived_facts(graph: Graph) -> Graph:
     """The derived triples for the union of the curated and reference graphs."""
     out = Graph()
@@ -294,4 +303,5 @@ def derived_facts(graph: Graph) -> Graph:
     _names(graph, out)
     _fates(graph, out)
     _inferences(graph, out)
+    _conflicts(graph, out)
     return out
