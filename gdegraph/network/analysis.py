@@ -75,12 +75,17 @@ def select(store: Any, text: str, bindings: Mapping[str, Any] | None = None) -> 
             for row in result.rows]
 
 
-def query_rows(store: Any) -> dict[str, Rows]:
-    """Rows of each network query, by short name."""
-    from gdegraph.query.library import parse_query_file
+def query_rows(store: Any, as_of: str | None = None) -> dict[str, Rows]:
+    """Rows of each network query, by short name; ``as_of`` (YYYY-MM-DD) gives statuses as of that date."""
+    from gdegraph.query.library import bind_params, parse_query_file
 
     folder = paths.queries_dir() / "network"
-    return {name: select(store, parse_query_file(folder / f"{name}.rq").text) for name in QUERY_NAMES}
+    out = {}
+    for name in QUERY_NAMES:
+        query = parse_query_file(folder / f"{name}.rq")
+        raw = {"as_of": as_of} if as_of and query.param("as_of") else {}
+        out[name] = select(store, query.text, bind_params(query, raw, store))
+    return out
 
 
 def node_id(iri: str) -> str:
@@ -119,6 +124,8 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
     """Node attributes from the trust row and its memberships (the sector comes from their tiers)."""
     kept = [m for m in members if include_disputed or m.get("status") != "disputed"]
     attrs: dict[str, Any] = {"iri": iri, "label": trust.get("label", node_id(iri))}
+    if "now" in trust:
+        attrs["now"] = trust["now"]
     optional = {"ods_code": trust.get("code"), "region": trust.get("region"),
                 "name_2016": readable_name(trust["name2016"]) if "name2016" in trust else None,
                 "sector": _join({m.get("sector", "") for m in kept}),
@@ -135,6 +142,8 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
     # Programme trusts are labelled with their name when the programmes began; later organisations
     # with their current name.
     era = trust.get("name2016") if attrs["group"] != "successor" else None
+    if era:  # GraphML/GEXF labels too: the name of the programmes' time, today's in "now"
+        attrs["label"] = readable_name(era)
     attrs["short_label"] = short_name(era or attrs["label"])
     return attrs
 
@@ -142,6 +151,9 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
 def _pairing_attrs(row: Mapping[str, str], g: nx.MultiDiGraph, ex: str, fo: str) -> dict[str, Any]:
     attrs: dict[str, Any] = {"kind": "pairing", "iri": row["pairing"], "status": row["status"],
                              "sources": _slugs(row.get("sources", ""))}
+    for name in ("exemplarName", "followerName"):  # the trusts' names at the pairing's date
+        if name in row:
+            attrs[name.replace("Name", "_name")] = row[name]
     for name in ("programme", "wave"):
         if name in row:
             attrs[name] = node_id(row[name])
@@ -170,7 +182,9 @@ def build_network(rows: Mapping[str, Rows], options: NetworkOptions = NetworkOpt
     members: dict[str, Rows] = defaultdict(list)
     for m in rows["memberships"]:
         members[m["member"]].append(m)
-    pairings = [r for r in rows["pairings"] if options.include_disputed or r["status"] != "disputed"]
+    # Withdrawn and corrected pairings are never current; disputed ones only on request.
+    pairings = [r for r in rows["pairings"] if r["status"] not in ("withdrawn", "corrected")
+                and (options.include_disputed or r["status"] != "disputed")]
     wanted = {r[k] for r in pairings for k in ("exemplar", "follower")}
     for iri, ms in members.items():
         roles = {m["role"] for m in ms if options.include_disputed or m["status"] != "disputed"}

@@ -128,8 +128,8 @@ def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRe
                 out.add((step, PROV.wasGeneratedBy, _rule(out, "implicit-status-step")))
                 out.add((step, RDFS.label, Literal(f"status of {statement.rsplit('/', 2)[-2]} "
                                                    f"{statement.rsplit('/', 1)[-1]} from its first source", lang="en")))
-                if src is not None:
-                    out.add((step, PROV.wasDerivedFrom, src))
+                for source in g.objects(statement, PROV.wasDerivedFrom):  # all that state it
+                    out.add((step, PROV.wasDerivedFrom, source))
                 if issued is not None:
                     out.add((step, GDE.statusDate, issued))
                     if g.value(src, DCTERMS.issued) is None:
