@@ -9,6 +9,18 @@ import click
 from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_dir_option, _report_format_option, _shared_option
 
 
+def _iso_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD date, or a usage error (exit status 2)."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
 @click.command(short_help="Analyse the exemplar-follower network; write exports and pictures.")
 @_out_dir_option(Path("dist/network"),
                  "Directory for the report, exports, derived RDF and pictures (each file replaced atomically).")
@@ -20,9 +32,11 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_
     help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
 )
 @click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", callback=lambda _c, _p, v: _iso_date(v),
+              help="Pairings as they stood on this date (withdrawn ones and those not yet made left out).")
 @_report_format_option("Report format on stdout (both are written to --out).")
 @_shared_option
-def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
+def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, as_of: str | None, fmt: str,
             shared: Path | None) -> None:
     """Build the pairing network from the graph by SPARQL and analyse it.
 
@@ -33,7 +47,8 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     """
     from gdegraph.network.analysis import NetworkOptions, run_network
 
-    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
+    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants,
+                             as_of=as_of)
     result = run_network(out_dir, options, shared)
     if fmt == "json":
         import json

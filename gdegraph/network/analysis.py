@@ -47,12 +47,14 @@ class NetworkOptions:
     include_disputed: bool = False
     successions: bool = True
     aspirants: bool = False
+    as_of: str | None = None  # YYYY-MM-DD: pairings with their status as of that date
 
     def as_flags(self) -> str:
         """The command-line flags that give these options, for reports and provenance."""
-        return " ".join(("--include-disputed" if self.include_disputed else "--exclude-disputed",
-                         "--successions" if self.successions else "--no-successions",
-                         "--aspirants" if self.aspirants else "--no-aspirants"))
+        flags = ("--include-disputed" if self.include_disputed else "--exclude-disputed",
+                 "--successions" if self.successions else "--no-successions",
+                 "--aspirants" if self.aspirants else "--no-aspirants")
+        return " ".join(flags + ((f"--as-of {self.as_of}",) if self.as_of else ()))
 
 
 def open_store(dataset: Dataset) -> Any:
@@ -230,7 +232,7 @@ def load_network(shared: Path | None = None, options: NetworkOptions = NetworkOp
     """Build the dataset, query it and return the network (what ``gdegraph network`` analyses)."""
     from gdegraph.sources.dataset import build_dataset
 
-    return build_network(query_rows(open_store(build_dataset(shared))), options)
+    return build_network(query_rows(open_store(build_dataset(shared)), options.as_of), options)
 
 
 @dataclass
@@ -258,7 +260,7 @@ def run_network(out_dir: Path, options: NetworkOptions = NetworkOptions(), share
     from gdegraph.network.metrics import analyse, format_report
 
     ds = build_dataset(shared)
-    g = build_network(query_rows(open_store(ds)), options)
+    g = build_network(query_rows(open_store(ds), options.as_of), options)
     report = analyse(g)
     text = format_report(report)
     used = sorted(str(x.identifier) for x in ds.graphs() if str(x.identifier).startswith(iris.GRAPH) and len(x))
