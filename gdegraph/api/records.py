@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from gdegraph.api.types import IRI
 
-__all__ = ["Claim", "QueryInfo", "QueryParam", "Source", "Stats"]
+__all__ = ["Claim", "PairingAnswer", "QueryInfo", "QueryParam", "Source", "Stats"]
 
 
 @dataclass(frozen=True)
@@ -109,3 +109,23 @@ class Stats:
 
         return json.dumps({title: [[*labels, str(count)] for labels, count in rows]
                            for title, rows in self.sections.items()}, indent=2, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PairingAnswer:
+    """Whether two trusts are paired, and how firmly (``are-paired``): never a bare yes.
+
+    ``answer`` is "yes" (announced or confirmed), the weaker status itself ("proposed",
+    "disputed", "withdrawn", ...) or "no"; ``paired`` is true for a current pairing
+    (firm or weak, not disputed, withdrawn or corrected); ``bool(answer)`` is ``paired``.
+    """
+
+    answer: str
+    paired: bool
+    status: str | None
+    since: str | None
+    sources: tuple[str, ...]
+    quote: str | None
+
+    def __bool__(self) -> bool:
+        return self.paired
