@@ -9,7 +9,7 @@ OUT    ?= dist
 BENCH_SCALES ?= 10k,100k
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test validate bench clean distclean
+.PHONY: help venv run test validate readme-table bench clean distclean
 
 help: ## List the targets
 	@echo "gdegraph: make TARGET"
@@ -32,6 +32,9 @@ test: venv ## Run the test suite
 
 validate: venv ## Check every Turtle file for syntax and against the SHACL shapes
 	$(BIN)/gdegraph validate
+
+readme-table: venv ## Regenerate the README's table of what the graph holds, from the graph
+	$(BIN)/gdegraph stats --readme README.md
 
 bench: venv ## Benchmarks at BENCH_SCALES=10k,100k (add 1m: ~7 min more with BENCH_PYSHACL_TIMEOUT=120); table, bench/results/*.json
 	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python -m bench.run
