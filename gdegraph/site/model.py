@@ -36,7 +36,7 @@ __all__ = ["Model", "ONTOLOGY", "Statement", "Term"]
 Term = NamedNode | BlankNode | Literal
 ONTOLOGY = iris.BASE + "def"
 RDF_TYPE = NamedNode(RDF + "type")
-_ID_PATH = re.compile(re.escape(iris.ID) + r"([a-z]+)/([A-Za-z0-9][A-Za-z0-9-]*)$")
+_ID_PATH = re.compile(re.escape(iris.ID) + r"([a-z]+(?:-[a-z]+)*)/([A-Za-z0-9][A-Za-z0-9-]*)$")
 _DEF_PATH = re.compile(re.escape(iris.DEF) + r"([A-Za-z][A-Za-z0-9]*)$")
 _LABEL_PROPERTIES = tuple(NamedNode(p) for p in (
     SKOS + "prefLabel", RDFS + "label", SCHEMA + "name", DCTERMS + "title", iris.DEF + "nameText",
