@@ -125,8 +125,10 @@ def test_the_command_line_pushes_and_queries(server: str, graph_file: Path, caps
                  "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[1:] == [
-        "https://w3id.org/gdegraph/id/trust/RQ6,Royal Liverpool and Broadgreen University Hospitals NHS Trust,RQ6,acute,2",
-        "https://w3id.org/gdegraph/id/trust/RBA,Taunton and Somerset NHS Foundation Trust,RBA,acute,2"]
+        "https://w3id.org/gdegraph/id/trust/RQ6,Royal Liverpool and Broadgreen University Hospitals NHS Trust,RQ6,"
+        "closed 2019-09-30; now part of Liverpool University Hospitals NHS Foundation Trust (REM),acute,2",
+        "https://w3id.org/gdegraph/id/trust/RBA,Taunton and Somerset NHS Foundation Trust,RBA,"
+        "closed 2020-03-31; now part of Somerset NHS Foundation Trust (RH5),acute,2"]
 
 
 def test_a_rejected_query_is_one_line(server: str, capsys: pytest.CaptureFixture[str]) -> None:
