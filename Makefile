@@ -10,7 +10,7 @@ OUT    ?= dist
 BENCH_SCALES ?= 10k,100k
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test serve validate bench screenshots vendor clean distclean
+.PHONY: help venv run test serve validate readme-table bench screenshots vendor clean distclean
 
 help: ## List the targets
 	@echo "gdegraph: make TARGET"
@@ -45,6 +45,9 @@ serve: venv ## Publish into dist/, then serve the linked data on :8080 and the D
 
 validate: venv ## Check every Turtle file for syntax and against the SHACL shapes
 	$(BIN)/gdegraph validate
+
+readme-table: venv ## Regenerate the README's table of what the graph holds, from the graph
+	$(BIN)/gdegraph stats --readme README.md
 
 bench: $(TEST_STAMP) ## Benchmarks at BENCH_SCALES=10k,100k (add 1m: ~7 min more with BENCH_PYSHACL_TIMEOUT=120); table, bench/results/*.json
 	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python -m bench.run

@@ -23,19 +23,19 @@ _EXPORTS = {
     **dict.fromkeys(("KnowledgeGraph", "analyse_network", "load", "plot_network", "queries", "remote", "resolve"),
                     "gdegraph.api.functions"),
     **dict.fromkeys(("IRI", "Rows"), "gdegraph.api.types"),
-    **dict.fromkeys(("Claim", "QueryInfo", "QueryParam", "Source", "Stats"), "gdegraph.api.records"),
+    **dict.fromkeys(("Claim", "PairingAnswer", "QueryInfo", "QueryParam", "Source", "Stats"), "gdegraph.api.records"),
     **dict.fromkeys(("Candidate", "Resolution"), "gdegraph.sources.gazetteer"),
     **dict.fromkeys(("PushReport", "push_built"), "gdegraph.query.push"),
     "GdeError": "gdegraph.core.errors",
 }
 
-__all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "PushReport", "QueryInfo", "QueryParam",
+__all__ = ["Candidate", "Claim", "GdeError", "IRI", "KnowledgeGraph", "PairingAnswer", "PushReport", "QueryInfo", "QueryParam",
            "Resolution", "Rows", "Source", "Stats", "__version__", "analyse_network", "load", "plot_network",
            "push_built", "queries", "remote", "resolve"]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does the importing
     from gdegraph.api.functions import KnowledgeGraph, analyse_network, load, plot_network, queries, remote, resolve
-    from gdegraph.api.records import Claim, QueryInfo, QueryParam, Source, Stats
+    from gdegraph.api.records import Claim, PairingAnswer, QueryInfo, QueryParam, Source, Stats
     from gdegraph.api.types import IRI, Rows
     from gdegraph.core.errors import GdeError
     from gdegraph.sources.gazetteer import Candidate, Resolution

@@ -154,8 +154,14 @@ def test_parameters_are_typed_from_python_values(kg: gdegraph.KnowledgeGraph) ->
 
 
 def test_ask_gives_a_bool_and_construct_an_rdflib_graph(kg: gdegraph.KnowledgeGraph) -> None:
-    assert kg.query("are-paired", exemplar="RBA", follower="RXL") is True
-    assert kg.query("are-paired", exemplar="RBA", follower="RQ6") is False
+    assert kg.sparql("ASK { ?p a <https://w3id.org/gdegraph/def#Pairing> }") is True
+    # are-paired answers with the status and its sources, never a bare true (issue 16, item 7)
+    yes = kg.are_paired("RBA", "RXL")
+    assert (yes.answer, yes.paired, yes.status, yes.sources) == ("yes", True, "announced", ("seed-000", "seed-001"))
+    disputed = kg.are_paired("RV5", "RWK")
+    assert (disputed.answer, bool(disputed), disputed.sources) == ("disputed", False, ("seed-003",))
+    assert "has not yet picked a digital fast follower" in disputed.quote
+    assert kg.are_paired("RBA", "RQ6").answer == "no" and not kg.are_paired("RBA", "RXL", as_of="2017-01-01")
     graph = kg.query("trust-graph", trust="RNN")
     from rdflib import Graph, URIRef
 
@@ -221,7 +227,7 @@ def test_queries_lists_the_library() -> None:
     assert followers.form == "SELECT" and followers.title and "SELECT" in followers.text
     assert followers.params[0] == gdegraph.QueryParam("exemplar", "trust", True, None, "RQ6",
                                                        "The exemplar trust (ODS code or name).")
-    assert library["are-paired"].form == "ASK"
+    assert library["are-paired"].form == "SELECT" and "answer" in library["are-paired"].columns
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -344,7 +350,7 @@ def test_load_a_file_on_either_engine(dataset: Any, tmp_path: Path) -> None:
 def test_load_with_a_shared_folder_builds_in_memory() -> None:
     kg = gdegraph.load(shared=paths.shared_dir())
     assert kg.where.startswith("built in memory from") and kg.engine == "oxigraph"
-    assert kg.query("are-paired", exemplar="RQ6", follower="REP") is True
+    assert kg.are_paired("RQ6", "REP").paired is True
     with pytest.raises(gdegraph.GdeError, match="unknown engine"):
         gdegraph.load(shared=paths.shared_dir(), engine="sqlite")
 
@@ -355,7 +361,7 @@ def test_to_rdflib_copies_the_named_graphs(kg: gdegraph.KnowledgeGraph, dataset:
     assert "https://w3id.org/gdegraph/graph/seed-000" in names
     assert sum(len(g) for g in copy.graphs()) == sum(len(g) for g in dataset.graphs())
     copy.remove((None, None, None))
-    assert kg.query("are-paired", exemplar="RBA", follower="RXL") is True  # a copy, not the graph itself
+    assert kg.are_paired("RBA", "RXL").paired is True  # a copy, not the graph itself
 
 
 # --- a remote endpoint: a loopback SPARQL server over the same data ------------------------------
@@ -409,7 +415,7 @@ def test_remote_gives_the_same_answers(kg: gdegraph.KnowledgeGraph, endpoint: st
     far = gdegraph.remote(endpoint, timeout=30)
     assert far.engine == "remote" and far.where == endpoint
     assert _same(far.query("followers-of", exemplar="Taunton and Somerset"), kg.query("followers-of", exemplar="RBA"))
-    assert far.query("are-paired", exemplar="RBA", follower="RXL") is True
+    assert far.are_paired("RBA", "RXL") == kg.are_paired("RBA", "RXL")
     assert len(far.query("trust-graph", trust="RNN")) == len(kg.query("trust-graph", trust="RNN"))
     assert far.sources() == kg.sources() and far.claims() == kg.claims()
     near, remote_net = kg.network(), far.network()

@@ -48,7 +48,8 @@ def test_queries_lists_the_library(capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_is_the_default(capsys: pytest.CaptureFixture[str], data: str) -> None:
     code, out, _ = run_cli(capsys, "query", "followers-of", "-p", "exemplar=RQ6", "--data", data)
     assert code == 0
-    assert out.splitlines()[0].split() == ["follower", "followerName", "odsCode", "sectorName", "statusName", "sources"]
+    assert out.splitlines()[0].split() == ["follower", "followerName", "odsCode", "followerNow", "sectorName",
+                                           "statusName", "statusSince", "sources"]
     assert "trust:REP" in out and out.rstrip().endswith("(2 rows)")
 
 
@@ -71,9 +72,11 @@ def test_w3c_formats_parse_back(capsys: pytest.CaptureFixture[str], data: str) -
 def test_ask_and_construct(capsys: pytest.CaptureFixture[str], data: str) -> None:
     code, out, _ = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=Wye Valley",
                            "--data", data, "--format", "json")
-    assert code == 0 and json.loads(out) == {"head": {}, "boolean": True}
-    code, out, _ = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RQ6", "--data", data)
-    assert (code, out) == (0, "false\n")
+    [binding] = json.loads(out)["results"]["bindings"]
+    assert code == 0 and (binding["answer"]["value"], binding["paired"]["value"]) == ("yes", "true")
+    code, out, _ = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RQ6", "--data", data,
+                           "--format", "csv")
+    assert (code, out.splitlines()[1]) == (0, "no,false,,,,")
     for fmt, rdf in (("turtle", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD)):
         code, out, _ = run_cli(capsys, "query", "trust-graph", "-p", "trust=RNN", "--data", data, "--format", fmt)
         triples = list(ox.parse(out.encode(), format=rdf))
@@ -142,7 +145,8 @@ def test_query_prints_what_the_api_gives(capsys: pytest.CaptureFixture[str], dat
         assert code == 0 and out == kg.query_text("followers-of", fmt, exemplar="RQ6"), fmt
     code, out, _ = run_cli(capsys, "query", "exemplars-with-followers", "-p", "min-followers=1", "--data", data)
     assert out == kg.query_text("exemplars-with-followers", **{"min-followers": "1"})
-    assert kg.query_text("are-paired", "json", exemplar="RBA", follower="RXL") == '{"head": {}, "boolean": true}\n'
+    code, out, _ = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RXL", "--data", data)
+    assert out == kg.query_text("are-paired", exemplar="RBA", follower="RXL")
 
 
 #: Modules a local `gdegraph query` must not import: the heavy libraries, and what only other
@@ -167,7 +171,7 @@ def test_building_in_memory_is_a_note_on_stderr(capsys: pytest.CaptureFixture[st
                                                 tmp_path: Path, dataset: Any) -> None:
     monkeypatch.setattr("gdegraph.sources.graph.default_data", lambda: tmp_path / "gdegraph.trig")
     monkeypatch.setattr("gdegraph.sources.dataset.build_dataset", lambda shared=None: dataset)
-    code, out, err = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RXL")
-    assert (code, out) == (0, "true\n")
+    code, out, err = run_cli(capsys, "query", "are-paired", "-p", "exemplar=RBA", "-p", "follower=RXL", "--format", "csv")
+    assert (code, out.splitlines()[1].split(",")[:2]) == (0, ["yes", "true"])
     assert err.startswith(f"gdegraph: note: {tmp_path / 'gdegraph.trig'} is missing or older than its inputs; "
                           "building the graph in memory")

@@ -131,7 +131,8 @@ def test_the_command_line_pushes_and_queries(server: str, graph_file: Path, caps
                  "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[1:] == [  # Taunton and Somerset lost Blackpool in January 2018 (withdrawn)
-        "https://w3id.org/gdegraph/id/trust/RQ6,Royal Liverpool and Broadgreen University Hospitals NHS Trust,RQ6,acute,2"]
+        "https://w3id.org/gdegraph/id/trust/RQ6,Royal Liverpool and Broadgreen University Hospitals NHS Trust,RQ6,"
+        "closed 2019-09-30; now part of Liverpool University Hospitals NHS Foundation Trust (REM),acute,2"]
 
 
 def test_a_rejected_query_is_one_line(server: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,7 +96,11 @@ def test_thirty_two_wave_two_aspirants_in_two_tiers(graph: Graph) -> None:
     assert members(graph, "digital-aspirants-wave-2-up-to-6m", "digital-aspirant") == WAVE2_UP_TO_6M
     assert members(graph, "digital-aspirants-wave-2-seed-funding", "seed-funded") == WAVE2_SEED
     assert len(WAVE2_UP_TO_6M | WAVE2_SEED) == 32
-    assert members(graph, "digital-aspirants-wave-2-seed-funding", "collaboration-partner") == {"RN3", "RNZ"}
+    # the two trusts Bath works "in collaboration with" are partners of its membership, not members (issue 16)
+    assert members(graph, "digital-aspirants-wave-2-seed-funding", "collaboration-partner") == set()
+    q = """SELECT ?c WHERE { ?m gde:member <https://w3id.org/gdegraph/id/trust/RD1> ; gde:collaboratesWith ?p .
+           ?p gde:odsCode ?c }"""
+    assert codes(graph, q) == {"RN3", "RNZ"}
 
 
 def test_cumbria_code_rnn_is_in_both_programmes_under_two_names(graph: Graph) -> None:

@@ -246,6 +246,14 @@ TEMPLATES: dict[str, tuple[str, str, dict[str, str]]] = {
     "concept": ("c", "skos:Concept", {"skos:inScheme": "scheme:status", "skos:notation": '"case"',
                                       "skos:prefLabel": '"case"@en'}),
     "scheme": ("scheme", "skos:ConceptScheme", {"skos:prefLabel": '"Case scheme"@en'}),
+    "step": ("step", "gde:StatusChange", {"gde:statusOf": "pairing:rq6-rep", "gde:status": "c:status-announced",
+                                          "gde:statusDate": '"2017-09"^^xsd:gYearMonth',
+                                          "gde:quote": '"The quoted words"', "prov:wasDerivedFrom": "src:seed-900"}),
+    "conflict": ("conflict", "gde:Conflict", {
+        "gde:conflictingStatement": "claim:acute-fast-followers-18-named , claim:acute-followers-up-to-20",
+        "gde:reportedByDefault": "claim:acute-fast-followers-18-named", "rdfs:comment": '"Why."@en',
+        "prov:wasDerivedFrom": "src:seed-900"}),
+    "rule": ("rule", "gde:InferenceRule", {"rdfs:label": '"Case rule"@en', "rdfs:comment": '"How."@en'}),
 }
 STATEMENT = {"gde:status": "c:status-announced", "gde:quote": '"The quoted words"',
              "prov:wasDerivedFrom": "src:seed-900"}
@@ -258,7 +266,8 @@ PREAMBLE = """@prefix gde: <https://w3id.org/gdegraph/def#> . @prefix rdfs: <htt
     ("trust", "trust"), ("body", "organisation"), ("prog", "programme"), ("wave", "wave"), ("tier", "tier"),
     ("mem", "membership"), ("pairing", "pairing"), ("award", "award"), ("claim", "claim"), ("src", "source"),
     ("event", "event"), ("exp", "expectation"), ("name", "name"), ("change", "change"), ("location", "location"),
-    ("region", "region"), ("person", "person"), ("c", "concept"), ("scheme", "scheme"))) + """
+    ("region", "region"), ("person", "person"), ("c", "concept"), ("scheme", "scheme"), ("step", "status-change"),
+    ("conflict", "conflict"), ("rule", "rule"))) + """
 scheme:nhs-region a skos:ConceptScheme ; skos:prefLabel "NHS England regions"@en .
 """
 # rule (gdesh: local name) -> (template, properties to drop, properties to set)
@@ -372,6 +381,14 @@ CASES: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "Wave-number": ("wave", (), {"gde:waveNumber": '"0"^^xsd:integer'}),
     "Wave-programme": ("wave", ("gde:inProgramme",), {}),
     "WaveNumberUniqueShape": ("wave", (), {"gde:waveNumber": '"1"^^xsd:integer'}),
+    "StatusChange-statusOf": ("step", ("gde:statusOf",), {}),
+    "StatusChange-date": ("step", (), {"gde:statusDate": '"January 2018"'}),
+    "Conflict-statements": ("conflict", (), {"gde:conflictingStatement": "claim:acute-fast-followers-18-named"}),
+    "Conflict-default": ("conflict", ("gde:reportedByDefault",), {}),
+    "Conflict-why": ("conflict", ("rdfs:comment",), {}),
+    "Conflict-source": ("conflict", ("prov:wasDerivedFrom",), {}),
+    "InferenceRule-label": ("rule", ("rdfs:label",), {}),
+    "InferenceRule-how": ("rule", ("rdfs:comment",), {}),
 }
 STATEMENTS = {"membership", "pairing", "award", "claim", "expectation"}
 

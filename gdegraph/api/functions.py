@@ -103,6 +103,18 @@ class KnowledgeGraph:
         """
         return self._python(self._raw(name, params))
 
+    def are_paired(self, exemplar: str, follower: str, as_of: _dt.date | str | None = None) -> Any:
+        """Are two trusts paired (as of a date)? A :class:`PairingAnswer` with status and sources."""
+        from gdegraph.api.records import PairingAnswer
+
+        params: dict[str, Any] = {"exemplar": exemplar, "follower": follower}
+        if as_of is not None:
+            params["as_of"] = as_of
+        row = cast(Rows, self.query("are-paired", **params))[0]
+        return PairingAnswer(answer=row["answer"], paired=bool(row["paired"]), status=row.get("statusName") or None,
+                             since=str(row["statusSince"]) if row.get("statusSince") else None,
+                             sources=tuple(sorted(str(row.get("sources") or "").split())), quote=row.get("quote") or None)
+
     def query_text(self, name: str, format: str | None = None, /, **params: Any) -> str:  # noqa: A002
         """Run a library query like :meth:`query` and give its result as text, exactly as
         ``gdegraph query --format`` prints it: ``csv``, ``tsv``, ``json`` or ``xml`` (the W3C SPARQL

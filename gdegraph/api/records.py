@@ -14,7 +14,7 @@ from typing import Any
 
 from gdegraph.api.types import IRI
 
-__all__ = ["Claim", "QueryInfo", "QueryParam", "Source", "Stats"]
+__all__ = ["Claim", "PairingAnswer", "QueryInfo", "QueryParam", "Source", "Stats"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,23 @@ class Stats:
         writer.writerows([title, " / ".join(labels), count] for title, rows in self.sections.items()
                          for labels, count in rows)
         return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PairingAnswer:
+    """Whether two trusts are paired, and how firmly (``are-paired``): never a bare yes.
+
+    ``answer`` is "yes" (announced or confirmed), the weaker status itself ("proposed",
+    "disputed", "withdrawn", ...) or "no"; ``paired`` is true for a current pairing
+    (firm or weak, not disputed, withdrawn or corrected); ``bool(answer)`` is ``paired``.
+    """
+
+    answer: str
+    paired: bool
+    status: str | None
+    since: str | None
+    sources: tuple[str, ...]
+    quote: str | None
+
+    def __bool__(self) -> bool:
+        return self.paired

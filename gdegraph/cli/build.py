@@ -71,14 +71,22 @@ def validate(paths: tuple[Path, ...], fmt: str, engine: str, data: Path | None, 
 @click.command(short_help="Summarise what the graph holds.")
 @format_option("Report format: table for people; json (numbers as numbers) or csv (section,labels,count) for tools.")
 @_out_dir_option(None, "Also write the report to DIR/stats.txt (or DIR/stats.json, DIR/stats.csv).")
+@click.option("--readme", "readme", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Instead, regenerate the table between the markers in this README from the graph.")
 @_shared_option
-def stats(fmt: str, out_dir: Path | None, shared: Path | None) -> None:
+def stats(fmt: str, out_dir: Path | None, readme: Path | None, shared: Path | None) -> None:
     """Summarise the graph: counts of trusts, programmes, claims, sources and more.
 
     Reads the built graph (dist/gdegraph.trig) when it is current, else builds it in memory.
     """
     from gdegraph.api.functions import load
 
+    if readme is not None:
+        from gdegraph.api.readme_table import update_readme
+
+        changed = update_readme(readme, load()._store)
+        click.echo(f"{'updated' if changed else 'unchanged'}: the table in {readme}")
+        return
     summary = load().stats()
     report = {"json": summary.to_json, "csv": summary.to_csv}.get(fmt, summary.__str__)()
     _echo_report(report)

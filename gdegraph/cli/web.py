@@ -10,6 +10,18 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _echo
 from gdegraph.cli.output import flatten, format_option, to_csv, to_json
 
 
+def _iso_date(value: str | None) -> str | None:
+    """A YYYY-MM-DD date, or a usage error (exit status 2)."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
 @click.command(short_help="Analyse the exemplar-follower network; write exports and pictures.")
 @_out_dir_option(Path("dist/network"),
                  "Directory for the report, exports, derived RDF and pictures (each file replaced atomically).")
@@ -21,10 +33,12 @@ from gdegraph.cli.output import flatten, format_option, to_csv, to_json
     help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
 )
 @click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", callback=lambda _c, _p, v: _iso_date(v),
+              help="Pairings as they stood on this date (withdrawn ones and those not yet made left out).")
 @format_option("Report on stdout: table for people, json (numbers as numbers, sorted keys) or csv (key,value per "
                "figure); report.txt and report.json are written to --out either way.")
 @_shared_option
-def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
+def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, as_of: str | None, fmt: str,
             shared: Path | None) -> None:
     """Build the pairing network from the graph by SPARQL and analyse it.
 
@@ -37,7 +51,8 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     """
     from gdegraph.network.analysis import NetworkOptions, run_network
 
-    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
+    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants,
+                             as_of=as_of)
     if options.variant():  # a variant's pictures go to their own folder, never over the home page's
         out_dir = out_dir / options.variant()
     result = run_network(out_dir, options, shared)

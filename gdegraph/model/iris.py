@@ -49,6 +49,9 @@ KINDS = frozenset(
         "partition",  # VoID class/property partitions
         "activity",  # prov:Activity of a gdegraph command run (derived results)
         "measurement",  # derived figures (e.g. a pairing's distance)
+        "status-change",  # one dated step of a statement's status history: {kind}-{key}-{n}
+        "conflict",  # statements that disagree, linked as one conflict
+        "rule",  # gde:InferenceRule: how the build derives what no source states
     }
 )
 
@@ -105,3 +108,15 @@ def ods_page(ods_code: str) -> str:
 def org_id(ods_code: str) -> str:
     """The org-id.guide identifier of an NHS organisation (prefix ``GB-NHS``)."""
     return f"GB-NHS-{ods_code}"
+
+
+def status_change(statement_iri: str, n: int) -> str:
+    """IRI of the n-th step (1, 2, ... in date order) of a statement's status history.
+
+    ``id/pairing/rba-rxl`` gives ``id/status-change/pairing-rba-rxl-2`` for n = 2: the key
+    is the statement's kind and key, so a step's IRI says whose step it is.
+    """
+    if not statement_iri.startswith(ID) or n < 1:
+        raise ValueError(f"not a statement IRI of this graph, or n < 1: {statement_iri!r}, {n}")
+    kind, _, key = statement_iri[len(ID):].partition("/")
+    return instance("status-change", slugify(f"{kind}-{key}-{n}"))

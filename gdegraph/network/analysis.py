@@ -47,6 +47,7 @@ class NetworkOptions:
     include_disputed: bool = False
     successions: bool = True
     aspirants: bool = False
+    as_of: str | None = None  # YYYY-MM-DD: pairings with their status as of that date
 
     def variant(self) -> str:
         """The folder name for a non-default network (``include-disputed``), or "" for the default one.
@@ -60,9 +61,10 @@ class NetworkOptions:
 
     def as_flags(self) -> str:
         """The command-line flags that give these options, for reports and provenance."""
-        return " ".join(("--include-disputed" if self.include_disputed else "--exclude-disputed",
-                         "--successions" if self.successions else "--no-successions",
-                         "--aspirants" if self.aspirants else "--no-aspirants"))
+        flags = ("--include-disputed" if self.include_disputed else "--exclude-disputed",
+                 "--successions" if self.successions else "--no-successions",
+                 "--aspirants" if self.aspirants else "--no-aspirants")
+        return " ".join(flags + ((f"--as-of {self.as_of}",) if self.as_of else ()))
 
 
 def open_store(dataset: Dataset) -> Any:
@@ -85,12 +87,17 @@ def select(store: Any, text: str, bindings: Mapping[str, Any] | None = None) -> 
             for row in result.rows]
 
 
-def query_rows(store: Any) -> dict[str, Rows]:
-    """Rows of each network query, by short name."""
-    from gdegraph.query.library import parse_query_file
+def query_rows(store: Any, as_of: str | None = None) -> dict[str, Rows]:
+    """Rows of each network query, by short name; ``as_of`` (YYYY-MM-DD) gives statuses as of that date."""
+    from gdegraph.query.library import bind_params, parse_query_file
 
     folder = paths.queries_dir() / "network"
-    return {name: select(store, parse_query_file(folder / f"{name}.rq").text) for name in QUERY_NAMES}
+    out = {}
+    for name in QUERY_NAMES:
+        query = parse_query_file(folder / f"{name}.rq")
+        raw = {"as_of": as_of} if as_of and query.param("as_of") else {}
+        out[name] = select(store, query.text, bind_params(query, raw, store))
+    return out
 
 
 def node_id(iri: str) -> str:
@@ -129,6 +136,8 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
     """Node attributes from the trust row and its memberships (the sector comes from their tiers)."""
     kept = [m for m in members if include_disputed or m.get("status") != "disputed"]
     attrs: dict[str, Any] = {"iri": iri, "label": trust.get("label", node_id(iri))}
+    if "now" in trust:
+        attrs["now"] = trust["now"]
     optional = {"ods_code": trust.get("code"), "region": trust.get("region"),
                 "name_2016": readable_name(trust["name2016"]) if "name2016" in trust else None,
                 "sector": _join({m.get("sector", "") for m in kept}),
@@ -145,6 +154,8 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
     # Programme trusts are labelled with their name when the programmes began; later organisations
     # with their current name.
     era = trust.get("name2016") if attrs["group"] != "successor" else None
+    if era:  # GraphML/GEXF labels too: the name of the programmes' time, today's in "now"
+        attrs["label"] = readable_name(era)
     attrs["short_label"] = short_name(era or attrs["label"])
     return attrs
 
@@ -152,6 +163,9 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
 def _pairing_attrs(row: Mapping[str, str], g: nx.MultiDiGraph, ex: str, fo: str) -> dict[str, Any]:
     attrs: dict[str, Any] = {"kind": "pairing", "iri": row["pairing"], "status": row["status"],
                              "sources": _slugs(row.get("sources", ""))}
+    for name in ("exemplarName", "followerName"):  # the trusts' names at the pairing's date
+        if name in row:
+            attrs[name.replace("Name", "_name")] = row[name]
     for name in ("programme", "wave"):
         if name in row:
             attrs[name] = node_id(row[name])
@@ -180,7 +194,9 @@ def build_network(rows: Mapping[str, Rows], options: NetworkOptions = NetworkOpt
     members: dict[str, Rows] = defaultdict(list)
     for m in rows["memberships"]:
         members[m["member"]].append(m)
-    pairings = [r for r in rows["pairings"] if options.include_disputed or r["status"] != "disputed"]
+    # Withdrawn and corrected pairings are never current; disputed ones only on request.
+    pairings = [r for r in rows["pairings"] if r["status"] not in ("withdrawn", "corrected")
+                and (options.include_disputed or r["status"] != "disputed")]
     wanted = {r[k] for r in pairings for k in ("exemplar", "follower")}
     for iri, ms in members.items():
         roles = {m["role"] for m in ms if options.include_disputed or m["status"] != "disputed"}
@@ -226,7 +242,7 @@ def load_network(shared: Path | None = None, options: NetworkOptions = NetworkOp
     """Build the dataset, query it and return the network (what ``gdegraph network`` analyses)."""
     from gdegraph.sources.dataset import build_dataset
 
-    return build_network(query_rows(open_store(build_dataset(shared))), options)
+    return build_network(query_rows(open_store(build_dataset(shared)), options.as_of), options)
 
 
 @dataclass
@@ -254,7 +270,7 @@ def run_network(out_dir: Path, options: NetworkOptions = NetworkOptions(), share
     from gdegraph.network.metrics import analyse, format_report
 
     ds = build_dataset(shared)
-    g = build_network(query_rows(open_store(ds)), options)
+    g = build_network(query_rows(open_store(ds), options.as_of), options)
     report = analyse(g)
     text = format_report(report)
     used = sorted(str(x.identifier) for x in ds.graphs() if str(x.identifier).startswith(iris.GRAPH) and len(x))

@@ -8,7 +8,8 @@ so provenance survives into quad formats:
 * ``graph/entities``, ``graph/trusts``: curated entities shared by the seeds;
 * ``graph/refdata``: trust identity generated from the ODS/ONS reference files;
 * ``graph/build``: facts the build measured itself (checksums of the seed files);
-* ``graph/inferred``: materialised entailments (see :mod:`gdegraph.sources.inference`).
+* ``graph/inferred``: materialised entailments (see :mod:`gdegraph.sources.inference`) and
+  derived facts: status history, names as of a date, inference flags (:mod:`gdegraph.sources.derived`).
 
 Nothing is written unless the whole dataset validates; each output file is
 written atomically.
@@ -94,8 +95,14 @@ def seed_checksums(curated: Graph, shared: Path) -> Graph:
     return graph
 
 
-def build_dataset(shared: Path | None = None, *, infer: bool = True) -> Dataset:
-    """Assemble the whole graph in memory, without validating or writing anything."""
+def build_dataset(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
+                  replace_status: bool = False) -> Dataset:
+    """Assemble the whole graph in memory, without validating or writing anything.
+
+    ``extra`` files (test fixtures) load after ``data/``, each into its own named graph; with
+    ``replace_status`` a statement whose gde:status an extra file gives loses the status
+    the curated files gave it (the fixture states its later history).
+    """
     from gdegraph.sources.inference import entailments
     from gdegraph.sources.refdata import reference_graph
 
@@ -104,17 +111,36 @@ def build_dataset(shared: Path | None = None, *, infer: bool = True) -> Dataset:
     ontology = load_ontology()
     _add(ds, ontology, ONTOLOGY_GRAPH)
     load_files(data_files(), dataset=ds)
+    if extra:
+        _load_extra(ds, extra, replace_status)
     curated = union(ds)
     _add(ds, seed_checksums(curated, shared_dir), BUILD_GRAPH)
     codes = trust_codes(ds)
     _add(ds, reference_graph(codes, paths.refdata_dir(shared_dir)), REFDATA_GRAPH)
     _check_trusts_described(ds, codes)
     if infer:
+        from gdegraph.sources.derived import derived_facts
+
+        _add(ds, derived_facts(union(ds)), INFERRED_GRAPH)
         _add(ds, entailments(ontology, union(ds)), INFERRED_GRAPH)
     for prefix, namespace in ontology.namespaces():
         ds.bind(prefix, namespace, override=False)
     _bind_instance_prefixes(ds)
     return ds
+
+
+def _load_extra(ds: Dataset, files: list[Path], replace_status: bool) -> None:
+    before = {g.identifier for g in ds.graphs()}
+    load_files(files, dataset=ds)
+    if not replace_status:
+        return
+    status = URIRef(iris.term("status"))
+    added = [g for g in ds.graphs() if g.identifier not in before]
+    for graph in added:
+        for statement, value in graph.subject_objects(status):
+            for other in ds.graphs():
+                if other.identifier in before:
+                    other.remove((statement, status, None))
 
 
 def _add(ds: Dataset, graph: Graph, graph_iri: str) -> None:

@@ -1,0 +1,307 @@
+"""Derived facts that make every answer right as of its date (issue 16).
+
+The curated data states what each source said; answers need a little more, computed
+here once at build time (into ``graph/inferred``) so the queries stay plain triple
+patterns and top-level FILTERs on every engine:
+
+* **status history**: each membership, pairing and award gets its steps
+  (:class:`gde:StatusChange`); a statement with none has one implicit step, its
+  status dated by its earliest source. Every step gets ``gde:validFrom`` (the first
+  day of its date's period: 2018-01 counts from 2018-01-01) and, unless it is the
+  latest, ``gde:validUntil`` (the next step's start), so "status as of D" is
+  ``validFrom <= D < validUntil``. A tier's status as of D is the firmest of its
+  members' (a tier of proposed followers is proposed, whatever its award says);
+* **names as of the fact**: the trust's official name in the latest reference
+  file dated on or before the statement's date (``gde:exemplarName`` ...), not
+  today's name; and what became of each trust (``gde:currentOrganisation``,
+  ``gde:nowLabel``), saying so when a closed trust's successor is not in the files;
+* **inference flags**: statements no source states (status *implied*) and values
+  the curators derived (a funder the quote does not name, a pairing's wave) carry
+  ``prov:wasGeneratedBy`` / ``prov:wasInfluencedBy`` a :class:`gde:InferenceRule`
+  and ``gde:inferredProperty``, so queries can mark or exclude them.
+
+Deterministic: the output depends only on the input graph (no clock).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from gdegraph.model import iris
+from gdegraph.model.names import readable_name
+
+GDE = Namespace(iris.DEF)
+#: Statement classes with a status history.
+HISTORY_CLASSES = ("ProgrammeMembership", "Pairing", "FundingAward")
+#: Trust-valued roles whose name is given as of the statement's date.
+NAMED_ROLES = (("Pairing", "exemplar", "exemplarName"), ("Pairing", "follower", "followerName"),
+               ("ProgrammeMembership", "member", "memberName"))
+#: Inference rules: key -> (label, how).
+RULES = {
+    "implicit-status-step": ("Implicit status step", "A statement without dated steps has one: its status, "
+                             "dated by the issue date of its earliest source."),
+    "tier-status-from-members": ("Tier status from its members", "A tier's status as of a date is the firmest "
+                                 "status of its memberships as of that date."),
+    "exemplar-implied-by-pairing": ("Exemplar implied by a pairing", "A trust a source names as the exemplar "
+                                    "of a pairing is a member of the exemplars' tier, though no source lists it."),
+    "implied-by-curator": ("Implied in the source's context", "The curators read the statement from the "
+                           "source's context; its rdfs:comment gives the reasoning."),
+    "funder-from-programme-operator": ("Funder from the programme's operator", "The source does not name who "
+                                       "pays; the body that runs the award's programme is taken as its funder."),
+    "wave-from-tier": ("Wave from the tier", "The source lists the pairing under a heading or table; its wave "
+                       "is the wave of the tier it is listed in."),
+}
+
+
+def period_start(value: Literal) -> date | None:
+    """First day of an xsd:date / gYearMonth / gYear value's period; None if not a date."""
+    text = str(value)
+    try:
+        if value.datatype == XSD.gYear:
+            return date(int(text[:4]), 1, 1)
+        if value.datatype == XSD.gYearMonth:
+            return date(int(text[:4]), int(text[5:7]), 1)
+        if value.datatype in (XSD.date, XSD.dateTime):
+            return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return None
+
+
+def _day(d: date) -> Literal:
+    return Literal(d.isoformat(), datatype=XSD.date)
+
+
+def _rank(g: Graph, status: URIRef | None) -> int:
+    value = g.value(status, GDE.statusRank) if status is not None else None
+    return int(value) if value is not None else 2
+
+
+def _rule(out: Graph, key: str, premises: list[URIRef] = ()) -> URIRef:
+    node = URIRef(iris.instance("rule", key))
+    label, how = RULES[key]
+    out.add((node, RDF.type, GDE.InferenceRule))
+    out.add((node, RDF.type, PROV.Activity))
+    out.add((node, RDFS.label, Literal(label, lang="en")))
+    out.add((node, RDFS.comment, Literal(how, lang="en")))
+    for premise in premises:
+        out.add((node, PROV.used, premise))
+    return node
+
+
+def _earliest_source(g: Graph, statement: URIRef) -> tuple[date | None, URIRef | None, Literal | None]:
+    dated = []
+    for src in g.objects(statement, PROV.wasDerivedFrom):
+        # A source without an issue date (seed 003) counts from when it was last modified:
+        # the facts it reports held by then at the latest.
+        issued = g.value(src, DCTERMS.issued) or g.value(src, DCTERMS.modified)
+        start = period_start(issued) if isinstance(issued, Literal) else None
+        dated.append((start or date.max, str(src), src, issued))
+    if not dated:
+        return None, None, None
+    start, _, src, issued = min(dated)
+    return (None if start == date.max else start), src, issued
+
+
+def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRef, URIRef]]]:
+    """Steps of every statement, dated and linked; returns statement -> [(from, step, status)]."""
+    histories: dict[URIRef, list[tuple[date | None, URIRef, URIRef]]] = {}
+    for name in HISTORY_CLASSES:
+        for statement in sorted(set(g.subjects(RDF.type, GDE[name]))):
+            steps = []
+            for step in set(g.subjects(GDE.statusOf, statement)):
+                when = g.value(step, GDE.statusDate)
+                steps.append((period_start(when) if isinstance(when, Literal) else None, step, g.value(step, GDE.status)))
+            if not steps:
+                start, src, issued = _earliest_source(g, statement)
+                step = URIRef(iris.status_change(str(statement), 1))
+                status = g.value(statement, GDE.status)
+                if status is None:
+                    continue
+                out.add((step, RDF.type, GDE.StatusChange))
+                out.add((step, GDE.statusOf, statement))
+                out.add((step, GDE.status, status))
+                out.add((step, PROV.wasGeneratedBy, _rule(out, "implicit-status-step")))
+                out.add((step, RDFS.label, Literal(f"status of {statement.rsplit('/', 2)[-2]} "
+                                                   f"{statement.rsplit('/', 1)[-1]} from its first source", lang="en")))
+                for source in g.objects(statement, PROV.wasDerivedFrom):  # all that state it
+                    out.add((step, PROV.wasDerivedFrom, source))
+                if issued is not None:
+                    out.add((step, GDE.statusDate, issued))
+                    if g.value(src, DCTERMS.issued) is None:
+                        out.add((step, GDE.dateBasis, Literal(
+                            "The source's date of modification: its first publication date is not stated.", lang="en")))
+                quotes = sorted(str(q) for q in g.objects(statement, GDE.quote))
+                if quotes:
+                    out.add((step, GDE.quote, Literal(quotes[0])))
+                for correction in g.objects(statement, GDE.correctedBy):  # a corrected step says by what
+                    out.add((step, GDE.correctedBy, correction))
+                steps.append((start, step, status))
+            steps.sort(key=lambda s: (s[0] or date.min, str(s[1])))
+            for (start, step, _), following in zip(steps, [*steps[1:], None]):
+                if start is not None:
+                    out.add((step, GDE.validFrom, _day(start)))
+                if following is not None and following[0] is not None:
+                    out.add((step, GDE.validUntil, _day(following[0])))
+            if steps[0][0] is not None:
+                out.add((statement, GDE.validFrom, _day(steps[0][0])))
+            histories[statement] = steps
+    return histories
+
+
+def _tier_status(g: Graph, out: Graph, histories: dict[URIRef, list]) -> None:
+    """A tier's steps: at each change of any member, the firmest member status then current."""
+    members: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for membership in g.subjects(RDF.type, GDE.ProgrammeMembership):
+        role = g.value(membership, GDE.role)
+        if role is not None and str(role).endswith(("-partner",)):
+            continue
+        for tier in g.objects(membership, GDE.inTier):
+            members[tier].append(membership)
+    rule = _rule(out, "tier-status-from-members")
+    for tier, memberships in sorted(members.items()):
+        changes = sorted({s[0] for m in memberships for s in histories.get(m, ()) if s[0] is not None})
+        previous = None
+        steps: list[tuple[date, URIRef]] = []
+        for day in changes:
+            current = [_status_at(histories.get(m, ()), day) for m in memberships]
+            best = max((s for s in current if s is not None), key=lambda s: (_rank(g, s), str(s)), default=None)
+            if best is not None and best != previous:
+                steps.append((day, best))
+                previous = best
+        for n, ((day, status), following) in enumerate(zip(steps, [*steps[1:], None]), start=1):
+            step = URIRef(iris.status_change(str(tier), n))
+            # Not a gde:StatusChange (a sourced statement): it is computed, its rule says how.
+            out.add((step, RDF.type, PROV.Entity))
+            out.add((step, GDE.statusOf, tier))
+            out.add((step, GDE.status, status))
+            out.add((step, GDE.validFrom, _day(day)))
+            out.add((step, PROV.wasGeneratedBy, rule))
+            out.add((step, RDFS.label, Literal(f"status of tier {tier.rsplit('/', 1)[-1]} from its members", lang="en")))
+            if following is not None:
+                out.add((step, GDE.validUntil, _day(following[0])))
+
+
+def _status_at(steps: list[tuple[date | None, URIRef, URIRef]], day: date) -> URIRef | None:
+    current = None
+    for start, _, status in steps:
+        if start is not None and start <= day:
+            current = status
+    return current
+
+
+def name_as_of(g: Graph, trust: URIRef, day: date | None) -> str | None:
+    """The readable official name in the latest reference file dated on or before ``day``."""
+    records = []
+    for record in g.objects(trust, GDE.officialName):
+        year, text = g.value(record, GDE.asOf), g.value(record, GDE.nameText)
+        if year is not None and text is not None:
+            records.append((int(str(year)[:4]), str(text)))
+    if not records:
+        label = g.value(trust, SKOS.prefLabel)
+        return str(label) if label is not None else None
+    records.sort()
+    chosen = records[0]
+    for year, text in records:
+        if day is not None and year <= day.year:
+            chosen = (year, text)
+    return readable_name(chosen[1])
+
+
+def _names(g: Graph, out: Graph) -> None:
+    for cls, role, prop in NAMED_ROLES:
+        for statement in set(g.subjects(RDF.type, GDE[cls])):
+            since = g.value(statement, GDE.validFrom) or out.value(statement, GDE.validFrom)
+            day = date.fromisoformat(str(since)) if since is not None else None
+            for trust in g.objects(statement, GDE[role]):
+                name = name_as_of(g, trust, day)
+                if name is not None:
+                    out.add((statement, GDE[prop], Literal(name, lang="en")))
+
+
+def _successors(g: Graph, trust: URIRef) -> list[URIRef]:
+    return sorted({g.value(event, ORG.resultingOrganization) for event in g.objects(trust, ORG.changedBy)
+                   if g.value(event, ORG.originalOrganization) == trust} - {None, trust})
+
+
+def fate(g: Graph, trust: URIRef, seen: frozenset = frozenset()) -> tuple[list[URIRef], str]:
+    """(open organisations the trust is now part of, the words for it)."""
+    label = str(g.value(trust, SKOS.prefLabel) or g.value(trust, RDFS.label) or trust)
+    closed = g.value(trust, GDE.odsCloseDate)
+    if closed is None:
+        return [trust], label
+    successors = [s for s in _successors(g, trust) if s not in seen]
+    if not successors:
+        return [], f"closed {closed}; successor not in the reference data"
+    current: list[URIRef] = []
+    words = []
+    for successor in successors:
+        now, text = fate(g, successor, seen | {trust})
+        current += now
+        code = g.value(successor, GDE.odsCode)
+        words.append(f"{text} ({code})" if now == [successor] else f"{code}, since {text}")
+    return sorted(set(current)), f"closed {closed}; now part of " + " and ".join(words)
+
+
+def _fates(g: Graph, out: Graph) -> None:
+    for trust in sorted({t for c in (GDE.Trust, GDE.NHSTrust, GDE.NHSFoundationTrust) for t in g.subjects(RDF.type, c)}):
+        current, words = fate(g, trust)
+        for organisation in current:
+            out.add((trust, GDE.currentOrganisation, organisation))
+        out.add((trust, GDE.nowLabel, Literal(words, lang="en")))
+
+
+def _labels(g: Graph, node: URIRef) -> list[str]:
+    return [str(v).lower() for p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label) for v in g.objects(node, p)]
+
+
+def _inferences(g: Graph, out: Graph) -> None:
+    implied = URIRef(iris.instance("concept", "status-implied"))
+    exemplar_role = URIRef(iris.instance("concept", "role-global-digital-exemplar"))
+    for statement in sorted(set(g.subjects(GDE.status, implied))):
+        pairings = sorted(g.subjects(GDE.exemplar, g.value(statement, GDE.member))) \
+            if g.value(statement, GDE.role) == exemplar_role else []
+        rule = _rule(out, "exemplar-implied-by-pairing" if pairings else "implied-by-curator", pairings)
+        out.add((statement, PROV.wasGeneratedBy, rule))
+        for pairing in pairings:
+            out.add((statement, PROV.wasInfluencedBy, pairing))
+    for award in sorted(set(g.subjects(RDF.type, GDE.FundingAward))):
+        funder, programme = g.value(award, GDE.funder), g.value(award, GDE.inProgramme)
+        quotes = " ".join(str(q).lower() for q in g.objects(award, GDE.quote))
+        if funder is None or any(name in quotes for name in _labels(g, funder)):
+            continue
+        out.add((award, GDE.inferredProperty, GDE.funder))
+        premises = [programme] if programme is not None and g.value(programme, GDE.operatedBy) == funder else []
+        if premises:
+            out.add((award, PROV.wasInfluencedBy, _rule(out, "funder-from-programme-operator", premises)))
+    for pairing in sorted(set(g.subjects(RDF.type, GDE.Pairing))):
+        quotes = " ".join(str(q).lower() for q in g.objects(pairing, GDE.quote))
+        tier = g.value(pairing, GDE.inTier)
+        if g.value(pairing, GDE.inWave) is not None and "wave" not in quotes and tier is not None:
+            out.add((pairing, GDE.inferredProperty, GDE.inWave))
+            out.add((pairing, PROV.wasInfluencedBy, _rule(out, "wave-from-tier", [tier])))
+
+
+def _conflicts(g: Graph, out: Graph) -> None:
+    """Each statement of a conflict other than the default is gde:overriddenBy the default."""
+    for conflict in g.subjects(RDF.type, GDE.Conflict):
+        default = g.value(conflict, GDE.reportedByDefault)
+        for statement in g.objects(conflict, GDE.conflictingStatement):
+            if default is not None and statement != default:
+                out.add((statement, GDE.overriddenBy, default))
+
+
+def derived_facts(graph: Graph) -> Graph:
+    """The derived triples for the union of the curated and reference graphs."""
+    out = Graph()
+    histories = _history(graph, out)
+    _tier_status(graph, out, histories)
+    _names(graph, out)
+    _fates(graph, out)
+    _inferences(graph, out)
+    _conflicts(graph, out)
+    return out
