@@ -20,21 +20,33 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_
     help="Add mergers and acquisitions from the ODS successor records as a second edge type.",
 )
 @click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
+@_data_option("RDF dump to analyse (.trig, .nq, .ttl, .nt) [default: the graph built from the curated data].")
+@click.option("--approximate", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Sample K sources per component for betweenness instead of all (approximate, said so in "
+                   "the report) [default: exact].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --approximate's sampling.")
 @_report_format_option("Report format on stdout (both are written to --out).")
 @_shared_option
-def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, fmt: str,
-            shared: Path | None) -> None:
-    """Build the pairing network from the graph by SPARQL and analyse it.
+def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, data: Path | None,
+            approximate: int | None, seed: int, fmt: str, shared: Path | None) -> None:
+    """Build the pairing network from the graph (or any dump, --data) by SPARQL and analyse it.
 
     Reports followers per exemplar, degrees, components, centrality, the
     distances between paired trusts and what became of each pair. Writes
     report.txt/json, GraphML, GEXF, node-link JSON, CSV, the figures as
-    derived RDF (derived.trig) and PNG/SVG pictures into --out.
+    derived RDF (derived.trig) and PNG/SVG pictures into --out. Centralities
+    are exact unless --approximate is given; on a terminal, each long step
+    shows its progress on stderr.
     """
     from gdegraph.network.analysis import NetworkOptions, run_network
+    from gdegraph.network.progress import terminal_progress
 
-    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants)
-    result = run_network(out_dir, options, shared)
+    if approximate is None and seed != 0:
+        raise click.UsageError("--seed only applies with --approximate")
+    options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants,
+                             approximate=approximate, seed=seed)
+    with terminal_progress() as progress:
+        result = run_network(out_dir, options, shared, data=data, progress=progress)
     if fmt == "json":
         import json
 

@@ -29,6 +29,7 @@ from gdegraph.core import paths
 from gdegraph.core.errors import InputError
 from gdegraph.model.geo import haversine_km
 from gdegraph.model.names import readable_name
+from gdegraph.network.progress import NoProgress, Progress
 
 __all__ = ["NetworkOptions", "NetworkRun", "QUERY_NAMES", "Rows", "build_network", "load_network", "node_id",
            "open_store", "query_rows", "run_network", "select", "short_name"]
@@ -47,12 +48,18 @@ class NetworkOptions:
     include_disputed: bool = False
     successions: bool = True
     aspirants: bool = False
+    #: Sampled betweenness from this many sources per larger component (None: exact, the default).
+    approximate: int | None = None
+    seed: int = 0
 
     def as_flags(self) -> str:
         """The command-line flags that give these options, for reports and provenance."""
-        return " ".join(("--include-disputed" if self.include_disputed else "--exclude-disputed",
-                         "--successions" if self.successions else "--no-successions",
-                         "--aspirants" if self.aspirants else "--no-aspirants"))
+        flags = ["--include-disputed" if self.include_disputed else "--exclude-disputed",
+                 "--successions" if self.successions else "--no-successions",
+                 "--aspirants" if self.aspirants else "--no-aspirants"]
+        if self.approximate is not None:
+            flags += [f"--approximate {self.approximate}", f"--seed {self.seed}"]
+        return " ".join(flags)
 
 
 def open_store(dataset: Dataset) -> Any:
@@ -228,34 +235,60 @@ class NetworkRun:
     files: list[Path]
 
 
+def _source(data: Path | None, shared: Path | None, progress: Progress) -> tuple[Any, list[str]]:
+    """The store to query and the named graphs it holds: the dump ``data`` (pyoxigraph, format from
+    the suffix) or, without it, the dataset built from the curated files."""
+    from gdegraph.store.factory import OxigraphStore
+
+    if data is not None:
+        with progress.step(f"loading {data.name}"):
+            store = OxigraphStore.from_file(data)
+        names = [g.value for g in store.store.named_graphs()]
+    else:
+        from gdegraph.sources.dataset import build_dataset
+
+        with progress.step("building the graph"):
+            ds = build_dataset(shared)
+            store = open_store(ds)
+        names = [str(x.identifier) for x in ds.graphs() if len(x)]
+    return store, sorted(n for n in names if n.startswith(iris.GRAPH))
+
+
 def run_network(out_dir: Path, options: NetworkOptions = NetworkOptions(), shared: Path | None = None,
-                pictures: bool = True) -> NetworkRun:
-    """Build, analyse, export, write the derived graph and draw: everything ``gdegraph network`` does.
+                pictures: bool = True, data: Path | None = None, progress: Progress | None = None) -> NetworkRun:
+    """Build (or load ``data``), analyse, export, write the derived graph and draw: all of ``gdegraph network``.
 
     Each file is written atomically as it is finished; nothing is written
     until the graph has been built and analysed, so a data error leaves
-    ``out_dir`` as it was.
+    ``out_dir`` as it was. ``progress`` hears of each long step.
     """
     import json
 
     from gdegraph.core.atomic import atomic_write_text
-    from gdegraph.sources.dataset import build_dataset
     from gdegraph.network.export import derived_graph, write_derived, write_exports
-    from gdegraph.network.metrics import analyse, format_report
+    from gdegraph.network.metrics import analyse, format_report, network_metrics
 
-    ds = build_dataset(shared)
-    g = build_network(query_rows(open_store(ds)), options)
-    report = analyse(g)
-    text = format_report(report)
-    used = sorted(str(x.identifier) for x in ds.graphs() if str(x.identifier).startswith(iris.GRAPH) and len(x))
-    derived = derived_graph(g, report, used)
-    files = write_exports(g, out_dir)
-    write_derived(derived, out_dir / "derived.trig")
-    atomic_write_text(out_dir / "report.txt", text)
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1, sort_keys=True) + "\n")
+    progress = progress or NoProgress()
+    store, used = _source(data, shared, progress)
+    with progress.step("querying the pairings, trusts, memberships and successions"):
+        g = build_network(query_rows(store), options)
+    del store  # the network holds all it needs; the store's memory goes before the numeric work
+    kind = "approximate" if options.approximate is not None else "exact"
+    with progress.step(f"{kind} betweenness, closeness, eccentricity", g.number_of_nodes()) as advance:
+        metrics = network_metrics(g, options.approximate, options.seed, advance)
+    with progress.step("the report"):
+        report = analyse(g, metrics)
+        text = format_report(report)
+    with progress.step("exports: GraphML, GEXF, JSON, CSV, derived RDF"):
+        derived = derived_graph(g, report, used, metrics)
+        files = write_exports(g, out_dir)
+        write_derived(derived, out_dir / "derived.trig")
+        atomic_write_text(out_dir / "report.txt", text)
+        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1, sort_keys=True) + "\n")
     files += [out_dir / "derived.trig", out_dir / "report.txt", out_dir / "report.json"]
     if pictures:
         from gdegraph.network.plot import write_pictures
 
-        files += write_pictures(g, report, out_dir)
+        with progress.step("pictures"):
+            files += write_pictures(g, report, out_dir)
     return NetworkRun(report, text, files)

@@ -40,6 +40,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from gdegraph import __version__
 from gdegraph.model import iris
 from gdegraph.core.atomic import atomic_output, atomic_write_text
+from gdegraph.network.components import ComponentMetrics, component_metrics
 from gdegraph.network.metrics import combined_graph
 
 __all__ = ["CSV_TYPES", "DERIVED_GRAPH", "derived_graph", "read_csv", "read_gexf", "read_graphml", "read_json",
@@ -191,8 +192,13 @@ def _slug(text: str) -> str:
     return iris.slugify(text)
 
 
-def derived_graph(g: nx.MultiDiGraph, report: dict[str, Any], used_graphs: list[str]) -> Graph:
-    """The run's figures as RDF: distances, same-region flags, centralities, summaries and pair fates."""
+def derived_graph(g: nx.MultiDiGraph, report: dict[str, Any], used_graphs: list[str],
+                  metrics: ComponentMetrics | None = None) -> Graph:
+    """The run's figures as RDF: distances, same-region flags, centralities, summaries and pair fates.
+
+    ``metrics``: the run's betweenness (:func:`gdegraph.network.metrics.network_metrics`), so it is
+    computed once; sampled values are written as ``approximate-betweenness-centrality``.
+    """
     out = Graph(identifier=URIRef(DERIVED_GRAPH))
     for prefix, ns in (("schema", SCHEMA), ("prov", PROV), ("dcterms", DCTERMS)):
         out.bind(prefix, ns)
@@ -221,7 +227,9 @@ def derived_graph(g: nx.MultiDiGraph, report: dict[str, Any], used_graphs: list[
             figures.add(f"same-region-{key}", "same-nhs-region", d["iri"], d["same_region"],
                         label=f"{u} and {v} in the same NHS region")
     combined = combined_graph(g)
-    centralities = {"degree": nx.degree_centrality(combined), "betweenness": nx.betweenness_centrality(combined)}
+    m = metrics if metrics is not None else component_metrics(combined)
+    between = "betweenness" if m.approximate is None else "approximate-betweenness"
+    centralities = {"degree": nx.degree_centrality(combined), between: m.betweenness}
     for kind, values in centralities.items():
         for n, value in sorted(values.items()):
             figures.add(f"{kind}-centrality-{_slug(n)}", f"{kind}-centrality", g.nodes[n]["iri"], value,
