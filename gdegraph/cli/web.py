@@ -25,10 +25,12 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_
               help="Sample K sources per component for betweenness instead of all (approximate, said so in "
                    "the report) [default: exact].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --approximate's sampling.")
+@click.option("--pictures/--no-pictures", default=True, show_default=True,
+              help="Draw the PNG/SVG pictures (made for the curated network; slow and unreadable on thousands of trusts).")
 @_report_format_option("Report format on stdout (both are written to --out).")
 @_shared_option
 def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, data: Path | None,
-            approximate: int | None, seed: int, fmt: str, shared: Path | None) -> None:
+            approximate: int | None, seed: int, pictures: bool, fmt: str, shared: Path | None) -> None:
     """Build the pairing network from the graph (or any dump, --data) by SPARQL and analyse it.
 
     Reports followers per exemplar, degrees, components, centrality, the
@@ -46,7 +48,7 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants,
                              approximate=approximate, seed=seed)
     with terminal_progress() as progress:
-        result = run_network(out_dir, options, shared, data=data, progress=progress)
+        result = run_network(out_dir, options, shared, pictures, data=data, progress=progress)
     if fmt == "json":
         import json
 

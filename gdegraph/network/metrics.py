@@ -274,7 +274,7 @@ def format_report(r: dict[str, Any]) -> str:
     method = r["centrality_method"]["betweenness"]
     for kind in ("degree", "betweenness", "closeness"):
         top = [x for x in r["centrality"][kind] if x["value"] > 0 and (kind != "degree" or x["degree"] > 1)]
-        how = f"; {method.upper()}" if kind == "betweenness" and method != "exact" else ""
+        how = f"; {method.replace('approximate', 'APPROXIMATE', 1)}" if kind == "betweenness" and method != "exact" else ""
         out.append(f"Highest {kind} centrality (pairings + successions{how}): "
                    + (", ".join(f"{x['node']} {x['value']}" for x in top) or "all zero"))
     dist = r["network_distances"]

@@ -1,0 +1,139 @@
+"""`gdegraph network --data FILE`: any dump gives the report the built graph gives; --approximate is
+explicit and said so; progress only on a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset
+
+from gdegraph.cli.main import cli, main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["network", "--no-pictures", *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def built_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    code, out = _run("--out", str(tmp_path_factory.mktemp("built")), "--format", "json")
+    assert code == 0, out
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def dumps(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("dumps")
+    files = {"trig": folder / "g.trig", "nquads": folder / "g.nq"}
+    for fmt, path in files.items():
+        dataset.serialize(path, format=fmt)
+    union = Dataset(default_union=True)
+    for quad in dataset.quads((None, None, None, None)):
+        union.add(quad[:3])
+    files["turtle"] = folder / "g.ttl"
+    files["nt"] = folder / "g.nt"
+    union.serialize(files["turtle"], format="turtle")
+    union.serialize(files["nt"], format="nt")
+    return files
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle", "nt"])
+def test_a_dump_gives_the_report_of_the_built_graph(fmt: str, dumps: dict[str, Path], built_report: dict,
+                                                      tmp_path: Path) -> None:
+    code, out = _run("--data", str(dumps[fmt]), "--out", str(tmp_path), "--format", "json")
+    assert code == 0, out
+    assert json.loads(out) == built_report
+    assert (tmp_path / "network.graphml").is_file() and not list(tmp_path.glob("*.png"))
+
+
+def test_named_graphs_of_the_dump_are_the_provenance(dumps: dict[str, Path], tmp_path: Path) -> None:
+    code, out = _run("--data", str(dumps["trig"]), "--out", str(tmp_path))
+    assert code == 0, out
+    derived = (tmp_path / "derived.trig").read_text()
+    assert "prov:used <https://w3id.org/gdegraph/graph/refdata>" in derived or "graph/refdata>" in derived
+
+
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """Through main(), which turns gdegraph's errors into a message and an exit code."""
+    code = main(["network", "--no-pictures", *args])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_unknown_suffix_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "g.rdfx"
+    bad.write_text("x")
+    code, out = _main(capsys, "--data", str(bad), "--out", str(tmp_path / "o"))
+    assert code != 0 and "g.rdfx" in out and ".trig" in out
+    assert not (tmp_path / "o").exists()
+
+
+def test_broken_dump_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "g.nq"
+    bad.write_text("<a> <b> <c> <g> .\n<a> <b> \"unterminated .\n")
+    code, out = _main(capsys, "--data", str(bad), "--out", str(tmp_path / "o"))
+    assert code != 0 and "g.nq" in out and "parse" in out
+    assert not (tmp_path / "o").exists()
+
+
+def test_exact_unless_asked(built_report: dict) -> None:
+    assert built_report["centrality_method"]["betweenness"] == "exact"
+    assert "--approximate" not in built_report["options"]
+
+
+def test_approximate_is_said_in_every_output(tmp_path: Path) -> None:
+    code, out = _run("--out", str(tmp_path), "--approximate", "2", "--seed", "5")
+    assert code == 0, out
+    assert "APPROXIMATE: 2 sampled sources in each component of more than 2 nodes, seed 5" in out
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["centrality_method"]["betweenness"].startswith("approximate")
+    assert report["options"].endswith("--approximate 2 --seed 5")
+    derived = (tmp_path / "derived.trig").read_text()
+    assert '"approximate-betweenness-centrality"' in derived and '"betweenness-centrality"' not in derived
+
+
+def test_seed_without_approximate_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _main(capsys, "--out", str(tmp_path), "--seed", "3")
+    assert code == 2 and "--approximate" in out
+
+
+def test_no_progress_when_not_a_terminal(dumps: dict[str, Path], tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "gdegraph.cli", "network", "--no-pictures", "--data",
+                           str(dumps["nquads"]), "--out", str(tmp_path)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert proc.stderr == ""
+    assert "betweenness" not in proc.stderr and proc.stdout.startswith("gdegraph network")
+
+
+def test_progress_on_a_terminal(dumps: dict[str, Path], tmp_path: Path) -> None:
+    """A real pseudo-terminal: rich draws each step on it."""
+    argv = [sys.executable, "-m", "gdegraph.cli", "network", "--no-pictures", "--data", str(dumps["nquads"]),
+            "--out", str(tmp_path)]
+    main, child = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=child, stdout=subprocess.DEVNULL, stderr=child, close_fds=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"})
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    assert proc.wait(timeout=120) == 0
+    text = seen.decode("utf-8", "replace")
+    for step in ("loading g.nq", "exact betweenness, closeness, eccentricity", "exports"):
+        assert step in text, text[-2000:]
