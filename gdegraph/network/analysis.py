@@ -19,10 +19,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import Dataset
 
 from gdegraph.model import iris
 from gdegraph.core import paths
@@ -30,6 +29,9 @@ from gdegraph.core.errors import InputError
 from gdegraph.model.geo import haversine_km
 from gdegraph.model.names import readable_name
 from gdegraph.network.progress import NoProgress, Progress
+
+if TYPE_CHECKING:  # rdflib only for the built dataset; `--data` runs without importing it
+    from rdflib import Dataset
 
 __all__ = ["NetworkOptions", "NetworkRun", "QUERY_NAMES", "Rows", "build_network", "load_network", "node_id",
            "open_store", "query_rows", "run_network", "select", "short_name"]
@@ -62,7 +64,7 @@ class NetworkOptions:
         return " ".join(flags)
 
 
-def open_store(dataset: Dataset) -> Any:
+def open_store(dataset: "Dataset") -> Any:
     """The built dataset, named graphs kept, in the project's in-memory pyoxigraph store."""
     from gdegraph.store.factory import OxigraphStore
 
