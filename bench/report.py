@@ -192,6 +192,11 @@ def _series(scales: dict[str, dict[str, Any]], get: Any) -> tuple[list[int], lis
     return xs, ys
 
 
+def _mb(value: Any) -> float:
+    """Peak RSS of a figure: a number in older results, median/min/max since the network is run several times."""
+    return value["median"] if isinstance(value, dict) else value
+
+
 def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
     """Seconds (left) and peak memory (right) against triples, log-log, with the 1M targets marked."""
     if len(scales) < 2:
@@ -216,7 +221,7 @@ def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
         "validation, pySHACL": lambda s: s["shacl"]["pyshacl"]["process_peak_rss_mb"],
         "validation, shapes as SPARQL": lambda s: s["shacl"]["fast"]["process_peak_rss_mb"],
         "load, gdegraph": lambda s: s["load"]["gdegraph"]["peak_rss_mb"],
-        "network analysis": lambda s: s["network"]["total"]["peak_rss_mb"],
+        "network analysis": lambda s: _mb(s["network"]["total"]["peak_rss_mb"]),
     }
     unfinished = [name for name, sc in scales.items() if "error" in sc.get("shacl", {}).get("pyshacl", {})]
     note = f" (did not finish at {', '.join(unfinished)})" if unfinished else ""

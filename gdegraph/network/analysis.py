@@ -28,6 +28,7 @@ from gdegraph.core import paths
 from gdegraph.core.errors import InputError
 from gdegraph.model.geo import haversine_km
 from gdegraph.model.names import readable_name
+from gdegraph.network.components import gc_paused
 from gdegraph.network.progress import NoProgress, Progress
 
 if TYPE_CHECKING:  # rdflib only for the built dataset; `--data` runs without importing it
@@ -264,14 +265,24 @@ def run_network(out_dir: Path, options: NetworkOptions = NetworkOptions(), share
     until the graph has been built and analysed, so a data error leaves
     ``out_dir`` as it was. ``progress`` hears of each long step.
     """
+    progress = progress or NoProgress()
+    # The collector is off for the run: rows, the graph's attribute dicts, XML elements and figures
+    # are millions of containers, almost none in a cycle, and every burst of them made the collector
+    # scan everything alive (5 s of 17 at 1M; gdegraph.network.components says the same of the metrics).
+    # The store is only the callee's, so it is freed as soon as the network is built.
+    with gc_paused():
+        return _analyse_and_write(*_source(data, shared, progress), out_dir, options, pictures, progress)
+
+
+def _analyse_and_write(store: Any, used: list[str], out_dir: Path, options: NetworkOptions, pictures: bool,
+                       progress: Progress) -> NetworkRun:
+    """Query, analyse and write: :func:`run_network` after the store is loaded."""
     import json
 
     from gdegraph.core.atomic import atomic_write_text
     from gdegraph.network.export import derived_graph, write_derived, write_exports
     from gdegraph.network.metrics import analyse, format_report, network_metrics
 
-    progress = progress or NoProgress()
-    store, used = _source(data, shared, progress)
     with progress.step("querying the pairings, trusts, memberships and successions"):
         g = build_network(query_rows(store), options)
     del store  # the network holds all it needs; the store's memory goes before the numeric work
