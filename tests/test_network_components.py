@@ -65,28 +65,22 @@ def _eccentricity_whole(g: nx.Graph) -> dict:
     return {n: max(lengths.values()) for n, lengths in nx.all_pairs_shortest_path_length(g)}
 
 
-@pytest.mark.parametrize("shape", SHAPES)
-def test_undirected_metrics_equal_networkx_on_the_whole_graph(shape: str) -> None:
-    g = SHAPES[shape]()
+@pytest.mark.parametrize("shape", [*SHAPES, *DIRECTED])
+def test_metrics_equal_networkx_on_the_whole_graph(shape: str) -> None:
+    g = (SHAPES | DIRECTED)[shape]()
     m = component_metrics(g)
     _close(m.betweenness, nx.betweenness_centrality(g))
     _close(m.closeness, nx.closeness_centrality(g))
+    assert m.method == "exact"
+    if g.is_directed():  # eccentricity only for the undirected combined network
+        assert m.eccentricity == {} and m.components == []
+        return
     assert m.eccentricity == _eccentricity_whole(g)
     if len(g) and nx.is_connected(g):
         assert m.eccentricity == nx.eccentricity(g)
     expected = sorted(((len(c), nx.diameter(g.subgraph(c)), nx.radius(g.subgraph(c)))
                        for c in nx.connected_components(g)), reverse=True)
     assert sorted(m.components, reverse=True) == expected
-    assert m.method == "exact"
-
-
-@pytest.mark.parametrize("shape", DIRECTED)
-def test_directed_metrics_equal_networkx_on_the_whole_graph(shape: str) -> None:
-    g = DIRECTED[shape]()
-    m = component_metrics(g)
-    _close(m.betweenness, nx.betweenness_centrality(g))
-    _close(m.closeness, nx.closeness_centrality(g))
-    assert m.eccentricity == {} and m.components == []
 
 
 def test_unnormalised_sum_is_shared_by_components() -> None:

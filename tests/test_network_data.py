@@ -70,19 +70,16 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-def test_unknown_suffix_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "g.rdfx"
-    bad.write_text("x")
+@pytest.mark.parametrize(("name", "text", "said"), [
+    ("g.rdfx", "x", ".trig"),  # unknown suffix: the formats it knows
+    ("g.nq", '<a> <b> <c> <g> .\n<a> <b> "unterminated .\n', "parse"),  # broken dump
+])
+def test_bad_dump_is_a_located_error(name: str, text: str, said: str, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / name
+    bad.write_text(text)
     code, out = _main(capsys, "--data", str(bad), "--out", str(tmp_path / "o"))
-    assert code != 0 and "g.rdfx" in out and ".trig" in out
-    assert not (tmp_path / "o").exists()
-
-
-def test_broken_dump_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "g.nq"
-    bad.write_text("<a> <b> <c> <g> .\n<a> <b> \"unterminated .\n")
-    code, out = _main(capsys, "--data", str(bad), "--out", str(tmp_path / "o"))
-    assert code != 0 and "g.nq" in out and "parse" in out
+    assert code != 0 and name in out and said in out
     assert not (tmp_path / "o").exists()
 
 
