@@ -161,10 +161,9 @@ def test_advance_counts_every_node_once() -> None:
 
 def test_gc_paused_restores_the_collector_even_on_error() -> None:
     assert gc.isenabled()
-    with pytest.raises(RuntimeError):
-        with gc_paused():
-            assert not gc.isenabled()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
     assert gc.isenabled()
 
 

@@ -48,11 +48,11 @@ DCTERMS = _Vocabulary("http://purl.org/dc/terms/")
 SCHEMA = _Vocabulary("https://schema.org/")
 
 
-def URIRef(iri: str) -> pyoxigraph.NamedNode:  # noqa: N802 - rdflib's name, see the module docstring
+def URIRef(iri: str) -> pyoxigraph.NamedNode:  # rdflib's name, see the module docstring
     return pyoxigraph.NamedNode(str(iri))
 
 
-def Literal(value: Any, lang: str | None = None,  # noqa: N802 - rdflib's name
+def Literal(value: Any, lang: str | None = None,  # rdflib's name
             datatype: pyoxigraph.NamedNode | None = None) -> pyoxigraph.Literal:
     """A literal as rdflib would make it: booleans as ``xsd:boolean``, the lexical form as given."""
     if isinstance(value, bool):
