@@ -146,3 +146,15 @@ def test_derived_rdf_is_identical_on_rerun(dumps: dict[str, Path], tmp_path: Pat
     ds.parse(tmp_path / "a" / "derived.trig", format="trig")
     named = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
     assert list(named) == ["https://w3id.org/gdegraph/graph/derived"] and next(iter(named.values())) > 1000
+
+
+def test_pictures_of_a_large_network_only_when_asked(dumps: dict[str, Path], tmp_path: Path) -> None:
+    """Without --pictures, a network over the limit is not drawn, and the run says so."""
+    from gdegraph.network.analysis import run_network
+
+    big = run_network(tmp_path / "big", data=dumps["nquads"], pictures=None, picture_limit=10)
+    assert not list((tmp_path / "big").glob("*.png"))
+    assert big.notes == ["pictures not drawn: 51 trusts, more than 10 (--pictures draws them anyway; "
+                         "the exports hold every node and edge)"]
+    small = run_network(tmp_path / "small", data=dumps["nquads"], pictures=None, picture_limit=51)
+    assert small.notes == [] and len(list((tmp_path / "small").glob("*.png"))) == 3

@@ -25,12 +25,13 @@ from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _out_
               help="Sample K sources per component for betweenness instead of all (approximate, said so in "
                    "the report) [default: exact].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --approximate's sampling.")
-@click.option("--pictures/--no-pictures", default=True, show_default=True,
-              help="Draw the PNG/SVG pictures (made for the curated network; slow and unreadable on thousands of trusts).")
+@click.option("--pictures/--no-pictures", default=None,
+              help="Draw the PNG/SVG pictures, or not [default: for networks of up to 500 trusts; they are made for "
+                   "the curated network and take minutes on thousands].")
 @_report_format_option("Report format on stdout (both are written to --out).")
 @_shared_option
 def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, data: Path | None,
-            approximate: int | None, seed: int, pictures: bool, fmt: str, shared: Path | None) -> None:
+            approximate: int | None, seed: int, pictures: bool | None, fmt: str, shared: Path | None) -> None:
     """Build the pairing network from the graph (or any dump, --data) by SPARQL and analyse it.
 
     Reports followers per exemplar, degrees, components, centrality, the
@@ -53,8 +54,10 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
         import json
 
         _echo_report(json.dumps(result.report, indent=1, sort_keys=True))
+        for note in result.notes:  # stdout stays the JSON report
+            _echo_report(note, err=True)
     else:
-        _echo_report(result.text + "\n" + "\n".join(f"wrote {path}" for path in result.files))
+        _echo_report("\n".join([result.text, *(f"wrote {path}" for path in result.files), *result.notes]))
 
 
 @click.command(short_help="Write the static website: a page per resource, indexes, ontology docs.")
