@@ -14,7 +14,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"cold_query": 1.5, "full_build_s": 1.5, "load": 1.3, "query": 1.3, "shacl_s": 60.0, "shacl_mb": 2048,
-           "throughput": 0.8, "page_p50_ms": 5.0}
+           "throughput": 0.8, "page_p50_ms": 5.0, "network": 2.0}
 
 
 def load_scales(folder: Path) -> dict[str, dict[str, Any]]:
@@ -95,6 +95,31 @@ def scale_table(scales: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
+def network_table(scales: dict[str, dict[str, Any]]) -> list[str]:
+    """`gdegraph network --data` end to end beside bench/bare_network.py at each scale, with its slowest steps."""
+    rows = {n: sc["network"] for n, sc in scales.items() if "bare" in sc.get("network", {})}
+    if not rows:
+        return []
+    out = [_row("scale", "network: nodes, edges, components (largest)", "`gdegraph network --data` (no pictures)",
+                "bare script (pyoxigraph + networkx)", "ratio", "target", "verdict", "same network",
+                "slowest steps", "load avg, date"), _row(*["---"] * 10)]
+    for name, nw in rows.items():
+        steps = sorted(nw.get("steps_s", {}).items(), key=lambda kv: -kv[1])[:3]
+        out.append(_row(name, f"{nw['nodes']:,}, {nw['edges']:,}, {nw['components']:,} ({nw['largest_component']})",
+                        f"{_s(nw['total'])}, {nw['total']['peak_rss_mb']['median']:.0f} MB",
+                        f"{_s(nw['bare'])}, {nw['bare']['peak_rss_mb']['median']:.0f} MB", f"{nw['ratio']}x",
+                        "<= 2x", _verdict(nw["ratio"] <= TARGETS["network"]), "yes" if nw["same_network"] else "**no**",
+                        "; ".join(f"{k} {v:.2f} s" for k, v in steps),
+                        f"{nw['total'].get('loadavg', '?')}, {str(nw.get('date', ''))[:10]}"))
+    largest, nw = list(rows.items())[-1]
+    if nw.get("profile"):
+        out += ["", f"Where `gdegraph network --data` spends its time at {largest} (cProfile, one run, "
+                    "cumulative seconds; the 15 largest):", "", _row("function", "cumulative", "own"),
+                _row(*["---"] * 3)]
+        out += [_row(f"`{func}`", f"{cum:.2f} s", f"{own:.2f} s") for func, cum, own in nw["profile"]]
+    return out
+
+
 def query_table(sc: dict[str, Any]) -> list[str]:
     """Every library query at one scale: library and raw medians, ratio, parameter binding."""
     out = [_row("query", "library", "raw pyoxigraph", "ratio", "binding the parameters", "rows"), _row(*["---"] * 6)]
@@ -139,6 +164,10 @@ def table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> str:
         out += ["", f"Shapes as SPARQL vs pySHACL: the same results in {cc['agree']} of {cc['cases']} cases "
                     f"(the curated graph and every negative fixture){differ}."]
     out += ["", *scale_table(scales)]
+    network = network_table(scales)
+    if network:
+        out += ["", "Network analysis (pairings + successions; betweenness, closeness, eccentricity, exact):", "",
+                *network]
     if scales:
         with_queries = [n for n, sc in scales.items() if "queries" in sc.get("queries", {})]
         if with_queries:
@@ -161,6 +190,11 @@ def _series(scales: dict[str, dict[str, Any]], get: Any) -> tuple[list[int], lis
             xs.append(sc["triples"])
             ys.append(value)
     return xs, ys
+
+
+def _mb(value: Any) -> float:
+    """Peak RSS of a figure: a number in older results, median/min/max since the network is run several times."""
+    return value["median"] if isinstance(value, dict) else value
 
 
 def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
@@ -187,7 +221,7 @@ def plot(scales: dict[str, dict[str, Any]], out: Path) -> Path | None:
         "validation, pySHACL": lambda s: s["shacl"]["pyshacl"]["process_peak_rss_mb"],
         "validation, shapes as SPARQL": lambda s: s["shacl"]["fast"]["process_peak_rss_mb"],
         "load, gdegraph": lambda s: s["load"]["gdegraph"]["peak_rss_mb"],
-        "network analysis": lambda s: s["network"]["total"]["peak_rss_mb"],
+        "network analysis": lambda s: _mb(s["network"]["total"]["peak_rss_mb"]),
     }
     unfinished = [name for name, sc in scales.items() if "error" in sc.get("shacl", {}).get("pyshacl", {})]
     note = f" (did not finish at {', '.join(unfinished)})" if unfinished else ""

@@ -3,6 +3,7 @@
     make bench                                  # scales 10k,100k (about 10 minutes)
     make bench BENCH_SCALES=10k,100k,1m         # adds 1M (about 25 more minutes)
     .venv/bin/python -m bench.run --only curated,server --runs 3
+    .venv/bin/python -m bench.run --only network --scales 1m   # the network analysis alone, kept beside the rest
 
 Environment (or the matching options): BENCH_SCALES, BENCH_RUNS (runs per
 figure, default 5), BENCH_PYSHACL_TIMEOUT (seconds pySHACL may take at one
@@ -33,6 +34,9 @@ from bench import curated, measure, report, scale  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SECTIONS = ("curated", "crosscheck", "scales", "server", "extract")
+#: Sections run only when named in --only: `network` re-measures the network analysis at each scale
+#: and updates that figure in bench/results/scale-SCALE.json, keeping the scale's other figures.
+EXTRA_SECTIONS = ("network",)
 SERVER_QUERY = ("PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
                 "SELECT DISTINCT ?f ?name WHERE { ?p gde:exemplar ?e ; gde:follower ?f . ?f skos:prefLabel ?name . "
                 "FILTER (?e = <https://w3id.org/gdegraph/id/trust/EXEMPLAR>) }")
@@ -78,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "10k,100k"))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     parser.add_argument("--pyshacl-timeout", type=float, default=float(os.environ.get("BENCH_PYSHACL_TIMEOUT", "900")))
-    parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections to run: {', '.join(SECTIONS)}")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"sections to run: {', '.join(SECTIONS + EXTRA_SECTIONS)}")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",")}
@@ -89,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gdebench-dist-") as tmp:
         dist = Path(tmp)
-        log("building the curated graph")
-        data = curated.build_dump(dist)
+        if sections & {"curated", "server"}:
+            log("building the curated graph")
+            data = curated.build_dump(dist)
         if "curated" in sections:
             curated.compile_bytecode()  # once, for the cold starts and the build alike
             log("cold `gdegraph query` vs bare pyoxigraph script")
@@ -125,9 +131,22 @@ def main(argv: list[str] | None = None) -> int:
             log("server vs oxigraph serve (100k)")
             path, _, _ = scale.dataset("100k")
             results.setdefault("server", {})["100k"] = server_figures(path, path.parent)
+    if "network" in sections and "scales" not in sections:
+        for name in scales:
+            log(f"[{name}] network analysis vs bench/bare_network.py")
+            path, count, _ = scale.dataset(name)
+            file = RESULTS / f"scale-{name}.json"
+            kept = json.loads(file.read_text()) if file.is_file() else {"scale": name, "triples": count,
+                                                                        "date": results["date"]}
+            kept["network"] = {**scale.network(path, 3), "date": results["date"]}
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            file.write_text(json.dumps(kept, indent=1) + "\n")
     results["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    if sections <= set(EXTRA_SECTIONS) and args.out.is_file():
+        results = json.loads(args.out.read_text())  # only scale files changed: redraw with the last full run
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
     text = report.table(results, report.load_scales(RESULTS))
     print(text)
     if "extract" in results:

@@ -9,13 +9,14 @@ graphs of :mod:`gdegraph.synth`, written once to a cache folder.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.measure import figure, loadavg, ratio, worker
+from bench.measure import PYTHON, ROOT, figure, loadavg, ratio, run, worker
 from gdegraph import synth
 
 ENGINE_CAP = 120.0  # seconds one rdflib query may take before it is reported as over the cap
@@ -82,14 +83,37 @@ def shacl(path: Path, pyshacl_timeout: float) -> dict[str, Any]:
 
 
 def network(path: Path, runs: int) -> dict[str, Any]:
-    data = worker("network", str(path), str(runs), timeout=1800)
-    if "error" in data:
-        return data
-    total = [q + b + a for q, b, a in zip(data["queries_s"], data["build_s"], data["analyse_s"], strict=True)]
-    return {"total": figure(total, [], peak_rss_mb=data["process_peak_rss_mb"]),
-            "queries": figure(data["queries_s"]), "build": figure(data["build_s"]),
-            "analyse": figure(data["analyse_s"]),
-            "nodes": data["nodes"], "edges": data["edges"]}
+    """`gdegraph network --data FILE --no-pictures` end to end beside bench/bare_network.py (pyoxigraph,
+    two SPARQL queries, per-component networkx), fresh processes, interleaved; then each step's
+    seconds and a profile (bench/worker.py), and whether both found the same network."""
+    ours: dict[str, list[float]] = {"seconds": [], "rss": []}
+    bare: dict[str, list[float]] = {"seconds": [], "rss": []}
+    answer: dict[str, Any] = {}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="gdebench-network-") as out:
+            r = run([PYTHON, "-m", "gdegraph.cli", "network", "--data", str(path), "--no-pictures", "--out", out,
+                     "--format", "json"], timeout=1800)
+        b = run([PYTHON, str(ROOT / "bench" / "bare_network.py"), str(path)], timeout=1800)
+        for name, res in (("gdegraph network", r), ("bare_network.py", b)):
+            if res["returncode"] != 0:
+                return {"error": f"{name}: " + ("timed out" if res["timed_out"] else res.get("stderr", "")[-500:])}
+        for into, res in ((ours, r), (bare, b)):
+            into["seconds"].append(res["seconds"])
+            into["rss"].append(res["rss_kb"])
+        report, answer = json.loads(r["stdout"]), json.loads(b["stdout"])
+    a, base = figure(ours["seconds"], ours["rss"]), figure(bare["seconds"], bare["rss"])
+    steps = worker("network", str(path), "1", timeout=1800)
+    top = report["centrality"]["betweenness"]
+    same = (report["counts"]["nodes"] == answer["nodes"]
+            and report["network_distances"]["diameter"] == answer["diameter"]
+            and (top[0]["value"] if top else 0.0) == round(answer["betweenness_max"], 4))
+    return {"total": a, "bare": base, "ratio": ratio(a, base), "same_network": same,
+            "nodes": answer["nodes"], "edges": answer["edges"],
+            "components": report["components"]["combined"]["count"],
+            "largest_component": max((c["nodes"] for c in report["network_distances"]["largest_components"]),
+                                     default=0),
+            "steps_s": steps.get("steps_s", {}), "profile": steps.get("profile", []),
+            "steps_error": steps.get("error")}
 
 
 def engines(path: Path, cap: float, synthetic: bool = True) -> dict[str, Any]:
@@ -115,5 +139,5 @@ def run_scale(scale: str, runs: int, pyshacl_timeout: float, log: Any = print) -
         log(f"[{scale}] every library query on pyoxigraph and on rdflib (capped at {ENGINE_CAP:.0f} s each)")
         result["engines"] = engines(path, ENGINE_CAP)
     log(f"[{scale}] network")
-    result["network"] = network(path, 1 if big else 3)
+    result["network"] = network(path, 3)
     return result

@@ -10,7 +10,7 @@ killed by a timeout without taking the harness with it, and a baseline that
     python bench/worker.py queries FILE RUNS [synthetic]
     python bench/worker.py shacl-pyshacl FILE
     python bench/worker.py shacl-fast FILE       (the sparql engine, gdegraph.validate.validation.validate_dump)
-    python bench/worker.py network FILE RUNS
+    python bench/worker.py network FILE RUNS      (steps of `gdegraph network --data FILE`, and a profile)
     python bench/worker.py engines FILE CAP_SECONDS [synthetic]
 """
 
@@ -19,10 +19,14 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # this checkout's gdegraph, also from a worktree beside an editable install
+    sys.path.insert(0, str(ROOT))
 INFERRED = "https://w3id.org/gdegraph/graph/inferred"
 GDE = "PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX org: <http://www.w3.org/ns/org#> "
 
@@ -148,23 +152,49 @@ def shacl_fast(path: str) -> dict[str, Any]:
             "qc_queries": len(qc_queries()), "results": len(report.results), "conforms": report.conforms}
 
 
-def network(path: str, runs: str) -> dict[str, Any]:
-    """What ``gdegraph network`` computes, from a dump: the four queries, the networkx graph, the analysis."""
-    from gdegraph.network.analysis import build_network, query_rows
-    from gdegraph.network.metrics import analyse
-    from gdegraph.store.factory import OxigraphStore
+class _StepClock:
+    """A :class:`gdegraph.network.progress.Progress` that records how long each step of the run took."""
 
-    store = OxigraphStore.from_file(Path(path))
-    out: dict[str, list[float]] = {"queries_s": [], "build_s": [], "analyse_s": []}
-    nodes = edges = 0
-    for _ in range(int(runs)):
-        seconds, rows = _clock(query_rows, store)
-        out["queries_s"].append(seconds)
-        seconds, g = _clock(build_network, rows)
-        out["build_s"].append(seconds)
-        out["analyse_s"].append(_clock(analyse, g)[0])
-        nodes, edges = g.number_of_nodes(), g.number_of_edges()
-    return {**out, "nodes": nodes, "edges": edges}
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str, total: int | None = None) -> Iterator[Any]:
+        started = time.perf_counter()
+        yield lambda done: None
+        self.seconds["loading the dump" if name.startswith("loading") else name] = round(
+            time.perf_counter() - started, 3)
+
+
+def network(path: str, runs: str) -> dict[str, Any]:
+    """`gdegraph network --data FILE --no-pictures` in this process: each step's seconds (median over
+    ``runs``), then one run under cProfile: the 15 functions with the most cumulative time."""
+    import cProfile
+    import pstats
+    import statistics
+    import tempfile
+
+    from gdegraph.network.analysis import run_network
+
+    steps: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="gdebench-net-") as out:
+        for _ in range(int(runs)):
+            clock = _StepClock()
+            result = run_network(Path(out), data=Path(path), pictures=False, progress=clock)
+            for name, seconds in clock.seconds.items():
+                steps.setdefault(name, []).append(seconds)
+        profiler = cProfile.Profile()
+        profiler.runcall(run_network, Path(out), data=Path(path), pictures=False)
+    stats = pstats.Stats(profiler)
+    top = sorted(stats.stats.items(), key=lambda kv: -kv[1][3])  # type: ignore[attr-defined]
+    profile = [(f"{Path(file).parent.name}/{Path(file).name}:{func}" if file != "~" else func, round(cum, 3),
+                round(tot, 3)) for (file, _, func), (_, _, tot, cum, _) in top
+               if func not in ("runcall", "<module>")][:15]
+    report = result.report
+    return {"steps_s": {name: statistics.median(v) for name, v in steps.items()}, "profile": profile,
+            "nodes": report["counts"]["nodes"], "diameter": report["network_distances"]["diameter"],
+            "betweenness_max": report["centrality"]["betweenness"][0]["value"] if report["centrality"]["betweenness"]
+            else 0.0}
 
 
 def engines(path: str, cap: str = "60", synthetic: str = "") -> dict[str, Any]:

@@ -35,33 +35,47 @@ def _iso_date(value: str | None) -> str | None:
 @click.option("--aspirants", is_flag=True, help="Add the Digital Aspirant trusts as nodes.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", callback=lambda _c, _p, v: _iso_date(v),
               help="Pairings as they stood on this date (withdrawn ones and those not yet made left out).")
+@_data_option("RDF dump to analyse (.trig, .nq, .ttl, .nt) [default: the graph built from the curated data].")
+@click.option("--approximate", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Sample K sources per component for betweenness instead of all (approximate, said so in "
+                   "the report) [default: exact].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --approximate's sampling.")
+@click.option("--pictures/--no-pictures", default=None,
+              help="Draw the PNG/SVG pictures, or not [default: for networks of up to 500 trusts; they are made for "
+                   "the curated network and take minutes on thousands].")
 @format_option("Report on stdout: table for people, json (numbers as numbers, sorted keys) or csv (key,value per "
                "figure); report.txt and report.json are written to --out either way.")
 @_shared_option
-def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, as_of: str | None, fmt: str,
-            shared: Path | None) -> None:
-    """Build the pairing network from the graph by SPARQL and analyse it.
+def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants: bool, as_of: str | None, data: Path | None,
+            approximate: int | None, seed: int, pictures: bool | None, fmt: str, shared: Path | None) -> None:
+    """Build the pairing network from the graph (or any dump, --data) by SPARQL and analyse it.
 
     Reports followers per exemplar, degrees, components, centrality, the
     distances between paired trusts and what became of each pair. Writes
     report.txt/json, GraphML, GEXF, node-link JSON, CSV, the figures as
     derived RDF (derived.trig) and PNG/SVG pictures into --out; with any
     option that changes the network, into a folder of --out named after it
-    (``--include-disputed`` writes --out/include-disputed/).
+    (``--include-disputed`` writes --out/include-disputed/). Centralities
+    are exact unless --approximate is given; on a terminal, each long step
+    shows its progress on stderr.
     """
     from gdegraph.network.analysis import NetworkOptions, run_network
+    from gdegraph.network.progress import terminal_progress
 
+    if approximate is None and seed != 0:
+        raise click.UsageError("--seed only applies with --approximate")
     options = NetworkOptions(include_disputed=include_disputed, successions=successions, aspirants=aspirants,
-                             as_of=as_of)
+                             as_of=as_of, approximate=approximate, seed=seed)
     if options.variant():  # a variant's pictures go to their own folder, never over the home page's
         out_dir = out_dir / options.variant()
-    result = run_network(out_dir, options, shared)
-    if fmt == "json":
-        _echo_report(to_json(result.report))
-    elif fmt == "csv":
-        _echo_report(to_csv(flatten(result.report), ["key", "value"]))
+    with terminal_progress() as progress:
+        result = run_network(out_dir, options, shared, pictures, data=data, progress=progress)
+    if fmt in ("json", "csv"):
+        _echo_report(to_json(result.report) if fmt == "json" else to_csv(flatten(result.report), ["key", "value"]))
+        for note in result.notes:  # stdout stays the report
+            _echo_report(note, err=True)
     else:
-        _echo_report(result.text)
+        _echo_report("\n".join([result.text, *result.notes]))
         _echo_status("\n".join(f"wrote {path}" for path in result.files))
 
 

@@ -17,18 +17,22 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import Dataset
 
 from gdegraph.model import iris
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
 from gdegraph.model.geo import haversine_km
 from gdegraph.model.names import readable_name
+from gdegraph.network.components import gc_paused
+from gdegraph.network.progress import NoProgress, Progress
+
+if TYPE_CHECKING:  # rdflib only for the built dataset; `--data` runs without importing it
+    from rdflib import Dataset
 
 __all__ = ["NetworkOptions", "NetworkRun", "QUERY_NAMES", "Rows", "build_network", "load_network", "node_id",
            "open_store", "query_rows", "run_network", "select", "short_name"]
@@ -48,6 +52,9 @@ class NetworkOptions:
     successions: bool = True
     aspirants: bool = False
     as_of: str | None = None  # YYYY-MM-DD: pairings with their status as of that date
+    #: Sampled betweenness from this many sources per larger component (None: exact, the default).
+    approximate: int | None = None
+    seed: int = 0
 
     def variant(self) -> str:
         """The folder name for a non-default network (``include-disputed``), or "" for the default one.
@@ -57,17 +64,25 @@ class NetworkOptions:
         """
         parts = [name for name, on in (("include-disputed", self.include_disputed),
                                        ("no-successions", not self.successions), ("aspirants", self.aspirants)) if on]
+        if self.as_of:
+            parts.append(f"as-of-{self.as_of}")
+        if self.approximate is not None:
+            parts.append(f"approximate-{self.approximate}-seed-{self.seed}")
         return "+".join(parts)
 
     def as_flags(self) -> str:
         """The command-line flags that give these options, for reports and provenance."""
-        flags = ("--include-disputed" if self.include_disputed else "--exclude-disputed",
+        flags = ["--include-disputed" if self.include_disputed else "--exclude-disputed",
                  "--successions" if self.successions else "--no-successions",
-                 "--aspirants" if self.aspirants else "--no-aspirants")
-        return " ".join(flags + ((f"--as-of {self.as_of}",) if self.as_of else ()))
+                 "--aspirants" if self.aspirants else "--no-aspirants"]
+        if self.as_of:
+            flags.append(f"--as-of {self.as_of}")
+        if self.approximate is not None:
+            flags += [f"--approximate {self.approximate}", f"--seed {self.seed}"]
+        return " ".join(flags)
 
 
-def open_store(dataset: Dataset) -> Any:
+def open_store(dataset: "Dataset") -> Any:
     """The built dataset, named graphs kept, in the project's in-memory pyoxigraph store."""
     from gdegraph.store.factory import OxigraphStore
 
@@ -245,43 +260,95 @@ def load_network(shared: Path | None = None, options: NetworkOptions = NetworkOp
     return build_network(query_rows(open_store(build_dataset(shared)), options.as_of), options)
 
 
+#: Most trusts the pictures are drawn for unless asked (`--pictures`): drawn for the curated network
+#: (51 trusts), they took 3.5 minutes and 2 GB for the 5,661 of the 1M-triple synthetic graph.
+PICTURE_LIMIT = 500
+
+
 @dataclass
 class NetworkRun:
-    """What ``gdegraph network`` computed and wrote; ``text`` is the human report."""
+    """What ``gdegraph network`` computed and wrote; ``text`` is the human report; ``notes`` say
+    what was left out and why (printed after the report, never silently)."""
 
     report: dict[str, Any]
     text: str
     files: list[Path]
+    notes: list[str] = field(default_factory=list)
+
+
+def _source(data: Path | None, shared: Path | None, progress: Progress) -> tuple[Any, list[str]]:
+    """The store to query and the named graphs it holds: the dump ``data`` (pyoxigraph, format from
+    the suffix) or, without it, the dataset built from the curated files."""
+    from gdegraph.store.factory import OxigraphStore
+
+    if data is not None:
+        with progress.step(f"loading {data.name}"):
+            store = OxigraphStore.from_file(data)
+        names = [g.value for g in store.store.named_graphs()]
+    else:
+        from gdegraph.sources.dataset import build_dataset
+
+        with progress.step("building the graph"):
+            ds = build_dataset(shared)
+            store = open_store(ds)
+        names = [str(x.identifier) for x in ds.graphs() if len(x)]
+    return store, sorted(n for n in names if n.startswith(iris.GRAPH))
 
 
 def run_network(out_dir: Path, options: NetworkOptions = NetworkOptions(), shared: Path | None = None,
-                pictures: bool = True) -> NetworkRun:
-    """Build, analyse, export, write the derived graph and draw: everything ``gdegraph network`` does.
+                pictures: bool | None = True, data: Path | None = None, progress: Progress | None = None,
+                picture_limit: int = PICTURE_LIMIT) -> NetworkRun:
+    """Build (or load ``data``), analyse, export, write the derived graph and draw: all of ``gdegraph network``.
 
     Each file is written atomically as it is finished; nothing is written
     until the graph has been built and analysed, so a data error leaves
-    ``out_dir`` as it was.
+    ``out_dir`` as it was. ``progress`` hears of each long step. ``pictures``
+    None: drawn only for networks of at most ``picture_limit`` trusts, with a note otherwise.
     """
+    progress = progress or NoProgress()
+    # The collector is off for the run: rows, the graph's attribute dicts, XML elements and figures
+    # are millions of containers, almost none in a cycle, and every burst of them made the collector
+    # scan everything alive (5 s of 17 at 1M; gdegraph.network.components says the same of the metrics).
+    # The store is only the callee's, so it is freed as soon as the network is built.
+    with gc_paused():
+        return _analyse_and_write(*_source(data, shared, progress), out_dir, options, pictures, progress,
+                                  picture_limit)
+
+
+def _analyse_and_write(store: Any, used: list[str], out_dir: Path, options: NetworkOptions, pictures: bool | None,
+                       progress: Progress, picture_limit: int) -> NetworkRun:
+    """Query, analyse and write: :func:`run_network` after the store is loaded."""
     import json
 
     from gdegraph.core.atomic import atomic_write_text
-    from gdegraph.sources.dataset import build_dataset
     from gdegraph.network.export import derived_graph, write_derived, write_exports
-    from gdegraph.network.metrics import analyse, format_report
+    from gdegraph.network.metrics import analyse, format_report, network_metrics
 
-    ds = build_dataset(shared)
-    g = build_network(query_rows(open_store(ds), options.as_of), options)
-    report = analyse(g)
-    text = format_report(report)
-    used = sorted(str(x.identifier) for x in ds.graphs() if str(x.identifier).startswith(iris.GRAPH) and len(x))
-    derived = derived_graph(g, report, used)
-    files = write_exports(g, out_dir)
-    write_derived(derived, out_dir / "derived.trig")
-    atomic_write_text(out_dir / "report.txt", text)
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1, sort_keys=True) + "\n")
+    with progress.step("querying the pairings, trusts, memberships and successions"):
+        g = build_network(query_rows(store, options.as_of), options)
+    del store  # the network holds all it needs; the store's memory goes before the numeric work
+    kind = "approximate" if options.approximate is not None else "exact"
+    with progress.step(f"{kind} betweenness, closeness, eccentricity", g.number_of_nodes()) as advance:
+        metrics = network_metrics(g, options.approximate, options.seed, advance)
+    with progress.step("the report"):
+        report = analyse(g, metrics)
+        text = format_report(report)
+    with progress.step("exports: GraphML, GEXF, JSON, CSV, derived RDF"):
+        derived = derived_graph(g, report, used, metrics)
+        files = write_exports(g, out_dir)
+        write_derived(derived, out_dir / "derived.trig")
+        atomic_write_text(out_dir / "report.txt", text)
+        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1, sort_keys=True) + "\n")
     files += [out_dir / "derived.trig", out_dir / "report.txt", out_dir / "report.json"]
+    notes = []
+    if pictures is None:
+        pictures = g.number_of_nodes() <= picture_limit
+        if not pictures:
+            notes.append(f"pictures not drawn: {g.number_of_nodes():,} trusts, more than {picture_limit} "
+                         "(--pictures draws them anyway; the exports hold every node and edge)")
     if pictures:
         from gdegraph.network.plot import write_pictures
 
-        files += write_pictures(g, report, out_dir)
-    return NetworkRun(report, text, files)
+        with progress.step("pictures"):
+            files += write_pictures(g, report, out_dir)
+    return NetworkRun(report, text, files, notes)

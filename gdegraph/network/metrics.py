@@ -26,8 +26,10 @@ from typing import Any
 import networkx as nx
 
 from gdegraph.model.geo import quantile, tukey_fences
+from gdegraph.network.components import Advance, ComponentMetrics, component_metrics
 
-__all__ = ["CLOSE_KM", "NAMED_EXCEPTIONS", "analyse", "combined_graph", "pairing_graph", "pair_fates"]
+__all__ = ["CLOSE_KM", "NAMED_EXCEPTIONS", "analyse", "combined_graph", "network_metrics", "pairing_graph",
+           "pair_fates"]
 
 #: The pairs the 2017 article names as exceptions to "geographically close" (exemplar, follower).
 NAMED_EXCEPTIONS = (("RQ6", "RVW"), ("RBA", "RLQ"), ("RBA", "RXL"))
@@ -69,16 +71,30 @@ def _exemplars(g: nx.MultiDiGraph, pg: nx.DiGraph) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["count"], r["sector"], r["node"]))
 
 
-def _centrality(cg: nx.Graph, top: int = 10) -> dict[str, list[dict[str, Any]]]:
-    between = nx.betweenness_centrality(cg, normalized=True)
+def network_metrics(g: nx.MultiDiGraph, approximate: int | None = None, seed: int = 0,
+                    advance: Advance | None = None) -> ComponentMetrics:
+    """Betweenness, closeness and eccentricity of every node of the combined network, computed one
+    component at a time (:mod:`gdegraph.network.components`); exact unless ``approximate`` is given."""
+    return component_metrics(combined_graph(g), approximate, seed, advance)
+
+
+def _centrality(cg: nx.Graph, m: ComponentMetrics, top: int = 10) -> dict[str, list[dict[str, Any]]]:
     degree = nx.degree_centrality(cg)
 
     def ranked(values: dict[str, float]) -> list[dict[str, Any]]:
-        order = sorted(values, key=lambda n: (-values[n], n))[:top]
+        # Rounded for the order: values equal in theory may differ in the last bits.
+        order = sorted(values, key=lambda n: (-round(values[n], 12), n))[:top]
         return [{"node": n, "label": cg.nodes[n]["short_label"], "degree": cg.degree(n),
                  "value": round(values[n], 4)} for n in order]
 
-    return {"degree": ranked(degree), "betweenness": ranked(between)}
+    return {"degree": ranked(degree), "betweenness": ranked(m.betweenness), "closeness": ranked(m.closeness)}
+
+
+def _distances(m: ComponentMetrics, top: int = 5) -> dict[str, Any]:
+    """Eccentricity-type figures of the combined network: each is within a component (no path leaves one)."""
+    return {"diameter": max((d for _, d, _ in m.components), default=0),
+            "largest_components": [{"nodes": n, "diameter": d, "radius": r} for n, d, r in m.components[:top]],
+            "eccentricity_distribution": dict(sorted(Counter(m.eccentricity.values()).items()))}
 
 
 def _stats(values: list[float]) -> dict[str, float | int]:
@@ -182,9 +198,15 @@ def _other_changes(g: nx.MultiDiGraph, fates: list[dict[str, Any]]) -> list[dict
             if d["kind"] == "succession" and (u, v) not in used]
 
 
-def analyse(g: nx.MultiDiGraph) -> dict[str, Any]:
-    """Every figure of the network report, as plain JSON-ready data."""
+def analyse(g: nx.MultiDiGraph, metrics: ComponentMetrics | None = None) -> dict[str, Any]:
+    """Every figure of the network report, as plain JSON-ready data.
+
+    ``metrics`` are the path-based values of :func:`network_metrics` when the
+    caller has them already (``gdegraph network`` also writes them as RDF);
+    otherwise they are computed here, exactly.
+    """
     pg, cg = pairing_graph(g), combined_graph(g)
+    m = metrics if metrics is not None else component_metrics(cg)
     pairings = _pairings(g)
     exemplars = _exemplars(g, pg)
     fates = pair_fates(g)
@@ -205,7 +227,9 @@ def analyse(g: nx.MultiDiGraph) -> dict[str, Any]:
             "pairing": dict(sorted(Counter(d for _, d in pg.to_undirected().degree()).items())),
             "combined": dict(sorted(Counter(d for _, d in cg.degree()).items()))},
         "components": {"pairing": _components(pg), "combined": _components(cg)},
-        "centrality": _centrality(cg),
+        "centrality": _centrality(cg, m),
+        "centrality_method": {"betweenness": m.method, "closeness": "exact", "eccentricity": "exact"},
+        "network_distances": _distances(m),
         "geography": _geography(g),
         "fates": fates,
         "other_changes": _other_changes(g, fates),
@@ -252,10 +276,16 @@ def format_report(r: dict[str, Any]) -> str:
     for name in ("pairing", "combined"):
         comp = r["components"][name]
         out.append(f"Weakly connected components, {name} network: {comp['count']} (size: count {_counts(comp['sizes'])})")
-    for kind in ("degree", "betweenness"):
-        top = [x for x in r["centrality"][kind] if x["value"] > 0 and (kind == "betweenness" or x["degree"] > 1)]
-        out.append(f"Highest {kind} centrality (pairings + successions): "
+    method = r["centrality_method"]["betweenness"]
+    for kind in ("degree", "betweenness", "closeness"):
+        top = [x for x in r["centrality"][kind] if x["value"] > 0 and (kind != "degree" or x["degree"] > 1)]
+        how = f"; {method.replace('approximate', 'APPROXIMATE', 1)}" if kind == "betweenness" and method != "exact" else ""
+        out.append(f"Highest {kind} centrality (pairings + successions{how}): "
                    + (", ".join(f"{x['node']} {x['value']}" for x in top) or "all zero"))
+    dist = r["network_distances"]
+    out.append(f"Diameter (longest shortest path, within a component): {dist['diameter']}; largest components "
+               "(nodes: diameter/radius): "
+               + ", ".join(f"{c['nodes']}: {c['diameter']}/{c['radius']}" for c in dist["largest_components"]))
     out += ["", "Geography (great-circle km between reference coordinates):"]
     for p in geo["pairs"]:
         src = " / ".join(_tag(p["coordinates"][k]["sources"]) for k in ("exemplar", "follower"))
