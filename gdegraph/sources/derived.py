@@ -181,6 +181,9 @@ def _tier_status(g: Graph, out: Graph, histories: dict[URIRef, list]) -> None:
             out.add((step, GDE.status, status))
             out.add((step, GDE.validFrom, _day(day)))
             out.add((step, PROV.wasGeneratedBy, rule))
+            for membership in memberships:  # the premises: the members whose status the tier takes
+                if _status_at(histories.get(membership, ()), day) == status:
+                    out.add((step, PROV.wasInfluencedBy, membership))
             out.add((step, RDFS.label, Literal(f"status of tier {tier.rsplit('/', 1)[-1]} from its members", lang="en")))
             if following is not None:
                 out.add((step, GDE.validUntil, _day(following[0])))
