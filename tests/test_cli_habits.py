@@ -80,7 +80,7 @@ def test_network_formats(tmp_path: Path) -> None:
     assert text.returncode == 0 and "{'" not in text.stdout and "{0:" not in text.stdout, text.stdout[:500]
     flat = gdegraph("-q", "network", "--out", str(tmp_path / "b"), "--format", "csv")
     rows = dict(csv.reader(io.StringIO(flat.stdout)))
-    assert rows["key"] == "value" and rows["counts.pairings"] == "24"
+    assert rows["key"] == "value" and rows["counts.pairings"] == "23"
     assert "wrote" not in flat.stdout
 
 

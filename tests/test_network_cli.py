@@ -27,7 +27,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_json_report_on_stdout(run: tuple[Path, str]) -> None:
     out, stdout = run
     report = json.loads(stdout)
-    assert report["counts"]["pairings"] == 24
+    assert report["counts"]["pairings"] == 23
     assert report == json.loads((out / "report.json").read_text())
 
 
@@ -36,7 +36,7 @@ def test_every_file_is_written(run: tuple[Path, str]) -> None:
     for name in FILES + [f"{p}.{ext}" for p in PICTURES for ext in ("png", "svg")]:
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
-    assert "Median 29.3 km" in (out / "report.txt").read_text()
+    assert "Median 27.7 km" in (out / "report.txt").read_text()
 
 
 def test_pictures_are_real_images(run: tuple[Path, str]) -> None:

@@ -154,7 +154,7 @@ def test_pictures_of_a_large_network_only_when_asked(dumps: dict[str, Path], tmp
 
     big = run_network(tmp_path / "big", data=dumps["nquads"], pictures=None, picture_limit=10)
     assert not list((tmp_path / "big").glob("*.png"))
-    assert big.notes == ["pictures not drawn: 51 trusts, more than 10 (--pictures draws them anyway; "
+    assert big.notes == ["pictures not drawn: 54 trusts, more than 10 (--pictures draws them anyway; "
                          "the exports hold every node and edge)"]
-    small = run_network(tmp_path / "small", data=dumps["nquads"], pictures=None, picture_limit=51)
+    small = run_network(tmp_path / "small", data=dumps["nquads"], pictures=None, picture_limit=54)
     assert small.notes == [] and len(list((tmp_path / "small").glob("*.png"))) == 3

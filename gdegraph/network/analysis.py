@@ -66,9 +66,7 @@ class NetworkOptions:
                                        ("no-successions", not self.successions), ("aspirants", self.aspirants)) if on]
         if self.as_of:
             parts.append(f"as-of-{self.as_of}")
-        if self.approximate is not None:
-            parts.append(f"approximate-{self.approximate}-seed-{self.seed}")
-        return "+".join(parts)
+        return "+".join(parts)  # --approximate changes the figures, not the network: same folder
 
     def as_flags(self) -> str:
         """The command-line flags that give these options, for reports and provenance."""
