@@ -143,7 +143,7 @@ def build_dataset(shared: Path | None = None, *, infer: bool = True) -> Dataset:
     curated = union(ds)
     _add(ds, seed_checksums(curated, shared_dir), BUILD_GRAPH)
     codes = trust_codes(ds)
-    _add(ds, reference_graph(codes, shared_dir / "refdata"), REFDATA_GRAPH)
+    reference_graph(codes, shared_dir / "refdata", into=ds.graph(URIRef(REFDATA_GRAPH)))
     _check_trusts_described(ds, codes)
     if infer:
         _add(ds, entailments(ontology, union(ds)), INFERRED_GRAPH)
