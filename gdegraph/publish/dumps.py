@@ -273,8 +273,12 @@ def _serialised(ds: Dataset | Graph, fmt_names: Iterable[str]) -> Iterator[tuple
 
 
 def gzip_bytes(data: bytes) -> bytes:
-    """gzip with ``mtime=0`` and no file name in the header, so equal input gives equal bytes."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
+    """gzip with ``mtime=0`` and no file name in the header, so equal input gives equal bytes.
+
+    Level 6 (gzip's own default), not 9: on the dumps it is four times faster for
+    files about 5% larger, and gzip was the slowest step of a publish.
+    """
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def dump_files(ds: Dataset) -> dict[str, bytes]:
