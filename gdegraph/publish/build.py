@@ -40,7 +40,7 @@ def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") 
     """Build, validate (SHACL ``engine``: sparql or pyshacl) and write ``gdegraph.ttl``, ``gdegraph.trig``
     and a build report."""
     from gdegraph.core.atomic import replace_in_directory
-    from gdegraph.publish.dumps import serialise
+    from gdegraph.publish.dumps import serialise_all
 
     started = time.perf_counter()
     ds, report = validated_dataset(shared, engine)
@@ -49,7 +49,7 @@ def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") 
     result.graphs = {str(g.identifier).rsplit("/", 1)[-1]: len(g) for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)) if len(g)}
     result.warnings = len(getattr(report, "warnings", []) or [])
     # Sorted, prefix-stable serialisations (gdegraph.publish.dumps): rdflib's own differ run to run.
-    outputs = {"gdegraph.ttl": serialise(ds, "turtle"), "gdegraph.trig": serialise(ds, "trig")}
+    outputs = serialise_all(ds, ("turtle", "trig"))  # converted to pyoxigraph and sorted once for both
     result.files = [out_dir / name for name in (*outputs, "build-report.txt")]
     result.seconds = time.perf_counter() - started
     outputs["build-report.txt"] = (str(result) + "\n").encode("utf-8")

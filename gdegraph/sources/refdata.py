@@ -239,9 +239,12 @@ def _regions(g: Graph, regions: set[str]) -> None:
         g.add((scheme, SKOS.hasTopConcept, node))
 
 
-def reference_graph(trust_codes: Iterable[str], refdata_dir: Path) -> Graph:
+def reference_graph(trust_codes: Iterable[str], refdata_dir: Path, *, into: Graph | None = None) -> Graph:
     """Triples for the given ODS codes, the organisations their succession records reach,
-    the regions and the reference file sources. Unknown codes are an InputError."""
+    the regions and the reference file sources. Unknown codes are an InputError.
+
+    ``into`` (a dataset's named graph) receives the triples directly, which saves the
+    build adding each of them twice; it is returned, its prefix bindings left alone."""
     ref = load_reference(refdata_dir)
     codes = sorted(set(trust_codes))
     unknown = unknown_codes(codes, ref)
@@ -249,9 +252,9 @@ def reference_graph(trust_codes: Iterable[str], refdata_dir: Path) -> Graph:
         raise InputError(f"ODS codes not in the reference data: {', '.join(unknown)}", path=Path(refdata_dir),
                          hint="check the codes with gdegraph.sources.refdata.unknown_codes()")
     orgs, events = _scope(ref, codes)
-    g = Graph()
+    g = into if into is not None else Graph()
     for prefix, ns in (("gde", GDE), ("geo", GEO), ("schema", SCHEMA), ("org", ORG), ("prov", PROV),
-                       ("dcterms", DCTERMS), ("skos", SKOS)):
+                       ("dcterms", DCTERMS), ("skos", SKOS)) if into is None else ():
         g.bind(prefix, ns, override=True, replace=True)
     _sources(g, ref)
     regions: set[str] = set()

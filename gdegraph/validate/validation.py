@@ -240,13 +240,12 @@ def validate_dataset(ds: Dataset | Graph, *, files: Mapping[str, str] | None = N
     shapes = shapes if shapes is not None else shapes_graph()
     compiled = compiled_shapes(shapes) if engine == "sparql" else None  # unsupported shapes fail before any work
     graphs = _graphs(ds)
-    ontology = ontology_graph()
-    if ONTOLOGY_GRAPH not in graphs:
-        graphs[ONTOLOGY_GRAPH] = ontology
+    if ONTOLOGY_GRAPH not in graphs:  # a built dataset has it: the ontology is then not parsed again
+        graphs[ONTOLOGY_GRAPH] = ontology_graph()
     queries = tuple(queries if queries is not None else qc_queries())
     context = Context(graphs, files if files is not None else _build_files())
     if compiled is None:
-        report_graph, results = _run_shacl(context, graphs, ontology, shapes)
+        report_graph, results = _run_shacl(context, graphs, ontology_graph(), shapes)
         results += _run_qc(context, queries)
     else:
         report_graph, results = _run_sparql(context, graphs, shapes, compiled, queries)

@@ -23,11 +23,11 @@ def describe(ds: Dataset, files: Mapping[str, bytes], *, dumps_base: str, sparql
     Files whose format the media-type table does not know (``context.jsonld``
     is described as the JSON-LD context, not as a distribution) are skipped.
     """
+    from gdegraph.sources.dataset import union as union_view
+
     g = Graph()
     triples = union_triples(ds)
-    union = Graph()
-    for t in triples:
-        union.add(t)
+    union = union_view(ds)  # a view over ds's store: no copy of its triples
     licences = subsets(g, ds, union)
     endpoint = URIRef(sparql_endpoint)
     for p, o in ((RDF.type, VOID.Dataset), (RDF.type, DCAT.Dataset),

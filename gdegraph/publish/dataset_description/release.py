@@ -11,7 +11,6 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, XSD
 
 from gdegraph.publish.dataset_description.terms import GDE, SOURCE_SPACE
-from gdegraph.publish.dataset_description.union import union_triples
 from gdegraph.core.errors import InputError
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -55,9 +54,11 @@ def release_date(ds: Dataset | Graph, explicit: str | None = None) -> Literal:
         except (ValueError, OverflowError, OSError):
             raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds") from None
         return Literal(day, datatype=XSD.date)
-    found = [o for s, p, o in union_triples(ds) if str(s).startswith(SOURCE_SPACE)
-             and p in (DCTERMS.issued, DCTERMS.modified, GDE.asOf)
-             and isinstance(o, Literal) and _DATE.match(str(o))]
+    from gdegraph.sources.dataset import union
+
+    graph = union(ds)  # three indexed patterns, not a scan of every triple
+    found = [o for p in (DCTERMS.issued, DCTERMS.modified, GDE.asOf) for s, o in graph.subject_objects(p)
+             if str(s).startswith(SOURCE_SPACE) and isinstance(o, Literal) and _DATE.match(str(o))]
     if not found:
         raise InputError("no source in the graph has a date, so the release date is unknown",
                          hint="pass --release-date YYYY-MM-DD or set SOURCE_DATE_EPOCH")
