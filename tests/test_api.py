@@ -156,8 +156,12 @@ def test_parameters_are_typed_from_python_values(kg: gdegraph.KnowledgeGraph) ->
 def test_ask_gives_a_bool_and_construct_an_rdflib_graph(kg: gdegraph.KnowledgeGraph) -> None:
     assert kg.sparql("ASK { ?p a <https://w3id.org/gdegraph/def#Pairing> }") is True
     # are-paired answers with the status and its sources, never a bare true (issue 16, item 7)
-    yes = kg.are_paired("RBA", "RXL")
-    assert (yes.answer, yes.paired, yes.status, yes.sources) == ("yes", True, "announced", ("seed-000", "seed-001"))
+    yes = kg.are_paired("RBA", "RLQ")
+    assert (yes.answer, yes.paired, yes.status) == ("yes", True, "announced") and "seed-000" in yes.sources
+    # withdrawn in January 2018 (dh-2018-01); paired as of 2017-12 (seeds 000/001)
+    withdrawn = kg.are_paired("RBA", "RXL")
+    assert (withdrawn.answer, bool(withdrawn), withdrawn.since) == ("withdrawn", False, "2018-01-01")
+    assert kg.are_paired("RBA", "RXL", as_of="2017-12-01").answer == "yes"
     disputed = kg.are_paired("RV5", "RWK")
     assert (disputed.answer, bool(disputed), disputed.sources) == ("disputed", False, ("seed-003",))
     assert "has not yet picked a digital fast follower" in disputed.quote
@@ -275,19 +279,19 @@ def test_network_is_the_command_lines_network(kg: gdegraph.KnowledgeGraph, datas
 def test_network_options(kg: gdegraph.KnowledgeGraph) -> None:
     default = kg.network()
     kinds = [d["kind"] for *_, d in default.edges(data=True)]
-    assert kinds.count("pairing") == 24 and "succession" in kinds
+    assert kinds.count("pairing") == 23 and "succession" in kinds
     assert "succession" not in [d["kind"] for *_, d in kg.network(successions=False).edges(data=True)]
     disputed = kg.network(include_disputed=True)
-    assert sum(d["kind"] == "pairing" for *_, d in disputed.edges(data=True)) == 25
+    assert sum(d["kind"] == "pairing" for *_, d in disputed.edges(data=True)) == 24  # the withdrawn pairing is not current, even with the disputed one
     assert kg.network(aspirants=True).number_of_nodes() > default.number_of_nodes()
 
 
 def test_analyse_and_plot_network(kg: gdegraph.KnowledgeGraph) -> None:
     g = kg.network()
     report = gdegraph.analyse_network(g)
-    assert report["counts"]["pairings"] == 24
-    assert {(e["node"], e["count"]) for e in report["multi_follower_exemplars"]} == {("RQ6", 2), ("RBA", 2)}
-    assert report["geography"]["within_close"]["of"] == 23
+    assert report["counts"]["pairings"] == 23
+    assert {(e["node"], e["count"]) for e in report["multi_follower_exemplars"]} == {("RQ6", 2)}  # Taunton lost Blackpool in January 2018
+    assert report["geography"]["within_close"]["of"] == 22  # 23 pairings, Sheffield has no coordinates
     import matplotlib.pyplot as plt
 
     for kind in ("network", "map", "distances"):
@@ -361,7 +365,7 @@ def test_to_rdflib_copies_the_named_graphs(kg: gdegraph.KnowledgeGraph, dataset:
     assert "https://w3id.org/gdegraph/graph/seed-000" in names
     assert sum(len(g) for g in copy.graphs()) == sum(len(g) for g in dataset.graphs())
     copy.remove((None, None, None))
-    assert kg.are_paired("RBA", "RXL").paired is True  # a copy, not the graph itself
+    assert kg.are_paired("RBA", "RLQ").paired is True  # a copy, not the graph itself
 
 
 # --- a remote endpoint: a loopback SPARQL server over the same data ------------------------------

@@ -25,7 +25,8 @@ def test_the_readme_table_is_generated_from_the_graph(table: str) -> None:
 def test_the_table_counts_members_only(table: str) -> None:
     # seed 004: "Thirty-two trusts will receive funding" in wave 2; partners of Bath are not members
     assert "32 Digital Aspirants wave 2" in table
-    assert "| pairings | 25: 18 acute (announced), 6 mental health (proposed), 1 mental health (disputed) |" in table
+    assert ("| pairings | 25: 15 acute (announced), 6 mental health (proposed), 2 acute (confirmed), 1 acute (withdrawn), "
+            "1 mental health (disputed) |") in table
 
 
 def test_a_readme_without_markers_is_an_error(table: str) -> None:
