@@ -54,7 +54,7 @@ def compare(path: str, cap: str = "60", synthetic: str = "") -> dict[str, Any]:
     from gdegraph.query.library import bind_params, load_library
     from gdegraph.store.factory import OxigraphStore, RdflibStore, run
 
-    from bench.worker import _sample_params
+    from bench.params import sample_params
 
     limit = float(cap)
     ox_load = _seconds(lambda: OxigraphStore.from_file(Path(path)))
@@ -62,7 +62,7 @@ def compare(path: str, cap: str = "60", synthetic: str = "") -> dict[str, Any]:
     rd_box: list[Any] = []
     rd_load = _seconds(lambda: rd_box.append(RdflibStore.from_file(Path(path))))
     rd = rd_box[0]
-    sample = _sample_params(ox.store) if synthetic else {}
+    sample = sample_params(ox.store) if synthetic else {}
     out: dict[str, Any] = {}
     for name, query in load_library().items():
         given = {p.name: sample.get(p.name, p.example or "") for p in query.params if p.required}

@@ -28,9 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # this checkout's gdegraph, also from a worktree beside an editable install
     sys.path.insert(0, str(ROOT))
 INFERRED = "https://w3id.org/gdegraph/graph/inferred"
-GDE = "PREFIX gde: <https://w3id.org/gdegraph/def#> PREFIX org: <http://www.w3.org/ns/org#> "
-
-
 def _clock(func: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     """Seconds a call takes, and its value."""
     started = time.perf_counter()
@@ -68,21 +65,6 @@ def _with_values() -> Any:
     return with_values
 
 
-def _sample_params(store: Any) -> dict[str, str]:
-    """Required parameter values that exist in a synthetic graph (an exemplar with a follower,
-    a trust with a successor, a wave with members)."""
-    def first(query: str) -> list[str]:
-        row = next(iter(store.query(GDE + query, use_default_graph_as_union=True)))
-        return [term.value for term in row]
-
-    ex, fo = first("SELECT ?e ?f WHERE { ?p a gde:Pairing ; gde:exemplar/gde:odsCode ?e ; "
-                   "gde:follower/gde:odsCode ?f } ORDER BY ?p LIMIT 1")
-    (trust,) = first("SELECT ?c WHERE { ?t gde:odsCode ?c ; org:changedBy ?x ; gde:hasMembership ?m } "
-                     "ORDER BY ?c LIMIT 1")
-    (wave,) = first("SELECT ?w WHERE { ?m gde:inWave ?w } ORDER BY ?w LIMIT 1")
-    return {"exemplar": ex, "follower": fo, "trust": trust, "wave": wave, "source": "seed-000", "text": "bridge"}
-
-
 def queries(path: str, runs: str, synthetic: str = "") -> dict[str, Any]:
     """Each library query through the library (bind, then run and collect rows) beside the same
     final query text on a raw pyoxigraph store loaded from the same file, runs interleaved."""
@@ -96,7 +78,9 @@ def queries(path: str, runs: str, synthetic: str = "") -> dict[str, Any]:
     lib = OxigraphStore.from_file(Path(path))
     raw = pyoxigraph.Store()
     raw.bulk_load(path=path, format=pyoxigraph.RdfFormat.N_QUADS if path.endswith(".nq") else pyoxigraph.RdfFormat.TRIG)
-    sample = _sample_params(lib.store) if synthetic else {}
+    from bench.params import sample_params
+
+    sample = sample_params(lib.store) if synthetic else {}
     results = {}
     for name, query in load_library().items():
         given = {p.name: sample.get(p.name, p.example or "") for p in query.params if p.required}
