@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode
 from gdegraph.core.errors import InputError
 from gdegraph.sources.graph import built_is_current, open_graph
 from gdegraph.store.factory import OxigraphStore, RdflibStore, open_store, query_form, with_values
+from gdegraph.store.results import canonical
 from test_queries_answers import CASE_IDS, CASES, answer, comparable
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -92,6 +93,15 @@ def test_numbers_are_spelled_alike(engines: dict[str, Any]) -> None:
     # the largest sum is the £1.3bn Paperless 2020 fund (HSJ, July 2017)
     assert engines["oxigraph"].select(text).rows[0][0] == Literal("1300000000", datatype=NamedNode(XSD + "decimal"))
 
+
+
+def test_booleans_are_spelled_alike() -> None:
+    # Virtuoso sends every xsd:boolean as "1" or "0": valid spellings, which the client spells as the others do
+    boolean, integer = NamedNode(XSD + "boolean"), NamedNode(XSD + "integer")
+    assert [canonical(v, boolean.value) for v in ("1", "0", "true", " false ")] == [
+        Literal("true", datatype=boolean), Literal("false", datatype=boolean)] * 2
+    assert canonical("1", integer.value) == Literal("1", datatype=integer)  # an integer stays an integer
+    assert canonical("yes", boolean.value).value == "yes"  # not a boolean spelling: left as sent
 
 def test_loading_files(tmp_path: Path, engines: dict[str, Any]) -> None:
     dump = tmp_path / "graph.nq"

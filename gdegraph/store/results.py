@@ -51,13 +51,22 @@ Term = NamedNode | BlankNode | Literal | None
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+#: xsd:boolean's lexical forms and their canonical spellings (XML Schema 1.1 Part 2, 3.3.2).
+_BOOLEAN = {"true": "true", "1": "true", "false": "false", "0": "false"}
+
+
 def canonical(value: str, datatype: str | None) -> Literal:
-    """A literal with xsd:integer and xsd:decimal values in canonical form ("6000000", "-0.07375").
+    """A literal with xsd:integer, xsd:decimal and xsd:boolean values in canonical form ("6000000", "true").
 
     pyoxigraph stores numbers by value and prints them canonically; rdflib and
-    some servers keep or invent other spellings ("6000000.0"). Spelling every
-    engine's numbers the same way makes their rows directly comparable.
+    some servers keep or invent other spellings ("6000000.0"), and Virtuoso,
+    which keeps booleans as integers, sends every xsd:boolean as "1" or "0"
+    (both valid spellings of true and false). Spelling every engine's values
+    the same way makes their rows directly comparable. Only the spelling
+    changes, never the datatype or the value.
     """
+    if datatype == XSD + "boolean" and value.strip() in _BOOLEAN:
+        return Literal(_BOOLEAN[value.strip()], datatype=NamedNode(datatype))
     if datatype in (XSD + "decimal", XSD + "integer") and re.fullmatch(r"\s*[+-]?(\d+\.?\d*|\.\d+)\s*", value):
         from decimal import Decimal
 
