@@ -108,7 +108,6 @@ def server(virtuoso: str, graph_file: Path) -> str:  # noqa: F811 (the fixture i
 VIRTUOSO_GAPS = {
     "are-paired": "HTTP 500 from Virtuoso on the one-row aggregate over status steps",
     "are-paired--examples": "HTTP 500 from Virtuoso on the one-row aggregate over status steps",
-    "disputed-claims": "rows differ from the embedded engine's (multi-valued conflict rows, not yet analysed)",
 }
 VIRTUOSO_CASES = [pytest.param(*case, id=case_id, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_GAPS[case_id]))
                   if case_id in VIRTUOSO_GAPS else pytest.param(*case, id=case_id)
