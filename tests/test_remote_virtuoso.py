@@ -102,13 +102,10 @@ def server(virtuoso: str, graph_file: Path) -> str:  # noqa: F811 (the fixture i
     return virtuoso
 
 
-#: Library queries whose as-of rewrite (issue 16) Virtuoso 7.2 does not yet answer as the embedded
-#: engine does: documented per query in docs/queries.md ("Virtuoso"). Strict: a case that starts to
-#: pass fails here, so the list cannot outlive its reason.
-VIRTUOSO_GAPS = {
-    "are-paired": "HTTP 500 from Virtuoso on the one-row aggregate over status steps",
-    "are-paired--examples": "HTTP 500 from Virtuoso on the one-row aggregate over status steps",
-}
+#: Library queries Virtuoso 7.2 does not answer as the embedded engine does, with the reason, as strict
+#: expected failures: a case that starts to pass fails here, so the list cannot outlive its reason. Empty
+#: since the queries were written around Virtuoso's departures (docs/queries.md, "Virtuoso").
+VIRTUOSO_GAPS: dict[str, str] = {}
 VIRTUOSO_CASES = [pytest.param(*case, id=case_id, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_GAPS[case_id]))
                   if case_id in VIRTUOSO_GAPS else pytest.param(*case, id=case_id)
                   for case, case_id in zip(CASES, CASE_IDS)]
