@@ -150,10 +150,14 @@ def test_query_prints_what_the_api_gives(capsys: pytest.CaptureFixture[str], dat
 
 
 #: Modules a local `gdegraph query` must not import: the heavy libraries, and what only other
-#: commands, `--version` (importlib.metadata) or a remote endpoint (urllib.request) need.
+#: commands, `--version` (importlib.metadata) or a remote endpoint (urllib.request) need; click and
+#: the click application (a plain query takes the fast path, gdegraph.cli.fastpath), and the standard
+#: modules found costing milliseconds of a cold query (importlib.resources, datetime, shlex, tempfile).
 NOT_ON_THE_QUERY_PATH = ("rdflib", "pyshacl", "networkx", "jinja2", "matplotlib", "pandas", "SPARQLWrapper",
                          "importlib.metadata", "urllib.request", "xml.sax", "gdegraph.sources.dataset", "gdegraph.sources.gazetteer",
-                         "gdegraph.api.records", "gdegraph.store.rdflib_store", "gdegraph.store.remote")
+                         "gdegraph.api.records", "gdegraph.store.rdflib_store", "gdegraph.store.remote",
+                         "click", "gdegraph.cli.app", "gdegraph.cli.build", "importlib.resources", "datetime", "shlex",
+                         "tempfile")
 
 
 @pytest.mark.parametrize("exemplar", ["RQ6", "Royal Liverpool and Broadgreen University Hospitals NHS Trust"])

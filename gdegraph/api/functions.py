@@ -18,7 +18,6 @@ matplotlib and pandas are imported by the call that needs them, so
 
 from __future__ import annotations
 
-import datetime as _dt
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -26,7 +25,9 @@ from typing import TYPE_CHECKING, Any, cast
 from gdegraph.api.types import IRI, Rows, _iris, _param_text, _python, _rdf
 from gdegraph.core.errors import GdeError, InputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # datetime too: only `resolve` needs it at run time, and it costs ~1 ms of every query
+    import datetime as _dt
+
     import networkx as nx
     import rdflib
     from matplotlib.figure import Figure
@@ -273,6 +274,8 @@ def resolve(name: str, date: _dt.date | str | None = None, *, reference_only: bo
     was used: it prefers trusts open then, by the names they had. Ambiguous names are never
     guessed. The name index is built once per session (about a second).
     """
+    import datetime as _dt
+
     from gdegraph.core import paths
     from gdegraph.sources.gazetteer import parse_date
 

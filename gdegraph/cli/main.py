@@ -1,4 +1,4 @@
-"""The ``gdegraph`` command line: a thin layer over the library.
+"""The ``gdegraph`` command line: a thin layer over the library, and the one place it fails from.
 
 Each command parses its options, imports the module that does the work
 *inside* the command function and calls one library function -- the public
@@ -7,18 +7,17 @@ API (:mod:`gdegraph.api.functions`) where it has one: ``query`` is
 is ``gdegraph.push_built``, ``queries`` is ``gdegraph.queries``. The command
 only prints or writes what it gets back. Keeping the imports lazy means
 ``gdegraph --help`` and ``gdegraph --version`` start in a blink without
-loading rdflib, and a command's dependencies are loaded only when it runs:
-``gdegraph query`` on the built graph imports click, pyoxigraph and a few
-small modules, and the version is read from the package metadata only by
-``--version``.
+loading rdflib, and a command's dependencies are loaded only when it runs.
 
-The commands live in modules named for what they do and are added to the
-group here, in this order: :mod:`gdegraph.cli.build` (build, validate,
-stats, publish), :mod:`gdegraph.cli.web` (network, site, serve),
-:mod:`gdegraph.cli.curation` (resolve, extract, diff) and
-:mod:`gdegraph.cli.query` (queries, query, push); the options they share
-are in :mod:`gdegraph.cli.options`. Those modules never import this one,
-so there is no import cycle and ``python -m gdegraph.cli.main`` works too.
+The commands are click commands, gathered in :mod:`gdegraph.cli.app`; this
+module does not import click. A plain ``gdegraph query NAME [OPTIONS]`` -- the
+command people and scripts run most, where start-up is most of the time -- is
+recognised and run by :mod:`gdegraph.cli.fastpath` without click (about 20 ms
+saved); it imports pyoxigraph and a few small modules. Any other command line,
+and any query command line the fast path is not sure of (``--help``, a mistake),
+goes to click, so help and usage errors are click's alone. ``cli`` (the click
+group) is still importable from here for tests and tools, loaded on first use;
+``python -m gdegraph.cli.main`` works too.
 
 :func:`main` owns the process's exit status and what reaches stderr, so
 every command fails the same way:
@@ -42,83 +41,23 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import click
-
-from gdegraph.cli.build import build, publish, stats, validate
-from gdegraph.cli.curation import diff, extract, ingest, resolve
-from gdegraph.cli.options import _echo_report
-from gdegraph.cli.query import push, queries_command, query
-from gdegraph.cli.web import network, serve, site
+from gdegraph.cli import fastpath, session
+from gdegraph.cli.session import EXIT_INTERRUPTED, VERBOSITY as _VERBOSITY
 from gdegraph.core.errors import GdeError, ValidationFailed
 
+__all__ = ["DEBUG_ENV", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "cli", "main"]
+
 DEBUG_ENV = "GDEGRAPH_DEBUG"
-#: ``--quiet`` / ``--verbose`` of the running command (read when a note or an error is printed).
-_VERBOSITY = {"quiet": False, "verbose": False}
 EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 
 
-def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    """``--version``: read the installed version only now (importlib.metadata is slow to import)."""
-    if not value or ctx.resilient_parsing:
-        return
-    from gdegraph.core.version import package_version
+def __getattr__(name: str) -> Any:
+    """``cli``, the click group, imported on first use (importing click costs about 20 ms)."""
+    if name == "cli":
+        from gdegraph.cli.app import cli
 
-    click.echo(f"gdegraph {package_version()}")
-    ctx.exit()
-
-
-
-@click.group(
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-              help="Show the version and exit.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress, no notes, no 'wrote ...' lines: only results and errors.")
-@click.option("-v", "--verbose", is_flag=True,
-              help="Progress even when the output is piped, log messages, and a traceback for internal errors.")
-@click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
-    """gdegraph: a sourced knowledge graph of the English NHS digital programmes.
-
-    It covers the Global Digital Exemplar, fast follower and Digital Aspirant
-    programmes: which trusts took part, when, with what funding and
-    pairings, each statement tied to its source. The graph is written in
-    RDF (Turtle) in this repository: ontology/ (the vocabulary), data/ (the
-    curated facts), shapes/ (SHACL rules the data must meet) and queries/
-    (SPARQL, including quality checks). Seed files and reference data are
-    read from a shared folder beside the checkout (see --shared).
-
-    \b
-    Typical use:
-      gdegraph validate             check every file against the shapes
-      gdegraph build --out dist     build the published graph into dist/
-      gdegraph stats                summarise what the graph holds
-
-    Exit status: 0 success, 1 validation failed or a name not resolved,
-    2 bad input or usage (including a port in use), 3 internal error
-    (re-run with -v or GDEGRAPH_DEBUG=1 for a traceback), 130 interrupted.
-
-    Shell completion (click): eval "$(_GDEGRAPH_COMPLETE=bash_source gdegraph)"
-    in ~/.bashrc (zsh_source for ~/.zshrc, fish_source for fish).
-    """
-    if quiet and verbose:
-        raise click.UsageError("--quiet and --verbose contradict each other")
-    from gdegraph.core.progress import set_verbosity
-
-    ctx.obj = {"quiet": quiet, "verbose": verbose}
-    _VERBOSITY.update(ctx.obj)
-    set_verbosity(quiet=quiet, verbose=verbose)
-    if verbose:
-        import logging
-
-        logging.basicConfig(level=logging.INFO, format="gdegraph: %(name)s: %(message)s")
-
-
-for _command in (build, validate, stats, publish, network, site, serve, resolve, extract, diff, ingest,
-                 queries_command, query, push):
-    cli.add_command(_command)
-del _command
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _debug() -> bool:
@@ -132,48 +71,45 @@ def _print_traceback() -> None:
     traceback.print_exc()
 
 
-def _error(message: str) -> None:
-    click.echo(f"gdegraph: error: {message}", err=True)
-
-
 def _notes(previous: Callable[..., None]) -> Callable[..., None]:
     """A ``warnings.showwarning`` that prints gdegraph's own warnings (such as "building the graph
     in memory") as one ``gdegraph: note:`` line and hands any other to ``previous``."""
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if category.__module__.split(".")[0] == "gdegraph":
             if not _VERBOSITY["quiet"]:
-                click.echo(f"gdegraph: note: {message}", err=True)
+                session.echo(f"gdegraph: note: {message}", err=True)
         else:
             previous(message, category, *args, **kwargs)
     return show
 
 
+def _dispatch(argv: Sequence[str] | None) -> int:
+    """The fast path for a plain ``gdegraph query``, else the click application."""
+    quick = fastpath.parse(list(sys.argv[1:] if argv is None else argv))
+    if quick is not None:
+        return fastpath.run(quick)
+    from gdegraph.cli.app import run
+
+    return run(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status (the console script exits with it)."""
-    _VERBOSITY.update(quiet=False, verbose=False)
+    session.reset()
     try:
         with warnings.catch_warnings():  # restores the caller's warning display afterwards
             warnings.filterwarnings("always", category=UserWarning, module=r"gdegraph\.")  # every run's notes
             warnings.showwarning = _notes(warnings.showwarning)
-            result = cli.main(args=list(argv) if argv is not None else None, prog_name="gdegraph",
-                              standalone_mode=False)
+            return _dispatch(argv)
     except GdeError as exc:
         if _debug():
             _print_traceback()
-        if isinstance(exc, ValidationFailed):
-            _echo_report(exc.report, err=True)
-        _error(str(exc))
-        return exc.exit_code
-    except click.exceptions.Abort as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):
-            return EXIT_INTERRUPTED
-        _error("aborted")
-        return 1
-    except click.ClickException as exc:
-        exc.show()
+        if isinstance(exc, ValidationFailed) and exc.report:
+            session.echo(exc.report, err=True, nl=not exc.report.endswith("\n"))
+        session.error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo(err=True)
+        session.echo(err=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`gdegraph stats | head`): not an error worth reporting.
@@ -186,11 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_traceback()
         detail = str(exc).strip().splitlines()
         summary = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
-        _error(f"internal error: {summary}")
+        session.error(f"internal error: {summary}")
         if not _debug():
-            click.echo(f"gdegraph: re-run with -v (or {DEBUG_ENV}=1) for a traceback", err=True)
+            session.echo(f"gdegraph: re-run with -v (or {DEBUG_ENV}=1) for a traceback", err=True)
         return EXIT_INTERNAL
-    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

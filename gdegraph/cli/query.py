@@ -1,7 +1,9 @@
 """``gdegraph queries``, ``query`` and ``push``: the query library, SPARQL engines and Graph Store upload.
 
 Each command is one call into the public API (:mod:`gdegraph.api.functions`, :mod:`gdegraph.query.push`), imported
-only when the command runs, so ``gdegraph query`` loads neither rdflib nor pyshacl.
+only when the command runs, so ``gdegraph query`` loads neither rdflib nor pyshacl. The ``query`` command's
+work is :func:`gdegraph.cli.fastpath.run_query`, which a plain ``gdegraph query`` reaches without click; the
+options declared here are the ones that fast path reads (tests/test_cli_fastpath.py keeps the two alike).
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ from pathlib import Path
 
 import click
 
-from gdegraph.cli.options import _F, _FILE, _data_option, _echo_report, _shared_option, _write_text
-from gdegraph.core.errors import InputError
-
-
-_AUTH_USER_ENV, _AUTH_PASSWORD_ENV, _AUTH_TOKEN_ENV = "GDEGRAPH_USER", "GDEGRAPH_PASSWORD", "GDEGRAPH_TOKEN"
+from gdegraph.cli.fastpath import (AUTH_PASSWORD_ENV, AUTH_TOKEN_ENV, AUTH_USER_ENV, DEFAULT_TIMEOUT, LOCAL_ENGINES,
+                                   MIN_TIMEOUT, QUERY_FORMATS, run_query)
+from gdegraph.cli.options import _F, _FILE, _data_option, _echo_report, _shared_option
 
 
 def _endpoint_option(help: str) -> Callable[[_F], _F]:  # noqa: A002
@@ -27,26 +27,15 @@ def _remote_options(func: _F) -> _F:
     """``--user/--password`` (HTTP basic) or ``--token`` (bearer), ``--timeout``: how to reach a
     remote store, the same for every command that talks to one."""
     for option in reversed((
-        click.option("--user", envvar=_AUTH_USER_ENV, default=None, help=f"User for HTTP basic auth (push also answers a digest challenge, as Virtuoso sends) [env: {_AUTH_USER_ENV}]."),
-        click.option("--password", envvar=_AUTH_PASSWORD_ENV, default=None,
-                     help=f"Password for HTTP basic auth [env: {_AUTH_PASSWORD_ENV}, which keeps it out of shell history]."),
-        click.option("--token", envvar=_AUTH_TOKEN_ENV, default=None, help=f"Bearer token instead of user and password [env: {_AUTH_TOKEN_ENV}]."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+        click.option("--user", envvar=AUTH_USER_ENV, default=None, help=f"User for HTTP basic auth (push also answers a digest challenge, as Virtuoso sends) [env: {AUTH_USER_ENV}]."),
+        click.option("--password", envvar=AUTH_PASSWORD_ENV, default=None,
+                     help=f"Password for HTTP basic auth [env: {AUTH_PASSWORD_ENV}, which keeps it out of shell history]."),
+        click.option("--token", envvar=AUTH_TOKEN_ENV, default=None, help=f"Bearer token instead of user and password [env: {AUTH_TOKEN_ENV}]."),
+        click.option("--timeout", type=click.FloatRange(min=MIN_TIMEOUT), default=DEFAULT_TIMEOUT, show_default=True,
                      help="Seconds to wait for the remote store."),
     )):
         func = option(func)
     return func
-
-
-def _key_values(items: tuple[str, ...]) -> dict[str, str]:
-    """``--param KEY=VALUE`` options as a dict (the last of a repeated key wins)."""
-    raw: dict[str, str] = {}
-    for item in items:
-        key, eq, value = item.partition("=")
-        if not eq or not key.strip():
-            raise InputError(f"--param {item!r} is not KEY=VALUE")
-        raw[key.strip()] = value
-    return raw
 
 
 @click.command("queries", short_help="List the query library: names, titles, parameters.")
@@ -73,11 +62,11 @@ def queries_command() -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter; repeat for several. Trusts by ODS code or name, concepts by key (acute).")
 @click.option("--format", "fmt", default=None,
-              type=click.Choice(["table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld"]),
+              type=click.Choice(QUERY_FORMATS),
               help="Output format [default: table; turtle for CONSTRUCT/DESCRIBE]. csv/tsv/json/xml are the W3C SPARQL result formats.")
 @click.option("--out", "out_file", type=_FILE, default=None, metavar="FILE",
               help="Write the result to FILE instead of standard output.")
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+@click.option("--engine", type=click.Choice(LOCAL_ENGINES), default="oxigraph", show_default=True,
               help="Local SPARQL engine (rdflib is the slow reference engine).")
 @_data_option("Query this RDF file (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else build in memory].")
 @_endpoint_option("Query this SPARQL 1.1 endpoint instead of a local graph.")
@@ -92,16 +81,7 @@ def query(name: str, params: tuple[str, ...], fmt: str | None, out_file: Path | 
     text. Unknown queries or parameters, missing or badly typed values exit 2;
     an unreachable or failing endpoint exits 1 with a one-line message.
     """
-    from gdegraph.api.functions import load, remote
-
-    raw = _key_values(params)
-    kg = (remote(endpoint, user=user, password=password, token=token, timeout=timeout) if endpoint
-          else load(data, engine=engine))
-    text = kg.query_text(name, fmt, **raw)
-    if out_file is None:
-        click.echo(text, nl=False)
-    else:
-        _write_text(out_file, text)
+    run_query(name, params, fmt, out_file, engine, data, endpoint, user, password, token, timeout)
 
 
 @click.command(short_help="Upload the built graph to a store (SPARQL 1.1 Graph Store Protocol).")

@@ -8,7 +8,6 @@ apart from the library (which finds and caches the files) and from the binding o
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -75,10 +74,15 @@ def _header_lines(text: str) -> list[str]:
 
 def _parse_param(spec: str, path: Path) -> Param:
     head, _, description = spec.partition(" -- ")
-    try:
-        words = shlex.split(head)
-    except ValueError as exc:
-        raise InputError(f"bad param line: {exc}", path=path) from None
+    if any(mark in head for mark in "\"'\\"):
+        import shlex  # only for quoted values: its import costs about 1 ms of every `gdegraph query`
+
+        try:
+            words = shlex.split(head)
+        except ValueError as exc:
+            raise InputError(f"bad param line: {exc}", path=path) from None
+    else:
+        words = head.split()  # what shlex.split gives for a line without quotes or backslashes
     if len(words) < 2 or not _VAR.match(words[0]):
         raise InputError(f"a param line needs a snake_case NAME and a TYPE: {spec!r}", path=path)
     name, type_spec, options = words[0], words[1], words[2:]
