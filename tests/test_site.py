@@ -236,6 +236,26 @@ def test_query_gallery_pages_show_text_and_results(site_dir: Path) -> None:
     assert workbench.count('class="gallery-item"') == len(list(Path("queries").glob("*.rq")))
 
 
+def test_static_workbench_gets_every_quad_the_site_was_made_from(site_dir: Path, dataset) -> None:
+    """explore/quads.js holds the site's graph for the in-browser engine: gzipped N-Quads in base64."""
+    import base64
+    import gzip
+
+    import pyoxigraph
+
+    head, tail = 'window.GDE_QUADS = "', '";\n'
+    script = (site_dir / "explore" / "quads.js").read_text(encoding="ascii")
+    assert script.startswith(head) and script.endswith(tail)
+    shipped = gzip.decompress(base64.b64decode(script[len(head):-len(tail)]))
+    data, _ = prepare_dist(dataset)
+    ours, theirs = pyoxigraph.Store(), pyoxigraph.Store()
+    ours.load(shipped, format=pyoxigraph.RdfFormat.N_QUADS)
+    theirs.load(path=str(data), format=pyoxigraph.RdfFormat.N_QUADS)
+    assert len(ours) == len(theirs) > 10_000
+    assert set(ours.quads_for_pattern(pyoxigraph.NamedNode(RQ6), None, None)) == \
+        set(theirs.quads_for_pattern(pyoxigraph.NamedNode(RQ6), None, None))
+
+
 def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str, PageParser]) -> None:
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     assert 'src="network/pairing-network.png"' in html
