@@ -205,6 +205,14 @@ def test_faceted_tables_and_their_csv(site_dir: Path, graph: Graph) -> None:
         assert (site_dir / f"classes/{name}.csv").read_text(encoding="utf-8").count("\n") > 5, name
 
 
+def test_regions_read_as_their_names(site_dir: Path) -> None:
+    """Facets, tables and trust pages name the region (nhs-england-regions-2020.csv), not its code."""
+    table = (site_dir / "classes/Trust.html").read_text(encoding="utf-8")
+    assert 'name="region" value="North West"' in table and "NHS England region Y" not in table
+    page = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
+    assert 'href="../../id/region/y62.html" title="https://w3id.org/gdegraph/id/region/y62">North West</a>' in page
+
+
 def test_trust_page_summary_sources_and_no_repeats(site_dir: Path) -> None:
     html = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
     summary = re.search(r'<p class="summary">(.*?)</p>', html, re.S).group(1)
