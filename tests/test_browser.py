@@ -1,8 +1,8 @@
 """The pages in a real headless browser (Debian's chromium, driven by chromedriver through Selenium).
 
 Both ways the site is published are driven: ``gdegraph serve`` on 127.0.0.1 and the static site built by
-``gdegraph site`` opened from disk (``file://``). The browser types a query in the workbench and runs a
-gallery query, opens a permalink, searches with a typo, applies two facets and reloads the filtered view's
+``gdegraph site`` opened from disk (``file://``), whose workbench runs queries in the page. The browser
+types a query in the workbench and runs a gallery query, opens a permalink, searches with a typo, applies two facets and reloads the filtered view's
 address, opens a map popup and checks the network view; every page must log no console error and ask no
 host but the server (or the disk) for anything, map tiles excepted. Chromium resolves every other host to
 nothing (``--host-resolver-rules``), so the tiles fail without any traffic leaving the machine, which
@@ -221,8 +221,10 @@ def test_network_view_links_and_filters(root: str, browser: Any) -> None:
     clean(browser)
 
 
-def test_workbench_typed_query_and_gallery_query(server: Server, browser: Any) -> None:
-    visit(browser, server.url + "/sparql")
+def test_workbench_typed_query_and_gallery_query(root: str, browser: Any) -> None:
+    """Typed and gallery queries run: on the server at its endpoint, on the static site opened from disk
+    in the page itself (oxigraph's WebAssembly build over the site's quads), asking no host for anything."""
+    visit(browser, root + ("sparql.html" if root.startswith("file:") else "sparql"))
     editor = wait(browser, lambda d: d.find_element("css selector", ".CodeMirror textarea"))
     browser.execute_script("window.gdeWorkbench.getTab().getYasqe().setValue('')")
     browser.find_element("css selector", ".CodeMirror").click()
@@ -234,16 +236,28 @@ def test_workbench_typed_query_and_gallery_query(server: Server, browser: Any) -
     try:
         wait(browser, lambda d: len(d.find_elements("css selector", ".yasr table.dataTable tbody tr")) == 3)
     except Exception:
-        shot(browser, "workbench-failed.png")
+        shot(browser, prefix(root) + "workbench-failed.png")
         raise AssertionError(browser.execute_script("return window.gdeWorkbench.getTab().getYasqe().getValue()")
-                             + " | " + browser.find_element("id", "workbench-status").text)
+                             + " | " + browser.find_element("id", "workbench-status").text
+                             + " | " + browser.find_element("css selector", ".yasr").text[:500])
+    names = [tr.text for tr in browser.find_elements("css selector", ".yasr table.dataTable tbody tr")]
+    assert len(names) == 3 and all(names), names
     browser.find_element("css selector", 'button.load-example[data-query="followers-of"]').click()
     wait(browser, lambda d: "Liverpool Women" in d.find_element("css selector", ".yasr").text)
     links = browser.find_elements("css selector", ".yasr table.dataTable a[href*='id/trust/']")
     assert links and links[0].text.endswith(")") and not links[0].text.startswith("http"), \
         "dataset IRIs read as names (with their codes) and open their pages"
-    assert links[0].get_attribute("href").startswith(server.url + "/id/trust/")
-    shot(browser, "workbench.png")
+    assert links[0].get_attribute("href").startswith(root + "id/trust/")
+    shot(browser, prefix(root) + "workbench.png")
+    clean(browser)
+
+
+def test_static_workbench_reports_a_syntax_error(static_root: str, browser: Any) -> None:
+    """A query the in-browser engine cannot parse fails as on the server: a message, no console error."""
+    visit(browser, static_root + "/sparql.html?query=" + quote("SELECT ?x WHERE { ?x"))
+    wait(browser, lambda d: d.find_element("id", "workbench-status").text == "The query failed.")
+    assert "error at 1:" in browser.find_element("css selector", ".yasr").text
+    assert not browser.find_elements("css selector", ".yasr table.dataTable tbody tr")
     clean(browser)
 
 
@@ -270,9 +284,12 @@ def test_permalink_opens_the_workbench_and_runs(server: Server, browser: Any) ->
 def test_static_query_page_and_workbench_from_disk(static_root: str, browser: Any) -> None:
     visit(browser, static_root + "/queries/followers-of.html")
     assert len(browser.find_elements("css selector", "main table tbody tr")) >= 2
+    rows = len(browser.find_elements("css selector", "main table tbody tr"))
     browser.find_element("css selector", "a.button").click()
-    wait(browser, lambda d: "no endpoint" in d.find_element("id", "workbench-status").text)
+    wait(browser, lambda d: d.find_element("id", "workbench-status").text == "Done.")
     assert "followers-of" in browser.execute_script("return window.gdeWorkbench.getTab().getQuery()")
+    shown = browser.find_elements("css selector", ".yasr table.dataTable tbody tr")
+    assert len(shown) == rows, "the browser's engine gives the rows the site was built with"
     clean(browser)
 
 

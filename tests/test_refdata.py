@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import math
 import shutil
@@ -167,7 +168,36 @@ def test_region(refgraph: Graph) -> None:
     assert refgraph.value(region, SKOS.notation) == Literal("Y62")
     scheme = URIRef("https://w3id.org/gdegraph/id/scheme/nhs-region")
     assert (region, SKOS.inScheme, scheme) in refgraph and (scheme, RDF.type, SKOS.ConceptScheme) in refgraph
-    assert refgraph.value(region, SKOS.prefLabel) == Literal("NHS England region Y62", lang="en")
+    # Named from nhs-england-regions-2020.csv (Y62,E40000010,North West), and traced to it.
+    assert refgraph.value(region, SKOS.prefLabel) == Literal("North West", lang="en")
+    assert refgraph.value(region, RDFS.label) == Literal("North West", lang="en")
+    assert refgraph.value(region, DCTERMS.identifier) == Literal("E40000010")
+    assert refgraph.value(region, PROV.wasDerivedFrom) == source_iri("nhs-england-regions-2020.csv")
+    assert refgraph.value(region, SKOS.editorialNote) is None
+
+
+def test_every_region_is_named_as_the_regions_file_names_it(refgraph: Graph, refdir: Path) -> None:
+    with (refdir / "nhs-england-regions-2020.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["region_code"]: r for r in csv.DictReader(f)}
+    used = set(refgraph.objects(None, GDE.nhsRegion))
+    assert len(used) == 7, "the trusts in scope cover every region"
+    for region in used:
+        row = rows[str(refgraph.value(region, SKOS.notation))]
+        assert refgraph.value(region, SKOS.prefLabel) == Literal(row["name"], lang="en")
+        assert refgraph.value(region, DCTERMS.identifier) == Literal(row["ons_code"])
+
+
+def test_a_region_the_file_does_not_name_keeps_its_code(refdir: Path, tmp_path: Path) -> None:
+    """The 2013-2020 codes (Y54-Y57 of the 2016 file) have no name file: such a region reads as its code."""
+    target = copy_refdata(refdir, tmp_path)
+    path = target / "nhs-england-regions-2020.csv"
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("Y62,")), encoding="utf-8", newline="")
+    g = reference_graph(["RBS", "RQ6"], target)
+    region = URIRef(iris.instance("region", "y62"))
+    assert g.value(region, SKOS.prefLabel) == Literal("NHS England region Y62", lang="en")
+    assert "does not name" in str(g.value(region, SKOS.editorialNote))
+    assert g.value(region, PROV.wasDerivedFrom) is None
 
 
 def test_nspl_point_agrees_with_the_osm_point(refgraph: Graph, refdir: Path) -> None:
@@ -225,7 +255,7 @@ def test_osm_point_is_the_last_resort(refdir: Path, tmp_path: Path) -> None:
 
 def test_sources(refgraph: Graph, refdir: Path) -> None:
     datasets = set(refgraph.subjects(RDF.type, GDE.ReferenceDataset))
-    assert len(datasets) == 5
+    assert len(datasets) == 6
     etr = source_iri("ods-etr-2016.csv")
     assert etr == URIRef("https://w3id.org/gdegraph/id/source/ods-etr-2016")
     assert refgraph.value(etr, GDE.localFile) == Literal("refdata/ods-etr-2016.csv")
@@ -276,6 +306,9 @@ def test_missing_file(refdir: Path, tmp_path: Path) -> None:
     ("ods-successors-2022.csv", "RBS,RZZ,2020-02-30\n", "bad date"),
     ("nspl-postcodes-2020-subset.csv", "ZZ1 1ZZ,east,1\n", "not a number"),
     ("trust-points-2022.csv", "RBS,Dup,open,-2.9,53.4\n", "listed twice"),
+    ("nhs-england-regions-2020.csv", "Y62,E40000010,North West again\n", "listed twice"),
+    ("nhs-england-regions-2020.csv", "Y99,E4000001,Nowhere\n", "bad ONS code"),
+    ("nhs-england-regions-2020.csv", "North,E40000099,Nowhere\n", "bad region code"),
 ])
 def test_malformed_row_names_file_and_line(
     refdir: Path, tmp_path: Path, file: str, row: str, message: str

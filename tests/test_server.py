@@ -237,3 +237,6 @@ def test_server_pages_are_the_static_sites_bytes(client: httpx.Client, dataset, 
                  "network.html", "sparql.html", "queries/pairings.html", "explore/search.js", "explore/map.js",
                  "static/vendor/yasgui.min.js"):
         assert client.get("/" + path).content == (tmp_path / "site" / path).read_bytes(), path
+    # The one generated file that differs: the server's workbench has an endpoint, the static site's runs in the page.
+    assert client.get("/explore/endpoint.js").text == "window.GDE_ENDPOINT = true;\n"
+    assert (tmp_path / "site" / "explore" / "endpoint.js").read_text() == "window.GDE_ENDPOINT = false;\n"

@@ -205,6 +205,14 @@ def test_faceted_tables_and_their_csv(site_dir: Path, graph: Graph) -> None:
         assert (site_dir / f"classes/{name}.csv").read_text(encoding="utf-8").count("\n") > 5, name
 
 
+def test_regions_read_as_their_names(site_dir: Path) -> None:
+    """Facets, tables and trust pages name the region (nhs-england-regions-2020.csv), not its code."""
+    table = (site_dir / "classes/Trust.html").read_text(encoding="utf-8")
+    assert 'name="region" value="North West"' in table and "NHS England region Y" not in table
+    page = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
+    assert 'href="../../id/region/y62.html" title="https://w3id.org/gdegraph/id/region/y62">North West</a>' in page
+
+
 def test_trust_page_summary_sources_and_no_repeats(site_dir: Path) -> None:
     html = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
     summary = re.search(r'<p class="summary">(.*?)</p>', html, re.S).group(1)
@@ -234,6 +242,26 @@ def test_query_gallery_pages_show_text_and_results(site_dir: Path) -> None:
     assert html.count("<tr><td>") >= 2 and 'href="../id/trust/REP.html"' in html
     workbench = (site_dir / "sparql.html").read_text(encoding="utf-8")
     assert workbench.count('class="gallery-item"') == len(list(Path("queries").glob("*.rq")))
+
+
+def test_static_workbench_gets_every_quad_the_site_was_made_from(site_dir: Path, dataset) -> None:
+    """explore/quads.js holds the site's graph for the in-browser engine: gzipped N-Quads in base64."""
+    import base64
+    import gzip
+
+    import pyoxigraph
+
+    head, tail = 'window.GDE_QUADS = "', '";\n'
+    script = (site_dir / "explore" / "quads.js").read_text(encoding="ascii")
+    assert script.startswith(head) and script.endswith(tail)
+    shipped = gzip.decompress(base64.b64decode(script[len(head):-len(tail)]))
+    data, _ = prepare_dist(dataset)
+    ours, theirs = pyoxigraph.Store(), pyoxigraph.Store()
+    ours.load(shipped, format=pyoxigraph.RdfFormat.N_QUADS)
+    theirs.load(path=str(data), format=pyoxigraph.RdfFormat.N_QUADS)
+    assert len(ours) == len(theirs) > 10_000
+    assert set(ours.quads_for_pattern(pyoxigraph.NamedNode(RQ6), None, None)) == \
+        set(theirs.quads_for_pattern(pyoxigraph.NamedNode(RQ6), None, None))
 
 
 def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str, PageParser]) -> None:

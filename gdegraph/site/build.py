@@ -39,6 +39,7 @@ from gdegraph.model import iris
 from gdegraph.model.jsonld_context import PREFIXES, jsonld_document, used_prefixes
 from gdegraph.site import explore
 from gdegraph.site.facts import Facts
+from gdegraph.site.gallery import local_quads
 from gdegraph.site.model import ONTOLOGY, Model
 from gdegraph.site.pages import Pages
 from gdegraph.site.tables import FACETED, csv_bytes
@@ -115,7 +116,10 @@ class Site:
         self._tables = {name: cls for name, cls in ((c.value[len(iris.DEF):], c) for c in self._classes.values())
                         if name in FACETED}
         self._explore = {"search.js": ("GDE_SEARCH", explore.search_index), "map.js": ("GDE_MAP", explore.map_data),
-                         "network.js": ("GDE_NETWORK", explore.network_data)}
+                         "network.js": ("GDE_NETWORK", explore.network_data),
+                         # The workbench's engine: the server's endpoint, else oxigraph in the page over these quads.
+                         "endpoint.js": ("GDE_ENDPOINT", lambda facts: self.server),
+                         "quads.js": ("GDE_QUADS", lambda facts: local_quads(facts.model))}
         self._last_described: tuple[NamedNode, _Prepared] | None = None
 
     @staticmethod

@@ -8,10 +8,18 @@ and its results on the graph being published, with labels linked to resource
 pages. The results are computed when the site is built or the server starts
 from the very graph served, so the static copy and the server show the same
 bytes; the workbench link reruns the query live.
+
+The static site has no endpoint, so its workbench runs queries in the reader's
+browser (oxigraph's WebAssembly build, vendored in ``static/vendor``) over the
+very quads the site was made from: :func:`local_quads` is that data, delivered
+as a classic script (``explore/quads.js``) because a page opened from disk may
+neither ``fetch()`` a file nor load a module.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +27,7 @@ from pyoxigraph import Literal, NamedNode
 
 from gdegraph.site.model import Model
 
-__all__ = ["GalleryQuery", "gallery"]
+__all__ = ["GalleryQuery", "gallery", "local_quads"]
 
 #: Rows shown on a query's page (the workbench shows them all, within the server's limits).
 MAX_ROWS = 200
@@ -89,3 +97,19 @@ def _run(model: Model, store: Any, item: GalleryQuery) -> None:
         triples = store.construct(item.text)
         item.total = len(triples)
         item.answer = f"{len(triples)} triples; open it in the workbench to see them as Turtle."
+
+
+def local_quads(model: Model) -> str:
+    """The model's store as N-Quads, gzipped and base64-encoded, for the static workbench's engine.
+
+    Serialised from the store the pages and the gallery were made from (not from a dump in
+    ``dist/``, which may be older), so the browser answers over exactly the graph the site shows.
+    On this graph it costs a few tens of milliseconds: oxigraph writes the N-Quads, gzip
+    (level 6, as the dumps use) shrinks them about twenty times, and the browser inflates
+    them with its own ``DecompressionStream``. A model without a store gives an empty graph.
+    """
+    from pyoxigraph import RdfFormat
+
+    store = getattr(model, "store", None)
+    data = store.store.dump(format=RdfFormat.N_QUADS) if store is not None else b""
+    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")

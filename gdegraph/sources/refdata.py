@@ -1,11 +1,11 @@
-"""Reference data (NHS ODS, ONS postcodes, geocoded points) as RDF, for the trusts in scope.
+"""Reference data (NHS ODS, ONS postcodes, geocoded points, region names) as RDF, for the trusts in scope.
 
 The rows come from :mod:`gdegraph.sources.refdata_files`, which reads the shared
 ``refdata/`` files strictly (a malformed row is an
 :class:`~gdegraph.core.errors.InputError` naming file and line). This module turns
 the rows about the trusts in scope into triples: codes, dated official names,
-open and close dates, region, a WGS84 point, and the successor records, each
-traced to the file it came from. Output depends only on the files' bytes and
+open and close dates, region (named from the 2020 regions file), a WGS84 point,
+and the successor records, each traced to the file it came from. Output depends only on the files' bytes and
 the codes asked for (no blank nodes, no clock, no network), so a rebuild is
 identical.
 
@@ -38,6 +38,7 @@ from gdegraph.sources.refdata_files import (
     OGL,
     POINTS,
     README,
+    REGIONS,
     SUCCESSORS,
     EtrRow,
     PointRow,
@@ -224,19 +225,27 @@ def _change(g: Graph, ref: ReferenceData, s: Succession) -> None:
                                        "note of known gaps in the successor file.")))
 
 
-def _regions(g: Graph, regions: set[str]) -> None:
+def _regions(g: Graph, ref: ReferenceData, regions: set[str]) -> None:
+    """The regions the trusts are in: named from the 2020 regions file (its ONS code kept as an
+    identifier), or, for a code that file does not name (the 2013-2020 Y54, Y55, Y57 of the 2016 file), by code."""
     scheme = URIRef(iris.instance("scheme", "nhs-region"))
     _add(g, scheme, (RDF.type, SKOS.ConceptScheme),
          (SKOS.prefLabel, _en("NHS England regions (ODS national groupings)")))
-    for code in regions:
+    for code in sorted(regions):
         node = URIRef(iris.instance("region", code.lower()))
         _add(g, node, (RDF.type, GDE.Region), (RDF.type, SKOS.Concept), (SKOS.inScheme, scheme),
-             (SKOS.topConceptOf, scheme), (SKOS.notation, Literal(code)),
-             (SKOS.prefLabel, _en(f"NHS England region {code}")),
-             (RDFS.label, _en(f"NHS England region {code}")),
-             (SKOS.editorialNote, _en("The reference files give only this ODS national grouping code; the "
-                                      "region's name is not in them and no authoritative list was found.")))
+             (SKOS.topConceptOf, scheme), (SKOS.notation, Literal(code)))
         g.add((scheme, SKOS.hasTopConcept, node))
+        row = ref.regions.get(code)
+        if row is not None:
+            _add(g, node, (SKOS.prefLabel, _en(row.name)), (RDFS.label, _en(row.name)),
+                 (DCTERMS.identifier, Literal(row.ons_code)), (PROV.wasDerivedFrom, source_iri(REGIONS)))
+            continue
+        _add(g, node, (SKOS.prefLabel, _en(f"NHS England region {code}")),
+             (RDFS.label, _en(f"NHS England region {code}")),
+             (SKOS.editorialNote, _en(f"{REGIONS} does not name this ODS national grouping code (it lists the "
+                                      "regions since April 2020; the 2013-2020 ones, Y54 to Y57, have no name "
+                                      "file in the reference data), so the region is shown by its code.")))
 
 
 def reference_graph(trust_codes: Iterable[str], refdata_dir: Path, *, into: Graph | None = None) -> Graph:
@@ -262,5 +271,5 @@ def reference_graph(trust_codes: Iterable[str], refdata_dir: Path, *, into: Grap
         _organisation(g, ref, code, regions)
     for s in events:
         _change(g, ref, s)
-    _regions(g, regions)
+    _regions(g, ref, regions)
     return g

@@ -1,10 +1,10 @@
-"""Reading the shared reference files (NHS ODS, ONS postcodes, geocoded points) into an index.
+"""Reading the shared reference files (NHS ODS, ONS postcodes, geocoded points, region names) into an index.
 
 The shared ``refdata/`` folder holds copies of public files (its README says
 what each is, where it came from and under which licence). This module reads
 them strictly -- a malformed row is an :class:`~gdegraph.core.errors.InputError`
 naming file and line, never a silently skipped trust -- and indexes the rows
-by ODS code in a :class:`ReferenceData`, so the RDF conversion in
+by ODS code (regions by their ODS national grouping code) in a :class:`ReferenceData`, so the RDF conversion in
 :mod:`gdegraph.sources.refdata` and name resolvers ask one checked source. Reading is
 kept apart from conversion so code that only needs names or codes need not
 build a graph.
@@ -26,8 +26,8 @@ from rdflib import URIRef
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
 
-__all__ = ["ETR_2016", "ETR_2025", "FILES", "NSPL", "POINTS", "README", "SUCCESSORS", "EtrRow",
-           "PointRow", "ReferenceData", "Succession", "load_reference", "unknown_codes"]
+__all__ = ["ETR_2016", "ETR_2025", "FILES", "NSPL", "POINTS", "README", "REGIONS", "SUCCESSORS", "EtrRow",
+           "PointRow", "ReferenceData", "RegionRow", "Succession", "load_reference", "unknown_codes"]
 
 OGL = URIRef("http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 ODBL = URIRef("https://opendatacommons.org/licenses/odbl/1-0/")
@@ -35,6 +35,7 @@ ODBL = URIRef("https://opendatacommons.org/licenses/odbl/1-0/")
 ETR_2025, ETR_2016 = "ods-etr-2025.csv", "ods-etr-2016.csv"
 SUCCESSORS, NSPL, POINTS, README = (
     "ods-successors-2022.csv", "nspl-postcodes-2020-subset.csv", "trust-points-2022.csv", "README.md")
+REGIONS = "nhs-england-regions-2020.csv"
 #: Each reference file: (edition year, licence, title). Descriptions, origin and
 #: attribution are copied from the README's table at load time.
 FILES: dict[str, tuple[str, URIRef, str]] = {
@@ -43,8 +44,11 @@ FILES: dict[str, tuple[str, URIRef, str]] = {
     SUCCESSORS: ("2022", OGL, "NHS ODS successor records for NHS trust codes, 1992-2022"),
     NSPL: ("2020", OGL, "ONS Postcode Directory (NSPL, November 2020): trust HQ postcodes"),
     POINTS: ("2022", ODBL, "NHS trust points of the February 2022 list, geocoded with OpenStreetMap"),
+    REGIONS: ("2020", OGL, "NHS England regions since April 2020: ODS codes, ONS codes and names"),
 }
 _CODE = re.compile(r"^[A-Z0-9]{3,5}$")
+_REGION = re.compile(r"^Y[0-9]{2}$")  # an ODS national grouping code, as field 3 of etr.csv has it
+_ONS = re.compile(r"^E[0-9]{8}$")  # an ONS (GSS) code for England
 _GAP = re.compile(r"\b([A-Z0-9]{3})->([A-Z0-9]{3}) \((\d{4}-\d{2}-\d{2})\)")
 
 
@@ -72,6 +76,15 @@ class PointRow:
     line: int
 
 
+@dataclass(frozen=True)
+class RegionRow:
+    """One NHS England region of ``nhs-england-regions-2020.csv``: its ODS code, ONS code and name."""
+    code: str
+    ons_code: str
+    name: str
+    line: int
+
+
 @dataclass(frozen=True, order=True)
 class Succession:
     """A successor record ``old -> new`` on ``date``; ``file`` is the successor file or README."""
@@ -92,6 +105,7 @@ class ReferenceData:
     successions: tuple[Succession, ...]
     readme: dict[str, tuple[str, str, str]]  # file name -> (what, from, licence) from the README
     sha256: dict[str, str]
+    regions: dict[str, RegionRow]  # ODS region code (Y56, Y58-Y63) -> its 2020 row; older codes are absent
 
     def etr_rows(self, code: str) -> list[EtrRow]:
         """ODS rows for ``code``, latest edition first. Hand-added rows without an open
@@ -227,7 +241,20 @@ def load_reference(refdata_dir: Path) -> ReferenceData:
     known = {(s.old, s.new, s.date) for s in succ}
     succ.update(g for g in gaps if (g.old, g.new, g.date) not in known)
     etr = {name: _load_etr(path[name], texts[name]) for name in (ETR_2025, ETR_2016)}
-    return ReferenceData(directory, etr, points, postcodes, tuple(sorted(succ)), readme, sha)
+    return ReferenceData(directory, etr, points, postcodes, tuple(sorted(succ)), readme, sha,
+                         _load_regions(path[REGIONS], texts[REGIONS]))
+
+
+def _load_regions(path: Path, text: str) -> dict[str, RegionRow]:
+    """The region names by ODS code; a code or ONS code out of shape, or listed twice, is an InputError."""
+    out: dict[str, RegionRow] = {}
+    for line, (code, ons, name) in _rows(path, text, 3, ["region_code", "ons_code", "name"]):
+        _check(bool(_REGION.match(code)), f"bad region code {code!r} (expected Y and two digits)", path, line,
+               out, code)
+        _check(bool(_ONS.match(ons)), f"bad ONS code {ons!r} (expected E and eight digits)", path, line)
+        _check(bool(name.strip()) and name == name.strip(), "empty name, or spaces around it", path, line)
+        out[code] = RegionRow(code, ons, name, line)
+    return out
 
 
 def unknown_codes(codes: Iterable[str], ref: ReferenceData) -> list[str]:
