@@ -194,38 +194,3 @@ def test_endpoint_failures_are_clear(broken_endpoint: str, tmp_path: Path, capsy
         err = capsys.readouterr().err
         assert code != 0 and "Traceback" not in err, argv
     assert main(["query", "gde-milestones", "--endpoint", "ftp://example.org/sparql"]) == 2
-
-
-class _BasicOnly(http.server.BaseHTTPRequestHandler):
-    """A Graph Store behind HTTP basic authentication (user ``u``, password ``p``), as a proxy would be."""
-
-    def do_PUT(self) -> None:  # noqa: N802 (the http.server API)
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        ok = self.headers.get("Authorization") == "Basic dTpw"  # base64 of u:p
-        self.send_response(201 if ok else 401)
-        if not ok:
-            self.send_header("WWW-Authenticate", 'Basic realm="store"')
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def test_push_answers_a_basic_challenge(tmp_path: Path) -> None:
-    """Credentials are given when the store asks (basic here, digest on Virtuoso), and only then."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BasicOnly)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    quads = tmp_path / "one.nq"
-    quads.write_text("<http://e/s> <http://e/p> <http://e/o> <http://e/g> .\n", encoding="utf-8")
-    store = f"http://127.0.0.1:{httpd.server_address[1]}/store"
-    try:
-        assert push_file(quads, store, user="u", password="p").graphs == {"http://e/g": 1}
-        with pytest.raises(EndpointError, match="HTTP 401"):
-            push_file(quads, store, user="u", password="wrong")
-        with pytest.raises(EndpointError, match="HTTP 401"):
-            push_file(quads, store)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
