@@ -118,51 +118,48 @@ def _sort_key(quad: Any) -> tuple[str, str, bool, str, str]:
 
 
 class _Statements:
-    """A dataset's statements converted to pyoxigraph once: sorted quads, their union, the IRIs used.
+    """A dataset's statements as pyoxigraph quads once: sorted, their union, the IRIs used.
 
-    Each distinct IRI is converted (and its N-Triples form, the sort key, made)
-    once, not once per use; the union of the graphs and the prefixes are
-    derived on first use and then shared by every syntax.
+    The build's store is read as it is; an rdflib Dataset or Graph is converted
+    first (each distinct IRI once). Each distinct term's N-Triples form, the
+    sort key, is made once, not once per use; the union of the graphs and the
+    prefixes are derived on first use and then shared by every syntax.
     """
 
-    def __init__(self, ds: Dataset | Graph) -> None:
+    def __init__(self, ds: Dataset | Graph | Any) -> None:
         import pyoxigraph as ox
 
-        named: dict[str, tuple[Any, str]] = {}  # IRI -> (NamedNode, "<IRI>"), as subject, predicate or object
-        graphs: dict[str, tuple[Any, str]] = {}  # the same for graph names
-        datatypes: set[str] = set()
-        default_graph = ox.DefaultGraph()
+        quads = iter(ds) if isinstance(ds, ox.Store) else _rdflib_quads(ds)
+        keys: dict[Any, str] = {}  # term -> its N-Triples form
+        named: set[Any] = set()  # NamedNodes as subject, predicate or object; literals' datatypes
+        graphs: dict[Any, str] = {}  # graph name -> its N-Triples form
 
-        def convert(term: Any, cache: dict[str, tuple[Any, str]]) -> tuple[Any, str]:
-            if isinstance(term, URIRef):
-                value = str(term)
-                hit = cache.get(value)
-                if hit is None:
-                    node = ox.NamedNode(value)
-                    hit = cache[value] = (node, str(node))
-                return hit
-            node = _ox_term(term)  # a literal (blank nodes are refused there)
-            datatypes.add(node.datatype.value)
-            return node, str(node)
+        def key(term: Any) -> str:
+            found = keys.get(term)
+            if found is None:
+                if isinstance(term, ox.BlankNode):
+                    raise GdeError(f"blank node _:{term.value} in the graph: its label would differ on every "
+                                   "build; mint an IRI for it with gdegraph.model.iris")
+                found = keys[term] = str(term)
+                named.add(term if isinstance(term, ox.NamedNode) else term.datatype)
+            return found
 
-        unique: dict[tuple[str, str, bool, str, str], tuple[Any, Any, Any, Any]] = {}
-        quads = ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ((*t, None) for t in ds)
-        for s, p, o, g in quads:
-            name = getattr(g, "identifier", g)
-            if name is None or str(name) == _DEFAULT_GRAPH:
-                graph, graph_key = default_graph, ""
+        unique: dict[tuple[str, str, bool, str, str], Any] = {}
+        for quad in quads:
+            subject, predicate, obj, graph = quad
+            if isinstance(graph, ox.DefaultGraph):
+                graph_key = ""
             else:
-                graph, graph_key = convert(name, graphs)
-            subject, subject_key = convert(s, named)
-            predicate, predicate_key = convert(p, named)
-            obj, obj_key = convert(o, named)
-            key = (graph_key, subject_key, predicate.value != RDF_TYPE, predicate_key, obj_key)
-            if key not in unique:
-                unique[key] = (subject, predicate, obj, graph)
+                graph_key = graphs.get(graph) or graphs.setdefault(graph, str(graph))
+            item = (graph_key, key(subject), predicate.value != RDF_TYPE, key(predicate), key(obj))
+            if item not in unique:
+                unique[item] = quad
         self.keys = sorted(unique)
-        self.quads = [ox.Quad(*unique[key]) for key in self.keys]
-        self._triple_iris = set(named) | datatypes
-        self._quad_iris = self._triple_iris | set(graphs)
+        self.quads = [unique[k] for k in self.keys]
+        if self.quads and not isinstance(self.quads[0], ox.Quad):
+            self.quads = [ox.Quad(*q) for q in self.quads]
+        self._triple_iris = {t.value for t in named}
+        self._quad_iris = self._triple_iris | {g.value for g in graphs}
         self._triples: list[Any] | None = None
 
     @property
@@ -179,6 +176,28 @@ class _Statements:
     def prefixes(self, quads: bool) -> dict[str, str]:
         """:func:`_used_prefixes` of the quads or of their union."""
         return used_prefixes(self._quad_iris if quads else self._triple_iris)
+
+
+def _rdflib_quads(ds: Dataset | Graph) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """An rdflib Dataset's (or Graph's) statements as pyoxigraph terms, each distinct IRI converted once."""
+    import pyoxigraph as ox
+
+    iris: dict[str, Any] = {}
+    default_graph = ox.DefaultGraph()
+
+    def convert(term: Any) -> Any:
+        if isinstance(term, URIRef):
+            node = iris.get(term)
+            if node is None:
+                node = iris[term] = ox.NamedNode(term)
+            return node
+        return _ox_term(term)  # a literal (blank nodes are refused there)
+
+    quads = ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ((*t, None) for t in ds)
+    for s, p, o, g in quads:
+        name = getattr(g, "identifier", g)
+        graph = default_graph if name is None or str(name) == _DEFAULT_GRAPH else convert(name)
+        yield convert(s), convert(p), convert(o), graph
 
 
 def sorted_quads(ds: Dataset | Graph) -> list[Any]:
@@ -307,11 +326,20 @@ def sha256sums(files: Mapping[str, bytes]) -> bytes:
     return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
 
 
-def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[str, bytes]:
-    """Every published file (name -> bytes) for a built dataset, without writing anything."""
+def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str, bytes]:
+    """Every published file (name -> bytes) for the built graph, without writing anything.
+
+    ``ds`` is the build's pyoxigraph store (:func:`gdegraph.sources.dataset.build_store`),
+    which every file is made from; an rdflib Dataset is copied into a store first.
+    """
+    import pyoxigraph as ox
+
     from gdegraph.publish import dataset_description, giving360
     from gdegraph.publish.table_files import tables_files
+    from gdegraph.store.oxigraph_store import OxigraphStore
 
+    if not isinstance(ds, ox.Store):
+        ds = OxigraphStore.from_dataset(ds).store
     settings = settings or PublishSettings()
     release = dataset_description.release_date(ds, settings.release_date)
     files = dump_files(ds)
@@ -327,16 +355,17 @@ def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[
 
 
 def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
-            *, dataset: Dataset | None = None) -> PublishResult:
-    """Build and validate (unless ``dataset`` is given), then write every published file."""
+            *, dataset: Any = None) -> PublishResult:
+    """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given), then write every
+    published file."""
     from gdegraph.core.atomic import replace_in_directory
     from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
     if dataset is None:
-        from gdegraph.validate.validation import validated_dataset
+        from gdegraph.validate.validation import validated_store
 
-        dataset, _ = validated_dataset(shared)
+        dataset, _ = validated_store(shared)
     with stage("writing the dumps, tables and descriptions"):
         files = publish_files(dataset, settings)
     result = PublishResult(out_dir=out_dir)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 
 from gdegraph.model import iris
@@ -16,19 +18,22 @@ from gdegraph.publish.dataset_description.union import union_triples
 from gdegraph.publish.dataset_description.void_statistics import statistics
 
 
-def describe(ds: Dataset, files: Mapping[str, bytes], *, dumps_base: str, sparql_endpoint: str,
+def describe(ds: Any, files: Mapping[str, bytes], *, dumps_base: str, sparql_endpoint: str,
              version: str, release: Literal) -> Graph:
-    """The VoID + DCAT description of ``ds`` and of the files (name -> bytes) published with it.
+    """The VoID + DCAT description of ``ds`` (the build's pyoxigraph store, or an rdflib Dataset, which
+    is copied into one) and of the files (name -> bytes) published with it.
 
     Files whose format the media-type table does not know (``context.jsonld``
     is described as the JSON-LD context, not as a distribution) are skipped.
     """
     from gdegraph.sources.dataset import union as union_view
+    from gdegraph.store.oxigraph_store import OxigraphStore
 
+    store = ds if isinstance(ds, ox.Store) else OxigraphStore.from_dataset(ds).store
     g = Graph()
-    triples = union_triples(ds)
-    union = union_view(ds)  # a view over ds's store: no copy of its triples
-    licences = subsets(g, ds, union)
+    triples = union_triples(store)
+    union = union_view(store)  # a view over the store: no copy of its triples
+    licences = subsets(g, store, union)
     endpoint = URIRef(sparql_endpoint)
     for p, o in ((RDF.type, VOID.Dataset), (RDF.type, DCAT.Dataset),
                  (DCTERMS.title, Literal("gdegraph: NHS England's digital programmes", lang="en")),
@@ -46,7 +51,8 @@ def describe(ds: Dataset, files: Mapping[str, bytes], *, dumps_base: str, sparql
                  *((DCAT.keyword, Literal(k, lang="en")) for k in (
                      "NHS", "Global Digital Exemplar", "fast follower", "Digital Aspirant", "digital maturity",
                      "funding", "NHS trusts")),
-                 *((DCTERMS.source, s) for s in union.subjects() if str(s).startswith(SOURCE_SPACE)),
+                 *((DCTERMS.source, URIRef(s.value)) for s in {s for s, _, _ in triples}
+                   if isinstance(s, ox.NamedNode) and s.value.startswith(SOURCE_SPACE)),
                  (VOID.uriSpace, Literal(iris.ID)), (VOID.sparqlEndpoint, endpoint),
                  (RDFS.seeAlso, URIRef(dumps_base + "context.jsonld"))):
         g.add((DATASET, p, o))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from typing import Any
 
-Triples = set[tuple[URIRef, URIRef, object]]
+Triples = set[tuple[Any, Any, Any]]
 
 
-def union_triples(ds: Dataset | Graph) -> Triples:
-    """Union of all graphs; xsd:string literals folded into plain ones (RDF 1.1 treats them as one)."""
-    out = set()
-    for s, p, o in (ds.triples((None, None, None)) if not isinstance(ds, Dataset) else
-                    (q[:3] for q in ds.quads((None, None, None, None)))):
-        if isinstance(o, Literal) and o.datatype == XSD.string:
-            o = Literal(str(o))
-        out.add((s, p, o))
-    return out
+def union_triples(store: Any) -> Triples:
+    """Union of all graphs of a pyoxigraph store: each distinct triple once, in the store's own terms.
+
+    RDF 1.1 makes a plain literal and an ``xsd:string`` one the same term, and so does
+    Oxigraph, so they are counted once.
+    """
+    return {(q.subject, q.predicate, q.object) for q in store}
