@@ -282,9 +282,9 @@ def serialise_all(ds: Dataset | Graph, fmt_names: Iterable[str]) -> dict[str, by
     return dict(_serialised(ds, fmt_names))
 
 
-def _serialised(ds: Dataset | Graph, fmt_names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+def _serialised(ds: Any, fmt_names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) per syntax, one at a time, so a caller can gzip one while the next is written."""
-    converted = _Statements(ds)
+    converted = ds if isinstance(ds, _Statements) else _Statements(ds)
     for fmt in map(_rdf_format, fmt_names):
         statements = converted.quads if fmt.quads else converted.triples
         yield f"{DUMP_STEM}.{fmt.extension}", _write_syntax(
@@ -300,18 +300,22 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def dump_files(ds: Dataset) -> dict[str, bytes]:
+def dump_files(ds: Any) -> dict[str, bytes]:
     """``gdegraph.{ext}`` and ``gdegraph.{ext}.gz`` for every RDF syntax, in the table's order.
 
     The statements are converted and sorted once for all syntaxes. gzip (the
     slowest single step, and outside the GIL) runs in a second thread while
     the next syntax is written.
     """
+    return _dump_files(_Statements(ds))
+
+
+def _dump_files(converted: _Statements) -> dict[str, bytes]:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip") as pool:
         plain, zipped = {}, {}
-        for name, data in _serialised(ds, [fmt.name for fmt in mediatypes.RDF_FORMATS]):
+        for name, data in _serialised(converted, [fmt.name for fmt in mediatypes.RDF_FORMATS]):
             plain[name] = data
             zipped[name] = pool.submit(gzip_bytes, data)
         files: dict[str, bytes] = {}
@@ -321,9 +325,13 @@ def dump_files(ds: Dataset) -> dict[str, bytes]:
     return files
 
 
-def sha256sums(files: Mapping[str, bytes]) -> bytes:
-    """``sha256sum``-compatible lines (``HEX  NAME``) sorted by name: ``sha256sum -c`` checks them."""
-    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
+def sha256sums(files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> bytes:
+    """``sha256sum``-compatible lines (``HEX  NAME``) sorted by name: ``sha256sum -c`` checks them.
+
+    ``digests`` holds the hex digests a caller has already computed (each file is hashed once).
+    """
+    known = digests or {}
+    return "".join(f"{known.get(n) or hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
 
 
 def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str, bytes]:
@@ -342,15 +350,17 @@ def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str,
         ds = OxigraphStore.from_dataset(ds).store
     settings = settings or PublishSettings()
     release = dataset_description.release_date(ds, settings.release_date)
-    files = dump_files(ds)
+    statements = _Statements(ds)  # sorted once: every dump, and the description's counts
+    files = _dump_files(statements)
     files[CONTEXT_FILE] = context_document()
     files.update(giving360.package_files(ds, release=release, download_base=settings.dumps_base))
     files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}  # each file hashed once
     description = dataset_description.describe(
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
-        version=settings.version, release=release)
+        version=settings.version, release=release, triples=statements.triples, digests=digests)
     files[DESCRIPTION_FILE] = serialise(description, "turtle")
-    files[SUMS_FILE] = sha256sums(files)
+    files[SUMS_FILE] = sha256sums(files, digests)
     return files
 
 

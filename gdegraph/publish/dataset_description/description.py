@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -19,19 +19,22 @@ from gdegraph.publish.dataset_description.void_statistics import statistics
 
 
 def describe(ds: Any, files: Mapping[str, bytes], *, dumps_base: str, sparql_endpoint: str,
-             version: str, release: Literal) -> Graph:
+             version: str, release: Literal, triples: Iterable[Any] | None = None,
+             digests: Mapping[str, str] | None = None) -> Graph:
     """The VoID + DCAT description of ``ds`` (the build's pyoxigraph store, or an rdflib Dataset, which
     is copied into one) and of the files (name -> bytes) published with it.
 
     Files whose format the media-type table does not know (``context.jsonld``
     is described as the JSON-LD context, not as a distribution) are skipped.
+    ``triples`` (the store's distinct triples) and ``digests`` (file name -> SHA-256
+    hex) spare a caller that has them already, such as a publish, working them out again.
     """
     from gdegraph.sources.dataset import union as union_view
     from gdegraph.store.oxigraph_store import OxigraphStore
 
     store = ds if isinstance(ds, ox.Store) else OxigraphStore.from_dataset(ds).store
     g = Graph()
-    triples = union_triples(store)
+    triples = union_triples(store) if triples is None else triples
     union = union_view(store)  # a view over the store: no copy of its triples
     licences = subsets(g, store, union)
     endpoint = URIRef(sparql_endpoint)
@@ -64,5 +67,5 @@ def describe(ds: Any, files: Mapping[str, bytes], *, dumps_base: str, sparql_end
     statistics(g, triples)
     for name in sorted(files):
         if mediatypes.by_filename(name)[0] is not None and name.split(".")[0] != "context":
-            distribution(g, name, files[name], dumps_base, release, licences)
+            distribution(g, name, files[name], dumps_base, release, licences, (digests or {}).get(name))
     return g
