@@ -367,17 +367,41 @@ def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str,
 def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
             *, dataset: Any = None) -> PublishResult:
     """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given), then write every
-    published file."""
+    published file.
+
+    Validation needs the built store and nothing the files need, and the files
+    need nothing validation makes, so where there is a second core a forked copy
+    of this process validates while this one makes the files
+    (:class:`gdegraph.core.forked.Child`); nothing is written until the
+    verdict says the graph conforms. A failure while making the files from a
+    graph that does not validate is reported as the validation failure it is.
+    """
     from gdegraph.core.atomic import replace_in_directory
     from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
+    verdict = None
     if dataset is None:
-        from gdegraph.validate.validation import validated_store
+        from gdegraph.core.forked import Child, cores
+        from gdegraph.sources.dataset import build_store
+        from gdegraph.validate.validation import store_verdict
 
-        dataset, _ = validated_store(shared)
-    with stage("writing the dumps, tables and descriptions"):
-        files = publish_files(dataset, settings)
+        with stage("building the dataset"):
+            dataset = build_store(shared)
+        store = dataset
+        verdict = Child(lambda: store_verdict(store), fork=cores() > 1)
+    try:
+        with stage("writing the dumps, tables and descriptions"):
+            files = publish_files(dataset, settings)
+    except Exception:
+        _check(verdict)  # a graph that does not validate explains the failure better
+        raise
+    except BaseException:
+        if verdict is not None:
+            verdict.cancel()
+        raise
+    with stage("validating (SHACL engine: sparql)"):
+        _check(verdict)
     result = PublishResult(out_dir=out_dir)
     replace_in_directory(out_dir, files)  # every dump new, or every dump as before (gdegraph.core.atomic)
     result.files = {name: len(data) for name, data in files.items()}
@@ -385,6 +409,13 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     result.triples, result.quads = files[f"{DUMP_STEM}.nt"].count(b"\n"), files[f"{DUMP_STEM}.nq"].count(b"\n")
     result.grants = len(json.loads(files[PACKAGE_FILE])["grants"])
     return result
+
+
+def _check(verdict: Any) -> None:
+    if verdict is not None:
+        from gdegraph.validate.validation import raise_unless_conforms
+
+        raise_unless_conforms(verdict.result())
 
 
 def count_statements(path: str | Path, parser: str = "rdflib") -> int:

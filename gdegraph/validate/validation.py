@@ -68,7 +68,7 @@ from gdegraph.validate.results import (LABELS, SEVERITIES, Context, StoreContext
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "ValidationReport", "ValidationResult", "compiled_shapes", "format_report",
            "ontology_graph", "qc_queries", "shapes_graph", "validate_dataset", "validate_dump", "validate_paths",
-           "validate_store", "validated_store"]
+           "raise_unless_conforms", "store_verdict", "validate_store", "validated_store"]
 
 ENGINES = ("sparql", "pyshacl")
 DEFAULT_ENGINE = "sparql"
@@ -395,6 +395,20 @@ def validate_paths(paths: list[Path], fmt: str = "text", shared: Path | None = N
             inferred.add(triple)
         report = validate_dataset(ds, files=files, engine=engine)
     return report.conforms, format_report(report, fmt)
+
+
+def store_verdict(store: Any) -> dict[str, Any]:
+    """:func:`validate_store`'s verdict as plain data, which can cross from a worker process:
+    ``conforms``, the number of ``warnings`` and, if it does not conform, the text ``report``."""
+    report = validate_store(store)
+    return {"conforms": report.conforms, "warnings": len(report.warnings),
+            "report": "" if report.conforms else format_report(report, "text")}
+
+
+def raise_unless_conforms(verdict: Mapping[str, Any]) -> None:
+    """:class:`ValidationFailed` with the report unless the verdict (:func:`store_verdict`) conforms."""
+    if not verdict["conforms"]:
+        raise ValidationFailed(verdict["report"], "the graph does not validate; nothing was written")
 
 
 def validated_store(shared: Path | None = None, engine: str = "sparql") -> tuple[Any, ValidationReport]:
