@@ -173,6 +173,10 @@ class _Statements:
             self._triples = [unique[key] for key in sorted(unique)]
         return self._triples
 
+    def union_forms(self) -> set[tuple[str, str, str]]:
+        """The union's distinct triples as N-Triples forms (subject, predicate, object), from the sort keys."""
+        return {(s, p, o) for _, s, _, p, o in self.keys}
+
     def prefixes(self, quads: bool) -> dict[str, str]:
         """:func:`_used_prefixes` of the quads or of their union."""
         return used_prefixes(self._quad_iris if quads else self._triple_iris)
@@ -358,7 +362,7 @@ def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str,
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}  # each file hashed once
     description = dataset_description.describe(
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
-        version=settings.version, release=release, triples=statements.triples, digests=digests)
+        version=settings.version, release=release, triples=statements.union_forms(), digests=digests)
     files[DESCRIPTION_FILE] = serialise(description, "turtle")
     files[SUMS_FILE] = sha256sums(files, digests)
     return files

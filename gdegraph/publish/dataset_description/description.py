@@ -26,7 +26,7 @@ def describe(ds: Any, files: Mapping[str, bytes], *, dumps_base: str, sparql_end
 
     Files whose format the media-type table does not know (``context.jsonld``
     is described as the JSON-LD context, not as a distribution) are skipped.
-    ``triples`` (the store's distinct triples) and ``digests`` (file name -> SHA-256
+    ``triples`` (the store's distinct triples in N-Triples forms) and ``digests`` (file name -> SHA-256
     hex) spare a caller that has them already, such as a publish, working them out again.
     """
     from gdegraph.sources.dataset import union as union_view
@@ -54,8 +54,8 @@ def describe(ds: Any, files: Mapping[str, bytes], *, dumps_base: str, sparql_end
                  *((DCAT.keyword, Literal(k, lang="en")) for k in (
                      "NHS", "Global Digital Exemplar", "fast follower", "Digital Aspirant", "digital maturity",
                      "funding", "NHS trusts")),
-                 *((DCTERMS.source, URIRef(s.value)) for s in {s for s, _, _ in triples}
-                   if isinstance(s, ox.NamedNode) and s.value.startswith(SOURCE_SPACE)),
+                 *((DCTERMS.source, URIRef(s[1:-1])) for s in {s for s, _, _ in triples}
+                   if s.startswith("<" + SOURCE_SPACE)),
                  (VOID.uriSpace, Literal(iris.ID)), (VOID.sparqlEndpoint, endpoint),
                  (RDFS.seeAlso, URIRef(dumps_base + "context.jsonld"))):
         g.add((DATASET, p, o))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -35,26 +33,26 @@ def _partition_iris(kind: str, terms: Iterable[str]) -> dict[str, URIRef]:
     return out
 
 
-def _name(term: Any) -> str:
-    """An IRI's text, a blank node's label (what ``str()`` of the rdflib term gives)."""
-    return term.value if isinstance(term, (ox.NamedNode, ox.BlankNode)) else str(term)
+def _iri(form: str) -> str | None:
+    """The IRI of an N-Triples ``<iri>`` form, None for a literal or blank node."""
+    return form[1:-1] if form.startswith("<") else None
 
 
 def statistics(g: Graph, triples: Triples) -> None:
     """Counts, class and property partitions, and the most-described instance of key classes.
 
-    ``triples`` are in the store's terms (:func:`~gdegraph.publish.dataset_description.union.union_triples`).
+    ``triples`` are N-Triples forms (:func:`~gdegraph.publish.dataset_description.union.union_triples`).
     """
     subjects = {s for s, _, _ in triples}
     instances: dict[str, set] = defaultdict(set)
-    by_property: Counter[str] = Counter()
-    rdf_type = ox.NamedNode(str(RDF.type))
+    by_property: Counter[str] = Counter(p[1:-1] for _, p, _ in triples)
+    rdf_type = f"<{RDF.type}>"
     for s, p, o in triples:
-        by_property[p.value] += 1
-        if p == rdf_type and isinstance(o, ox.NamedNode):
-            instances[o.value].add(s)
+        if p == rdf_type and o.startswith("<"):
+            instances[o[1:-1]].add(s)
+    entity_space = "<" + iris.ID
     for p, o in ((VOID.triples, len(triples)), (VOID.distinctSubjects, len(subjects)),
-                 (VOID.entities, sum(1 for s in subjects if _name(s).startswith(iris.ID))),
+                 (VOID.entities, sum(1 for s in subjects if s.startswith(entity_space))),
                  (VOID.distinctObjects, len({o for _, _, o in triples})),
                  (VOID.properties, len(by_property)), (VOID.classes, len(instances))):
         g.add((DATASET, p, Literal(o)))
@@ -69,8 +67,8 @@ def statistics(g: Graph, triples: Triples) -> None:
     size = Counter(s for s, _, _ in triples)
     for cls in (GDE.Programme, GDE.Trust, GDE.FundingAward, GDE.Pairing, GDE.Claim, GDE.NewsArticle):
         if instances.get(str(cls)):
-            example = min(instances[str(cls)], key=lambda s: (-size[s], _name(s)))
-            g.add((DATASET, VOID.exampleResource, URIRef(_name(example))))
+            example = min(instances[str(cls)], key=lambda s: (-size[s], _iri(s) or s))
+            g.add((DATASET, VOID.exampleResource, URIRef(_iri(example) or example)))
     vocabularies = {ns for ns in PREFIXES.values() if not ns.startswith(iris.ID) and ns != iris.GRAPH
                     and any(t.startswith(ns) for t in (*by_property, *instances))}
     for ns in vocabularies:
