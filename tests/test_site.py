@@ -332,9 +332,10 @@ def test_cli_site_replaces_the_folder_atomically(dataset, tmp_path: Path) -> Non
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
-def test_network_data_names_trusts_as_of_their_pairing_and_dates_every_status(site_dir: Path) -> None:
+def test_network_and_map_data_name_trusts_as_of_their_role_and_date_every_status(site_dir: Path) -> None:
     """explore/network.js (issue 16 item 1, issue 18 item 4): each trust is named as when paired, with what it is
-    now beside it, and each pairing carries its status as of every date of the slider (none before it was made)."""
+    now beside it, and each pairing carries its status as of every date of the slider (none before it was made);
+    explore/map.js names the map's points the same way."""
     head = "window.GDE_NETWORK = "
     script = (site_dir / "explore" / "network.js").read_text(encoding="utf-8")
     data = json.loads(script[len(head):].rstrip().removesuffix(";"))
@@ -350,3 +351,8 @@ def test_network_data_names_trusts_as_of_their_pairing_and_dates_every_status(si
     assert data["dates"][0] not in edges["id/pairing/rwx-rw5"]["asOf"], "not yet proposed at the first date"
     assert {s: v["checked"] for s, v in data["statuses"].items()} == {
         "announced": True, "confirmed": True, "proposed": True, "disputed": True, "withdrawn": False}
+    head = "window.GDE_MAP = "
+    script = (site_dir / "explore" / "map.js").read_text(encoding="utf-8")
+    points = {p["code"]: p for p in json.loads(script[len(head):].rstrip().removesuffix(";"))["points"]}
+    assert (points["RC9"]["name"], points["RC9"]["now"]) == (rc9["name"], rc9["now"]), "the map names it so too"
+    assert points["RM3"]["name"] == "Salford Royal NHS Foundation Trust"

@@ -67,8 +67,22 @@ def search_index(facts: Facts) -> list[dict[str, Any]]:
     return docs
 
 
+def _names_then(facts: Facts, trust: TrustFacts) -> list[str]:
+    """The trust's names in its programme roles, as of each role's date, oldest first: the build's
+    ``gde:memberName`` / ``gde:exemplarName`` / ``gde:followerName``, which the queries name them by."""
+    m, found = facts.model, []
+    for st in sorted(trust.statements, key=lambda s: (s.year or "9999", s.iri.value)):
+        prop = "memberName" if st.kind == "membership" else (
+            "exemplarName" if st.parties and st.parties[0] == trust.iri else "followerName")
+        name = m.first(st.iri, iris.DEF + prop)
+        if isinstance(name, Literal) and name.value not in found:
+            found.append(name.value)
+    return found or [trust.name]
+
+
 def map_data(facts: Facts) -> dict[str, Any]:
-    """Trusts with coordinates (by role) and the pairing lines between them (by programme)."""
+    """Trusts with coordinates (by role, named as in their earliest role, with what they are now) and the
+    pairing lines between them (by programme)."""
     m = facts.model
     points, index = [], {}
     for trust in facts.trusts.values():
@@ -76,7 +90,9 @@ def map_data(facts: Facts) -> dict[str, Any]:
             continue
         role = _role_key(facts, trust)
         index[trust.iri] = [round(trust.lat, 5), round(trust.long, 5)]
-        points.append({"name": trust.name, "code": trust.code, "path": m.path(trust.iri), "role": role,
+        names, now = _names_then(facts, trust), m.first(trust.iri, iris.DEF + "nowLabel")
+        points.append({"name": names[0], "now": now.value if isinstance(now, Literal) else "",
+                       "code": trust.code, "path": m.path(trust.iri), "role": role,
                        "at": index[trust.iri], "roles": facts.roles(trust),
                        "programmes": sorted({facts.label(s.programme) for s in trust.statements if s.programme})})
     programmes = sorted({facts.label(s.programme) for s in facts.pairings if s.programme})

@@ -33,6 +33,8 @@
           const small = document.createElement("p");
           small.textContent = [p.code, p.roles.join(", "), p.programmes.join(", ")].filter(Boolean).join(" · ");
           div.appendChild(small);
+          // named as in its earliest programme role; what it is now, when that differs
+          if (p.now && p.now !== p.name) div.appendChild(Object.assign(document.createElement("p"), { textContent: "Now: " + p.now }));
           return div;
         }).addTo(map);
     }
