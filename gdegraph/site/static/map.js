@@ -38,7 +38,7 @@
           return div;
         }).addTo(map);
     }
-    if (data.points.length) map.fitBounds(data.points.map((p) => p.at), { padding: [20, 20] });
+    if (data.points.length) map.fitBounds(data.points.map((p) => p.at), { padding: [20, 20], animate: false }); // no zoom animation: points stay put
     element.dataset.points = String(data.points.length);
     element.dataset.lines = String(data.lines.length);
   }
