@@ -330,3 +330,29 @@ def test_cli_site_replaces_the_folder_atomically(dataset, tmp_path: Path) -> Non
     assert main(["site", "--out", str(out), "--data", str(data), "--dist", str(dist)]) == 0
     assert (out / "index.html").is_file() and not (out / "stale.html").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
+def test_network_and_map_data_name_trusts_as_of_their_role_and_date_every_status(site_dir: Path) -> None:
+    """explore/network.js (issue 16 item 1, issue 18 item 4): each trust is named as when paired, with what it is
+    now beside it, and each pairing carries its status as of every date of the slider (none before it was made);
+    explore/map.js names the map's points the same way."""
+    head = "window.GDE_NETWORK = "
+    script = (site_dir / "explore" / "network.js").read_text(encoding="utf-8")
+    data = json.loads(script[len(head):].rstrip().removesuffix(";"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    rc9 = nodes["id/trust/RC9"]
+    assert rc9["name"] == "Luton and Dunstable University Hospital NHS Foundation Trust"
+    assert rc9["now"] == "Bedfordshire Hospitals NHS Foundation Trust"
+    assert nodes["id/trust/RW6"]["now"].startswith("closed 2021-09-30; now part of")
+    assert data["dates"] == sorted(data["dates"]) and len(data["dates"]) >= 3
+    edges = {e["id"]: e for e in data["edges"]}
+    assert edges["id/pairing/rba-rxl"]["asOf"] == {d: s for d, s in zip(data["dates"], ["announced", "withdrawn",
+                                                                                       "withdrawn"])}
+    assert data["dates"][0] not in edges["id/pairing/rwx-rw5"]["asOf"], "not yet proposed at the first date"
+    assert {s: v["checked"] for s, v in data["statuses"].items()} == {
+        "announced": True, "confirmed": True, "proposed": True, "disputed": True, "withdrawn": False}
+    head = "window.GDE_MAP = "
+    script = (site_dir / "explore" / "map.js").read_text(encoding="utf-8")
+    points = {p["code"]: p for p in json.loads(script[len(head):].rstrip().removesuffix(";"))["points"]}
+    assert (points["RC9"]["name"], points["RC9"]["now"]) == (rc9["name"], rc9["now"]), "the map names it so too"
+    assert points["RM3"]["name"] == "Salford Royal NHS Foundation Trust"

@@ -151,7 +151,7 @@ def _node_attrs(iri: str, trust: Mapping[str, str], members: Rows, include_dispu
     attrs: dict[str, Any] = {"iri": iri, "label": trust.get("label", node_id(iri))}
     if "now" in trust:
         attrs["now"] = trust["now"]
-    optional = {"ods_code": trust.get("code"), "region": trust.get("region"),
+    optional = {"ods_code": trust.get("code"), "region": trust.get("region"), "region_name": trust.get("regionName"),
                 "name_2016": readable_name(trust["name2016"]) if "name2016" in trust else None,
                 "sector": _join({m.get("sector", "") for m in kept}),
                 "roles": _join({m["role"] for m in kept}),
