@@ -66,6 +66,19 @@ def test_exemplar_without_follower_is_a_node(g, report) -> None:
     assert g.degree("RV5") == 0
 
 
+def test_a_trust_without_a_drawn_pairing_says_why(g) -> None:
+    """Regression: the picture said "no follower (disputed pairings left out)" under the ambulance
+    exemplars, which never had a follower, and nothing under Blackpool, whose pairing was withdrawn."""
+    from gdegraph.network.plot import _unpaired_note
+
+    assert g.nodes["RXL"]["pairings_left_out"] == "withdrawn"
+    assert _unpaired_note(g, "RXL") == "no exemplar (withdrawn pairing left out)"
+    assert _unpaired_note(g, "RV5") == "no follower (disputed pairing left out)"
+    assert _unpaired_note(g, "RX6") == "no follower"
+    assert "pairings_left_out" not in g.nodes["RX6"]
+    assert _unpaired_note(g, "RBA") == ""  # Taunton keeps Wye Valley; its withdrawn pairing needs no note
+
+
 def test_components_and_degrees(report) -> None:
     comps = report["components"]["pairing"]
     assert comps["count"] == EXPECTED["components"]["count"]

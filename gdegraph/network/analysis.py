@@ -225,6 +225,14 @@ def build_network(rows: Mapping[str, Rows], options: NetworkOptions = NetworkOpt
                              "the trusts query returns", hint="check the data with `gdegraph validate`")
         g.add_node(node_id(iri), **_node_attrs(iri, trusts[iri], members.get(iri, []),
                                                 options.include_disputed))
+    left_out: dict[str, set[str]] = defaultdict(set)  # so a trust without an edge can say why it has none
+    for row in rows["pairings"]:
+        if row not in pairings:
+            for end in ("exemplar", "follower"):
+                left_out[node_id(row[end])].add(row["status"])
+    for n, statuses in left_out.items():
+        if n in g:
+            g.nodes[n]["pairings_left_out"] = _join(statuses)
     for row in pairings:
         ex, fo = node_id(row["exemplar"]), node_id(row["follower"])
         g.add_edge(ex, fo, key=_key(row["pairing"]), **_pairing_attrs(row, g, ex, fo))
