@@ -41,7 +41,7 @@ def pairings(g: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     return {f"{u}-{v}": d for u, v, d in g.edges(data=True) if d["kind"] == "pairing"}
 
 
-def test_twenty_four_undisputed_pairings_18_acute_announced_6_mental_health_proposed(g, report) -> None:
+def test_twenty_three_current_pairings_17_acute_6_mental_health_proposed(g, report) -> None:
     assert len(pairings(g)) == 23  # the Taunton-Blackpool pairing was withdrawn in January 2018
     assert report["counts"]["pairings_by_status"] == EXPECTED["pairings"]
     assert report["counts"]["pairings_by_sector"] == {"acute": 17, "mental-health": 6}
