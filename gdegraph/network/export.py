@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -39,6 +38,7 @@ from gdegraph.core.version import package_version
 from gdegraph.model import iris
 from gdegraph.core.atomic import atomic_output, atomic_write_text
 from gdegraph.network.components import ComponentMetrics, component_metrics
+from gdegraph.network.graph_xml import gexf_text, graphml_text
 from gdegraph.network.derived_terms import DCTERMS, PROV, RDF, RDFS, SCHEMA, XSD, DerivedGraph, Literal, URIRef
 from gdegraph.network.metrics import combined_graph
 
@@ -51,9 +51,9 @@ CSV_TYPES: dict[str, Callable[[str], Any]] = {
 
 
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
-    """GraphML, typed attributes and edge keys as edge ids."""
-    with atomic_output(path) as tmp:
-        nx.write_graphml(g, tmp, encoding="utf-8", prettyprint=True)
+    """GraphML, typed attributes and edge keys as edge ids (networkx's bytes, written line by line:
+    :mod:`gdegraph.network.graph_xml`)."""
+    atomic_write_text(path, graphml_text(g))
 
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:
@@ -64,13 +64,8 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
 
 
 def write_gexf(g: nx.MultiDiGraph, path: Path) -> None:
-    """GEXF 1.2 for Gephi, edge keys as edge ids; the writer's 'last modified' date is dropped so
-    reruns are identical."""
-    h = g.copy()
-    for _, _, key, data in h.edges(keys=True, data=True):
-        data["id"] = key
-    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft"))
-    atomic_write_text(path, re.sub(r' lastmodifieddate="[^"]*"', "", text) + "\n")
+    """GEXF 1.2 for Gephi, edge keys as edge ids; no 'last modified' date, so reruns are identical."""
+    atomic_write_text(path, gexf_text(g, f"gdegraph {package_version()}"))
 
 
 def read_gexf(path: Path) -> nx.MultiDiGraph:
