@@ -161,19 +161,25 @@ class _Figures:
 
     def __init__(self, graph: DerivedGraph, activity: Any) -> None:
         self.graph, self.activity = graph, activity
+        # The terms every figure repeats, made once (14,000 figures at 1M triples).
+        self._head = ((RDF.type, SCHEMA.QuantitativeValue), (RDF.type, PROV.Entity))
+        self._km = ((SCHEMA.unitCode, Literal("KMT")), (SCHEMA.unitText, Literal("km")))
+        self._measures: dict[str, Any] = {}
 
     def add(self, key: str, measure: str, subject: str | None, value: Any, unit: str | None = None,
             label: str = "", derived_from: tuple[str, ...] = (), places: int = 3) -> Any:
         node = URIRef(iris.instance("measurement", key))
         g = self.graph
-        for triple in ((RDF.type, SCHEMA.QuantitativeValue), (RDF.type, PROV.Entity),
-                       (SCHEMA.propertyID, Literal(measure)), (PROV.wasGeneratedBy, self.activity),
+        measured = self._measures.get(measure)
+        if measured is None:
+            measured = self._measures[measure] = Literal(measure)
+        for triple in (*self._head, (SCHEMA.propertyID, measured), (PROV.wasGeneratedBy, self.activity),
                        (RDFS.label, _en(label or f"{measure} of {key}"))):
             g.add((node, *triple))
         g.add((node, SCHEMA.value, Literal(value) if isinstance(value, (bool, str)) else _number(value, places)))
         if unit == "km":
-            g.add((node, SCHEMA.unitCode, Literal("KMT")))
-            g.add((node, SCHEMA.unitText, Literal("km")))
+            for triple in self._km:
+                g.add((node, *triple))
         if subject:
             g.add((node, DCTERMS.subject, URIRef(subject)))
         for source in derived_from:
@@ -219,7 +225,8 @@ def derived_graph(g: nx.MultiDiGraph, report: dict[str, Any], used_graphs: list[
         if "same_region" in d:
             figures.add(f"same-region-{key}", "same-nhs-region", d["iri"], d["same_region"],
                         label=f"{u} and {v} in the same NHS region")
-    combined = combined_graph(g)
+    known = metrics.graph if metrics is not None else None
+    combined = known if known is not None else combined_graph(g)
     m = metrics if metrics is not None else component_metrics(combined)
     between = "betweenness" if m.approximate is None else "approximate-betweenness"
     centralities = {"degree": nx.degree_centrality(combined), between: m.betweenness}
