@@ -29,7 +29,7 @@ from gdegraph.core.errors import InputError
 from gdegraph.model.geo import haversine_km
 from gdegraph.model.names import readable_name
 from gdegraph.network.components import gc_paused
-from gdegraph.network.progress import NoProgress, Progress
+from gdegraph.core.progress import NoProgress, Progress
 
 if TYPE_CHECKING:  # rdflib only for the built dataset; `--data` runs without importing it
     from rdflib import Dataset

@@ -32,16 +32,16 @@ from __future__ import annotations
 
 import gc
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from gdegraph.core.progress import Advance  # told the number of single-source searches just finished
+
 __all__ = ["ComponentMetrics", "component_graphs", "component_metrics", "gc_paused"]
 
-#: Called with the number of single-source searches just finished (for a progress bar).
-Advance = Callable[[int], None]
 
 
 @contextmanager

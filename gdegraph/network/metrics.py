@@ -26,7 +26,8 @@ from typing import Any
 import networkx as nx
 
 from gdegraph.model.geo import quantile, tukey_fences
-from gdegraph.network.components import Advance, ComponentMetrics, component_metrics
+from gdegraph.core.progress import Advance
+from gdegraph.network.components import ComponentMetrics, component_metrics
 
 __all__ = ["CLOSE_KM", "NAMED_EXCEPTIONS", "analyse", "combined_graph", "network_metrics", "pairing_graph",
            "pair_fates"]
