@@ -163,6 +163,17 @@ def test_rdflib_engine_gives_the_same_network(dataset: Dataset, g) -> None:
     assert sorted(other.edges(keys=True, data=True)) == sorted(g.edges(keys=True, data=True))
 
 
+@pytest.mark.parametrize("options", [NetworkOptions(), NetworkOptions(include_disputed=True, aspirants=True),
+                                     NetworkOptions(successions=False)], ids=["default", "wide", "no-successions"])
+def test_trusts_asked_only_about_the_nodes_give_the_same_network(dataset: Dataset, rows, options) -> None:
+    """`gdegraph network` binds its nodes into the trusts query: the same network, from fewer rows."""
+    only = query_rows(open_store(dataset), only_for=options)
+    full, h = build_network(rows, options), build_network(only, options)
+    assert len(only["trusts"]) == h.number_of_nodes() < len(rows["trusts"])
+    assert list(h.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(h.edges(keys=True, data=True)) == list(full.edges(keys=True, data=True))
+
+
 def test_text_report_states_the_findings(report) -> None:
     text = format_report(report)
     assert "More than one follower: RQ6" in text
