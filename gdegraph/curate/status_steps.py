@@ -202,8 +202,9 @@ def add_step(out: Graph, edits: FileEdits, curated: Graph, statement: URIRef, st
                          f"when {source.rsplit('/', 1)[-1]} added step {n}.")
             done.append(f"its first step {first_n} written into {home.name}")
     node = URIRef(iris.status_change(str(statement), n))
-    for triple in ((node, RDF.type, GDE.StatusChange), (node, GDE.statusOf, statement), (node, GDE.status, status),
-                   (node, GDE.statusDate, when), (node, GDE.quote, Literal(quote)), (node, PROV.wasDerivedFrom, source)):
+    for triple in ((node, RDF.type, GDE.StatusChange), (node, GDE.statusOf, statement),
+                   (node, GDE.status, status), (node, GDE.statusDate, when), (node, GDE.quote, Literal(quote)),
+                   (node, PROV.wasDerivedFrom, source)):
         out.add(triple)
     latest = n == len(existing) + (1 if existing or old is None else 2)
     if latest and old is not None and old != status:

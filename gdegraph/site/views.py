@@ -18,8 +18,7 @@ from markupsafe import escape
 from pyoxigraph import Literal, NamedNode
 
 from gdegraph.model import iris
-from gdegraph.model.jsonld_context import json_text
-from gdegraph.site.labels import DATATYPES, DCTERMS, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from gdegraph.site.labels import DATATYPES, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from gdegraph.site.model import Model, Statement, Term
 
 if TYPE_CHECKING:
@@ -371,29 +370,7 @@ class Views:
         return f"classes/{cls.value[len(iris.DEF):]}.html"
 
     def schema_org(self, iri: NamedNode) -> str:
-        """schema.org JSON-LD for a trust page, safe to embed in a ``<script>`` element."""
-        m = self.model
-        doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "MedicalOrganization",
-                               "@id": iri.value, "name": m.label(iri)}
-        alternates = sorted({v.value for v in m.objects(iri, SKOS + "altLabel")} - {doc["name"]})
-        if alternates:
-            doc["alternateName"] = alternates
-        code = m.first(iri, iris.DEF + "odsCode")
-        if code is not None:
-            doc["identifier"] = {"@type": "PropertyValue", "propertyID": "NHS ODS code", "value": code.value}
-        for prop, key in ((SCHEMA + "foundingDate", "foundingDate"), (SCHEMA + "dissolutionDate", "dissolutionDate"),
-                          (iris.DEF + "odsOpenDate", "foundingDate"), (iris.DEF + "odsCloseDate", "dissolutionDate")):
-            if key not in doc and (date := m.first(iri, prop)) is not None:
-                doc[key] = date.value
-        postcode = m.first(iri, SCHEMA + "postalCode")
-        if postcode is not None:
-            doc["address"] = {"@type": "PostalAddress", "postalCode": postcode.value, "addressCountry": "GB"}
-        location = m.first(iri, GEO + "location")
-        lat, long = (m.first(location, GEO + p) if location is not None else None for p in ("lat", "long"))
-        if lat is not None and long is not None:
-            doc["geo"] = {"@type": "GeoCoordinates", "latitude": lat.value, "longitude": long.value}
-        same_as = [s.value for s in m.objects(iri, RDFS + "seeAlso") if isinstance(s, NamedNode)]
-        if same_as:
-            doc["sameAs"] = same_as
-        text = json_text(doc)  # json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), faster
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        """schema.org JSON-LD for a trust page (:func:`gdegraph.site.schema_org.trust_json_ld`)."""
+        from gdegraph.site.schema_org import trust_json_ld
+
+        return trust_json_ld(self.model, iri)
