@@ -47,9 +47,9 @@ def ontology_files() -> list[Path]:
     return sorted(paths.ontology_dir().glob("*.ttl"))
 
 
-def data_files() -> list[Path]:
-    """The curated instance data files, in a stable order (one named graph each)."""
-    return sorted(paths.data_dir().glob("*.ttl"))
+def data_files(folder: Path | None = None) -> list[Path]:
+    """The curated instance data files (of ``folder``, default ``data/``), in a stable order (one named graph each)."""
+    return sorted((folder if folder is not None else paths.data_dir()).glob("*.ttl"))
 
 
 def load_ontology() -> Graph:
@@ -128,12 +128,13 @@ def seed_checksums(curated: Graph, shared: Path) -> Graph:
 
 
 def build_dataset(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
-                  replace_status: bool = False) -> Dataset:
+                  replace_status: bool = False, data: Path | None = None) -> Dataset:
     """Assemble the whole graph in memory, without validating or writing anything.
 
     ``extra`` files (test fixtures) load after ``data/``, each into its own named graph; with
     ``replace_status`` a statement whose gde:status an extra file gives loses the status
-    the curated files gave it (the fixture states its later history).
+    the curated files gave it (the fixture states its later history). ``data`` is another
+    folder of curated files than ``data/`` (``gdegraph ingest --data-dir``).
     """
     from gdegraph.sources.inference import entailments
     from gdegraph.sources.refdata import reference_graph
@@ -142,7 +143,7 @@ def build_dataset(shared: Path | None = None, *, infer: bool = True, extra: list
     ds = Dataset()
     ontology = load_ontology()
     _add(ds, ontology, ONTOLOGY_GRAPH)
-    load_files(data_files(), dataset=ds)
+    load_files(data_files(data), dataset=ds)
     if extra:
         _load_extra(ds, extra, replace_status)
     curated = union(ds)
