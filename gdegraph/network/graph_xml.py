@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
@@ -36,29 +37,18 @@ _GEXF_NODE_FIELDS = ("id", "pid", "start", "end", "parents", "spells", "viz")
 _GEXF_EDGE_FIELDS = ("id", "label", "weight", "type", "start", "end", "spells", "viz")
 
 
+#: What ElementTree also escapes in attribute values (quotes, line breaks and tabs as references).
+_ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
 def text(value: str) -> str:
-    """Character data escaped as ElementTree escapes it."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    return value
+    """Character data escaped as ElementTree escapes it (``&``, ``<``, ``>``)."""
+    return escape(value)
 
 
 def attr(value: str) -> str:
-    """An attribute value escaped as ElementTree escapes it (quotes, and line breaks and tabs as references)."""
-    value = text(value)
-    if '"' in value:
-        value = value.replace('"', "&quot;")
-    if "\r" in value:
-        value = value.replace("\r", "&#13;")
-    if "\n" in value:
-        value = value.replace("\n", "&#10;")
-    if "\t" in value:
-        value = value.replace("\t", "&#09;")
-    return value
+    """An attribute value escaped as ElementTree escapes it."""
+    return escape(value, _ATTR_ENTITIES)
 
 
 def _xml_type(value: Any) -> str:
