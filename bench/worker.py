@@ -137,7 +137,7 @@ def shacl_fast(path: str) -> dict[str, Any]:
 
 
 class _StepClock:
-    """A :class:`gdegraph.network.progress.Progress` that records how long each step of the run took."""
+    """A :class:`gdegraph.core.progress.Progress` that records how long each step of the run took."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}

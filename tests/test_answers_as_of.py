@@ -22,6 +22,7 @@ import pytest
 
 from gdegraph.cli.main import main
 from gdegraph.store.factory import OxigraphStore
+from test_queries_answers import sorted_items
 
 EXPECTED = Path(__file__).parent / "expected" / "asof"
 FIXTURE = Path(__file__).parent / "fixtures" / "asof" / "taunton-blackpool-withdrawn.ttl"
@@ -62,15 +63,11 @@ def cli_csv(capsys: pytest.CaptureFixture[str], name: str, data: str, *argv: str
     return rows
 
 
-#: GROUP_CONCAT columns, whose order SPARQL leaves to the engine.
-LISTS = frozenset({"sources", "otherSources"})
-
-
 def _normal(out: str) -> str:
     """The CSV with list cells' items sorted and rows sorted: the same text whatever the engine's order."""
     reader = csv.reader(io.StringIO(out, newline=""))
     header = next(reader)
-    rows = sorted([" ".join(sorted(c.split())) if h in LISTS else c for h, c in zip(header, row)] for row in reader)
+    rows = sorted([sorted_items(h, c) for h, c in zip(header, row)] for row in reader)
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
     return buffer.getvalue()
@@ -92,6 +89,31 @@ def test_1_names_as_of_the_fact_with_what_became_of_them(capsys: pytest.CaptureF
     cumbria = rows["https://w3id.org/gdegraph/id/pairing/rx4-rnn"]
     assert (cumbria["followerName"], cumbria["followerNow"]) == (
         "Cumbria Partnership NHS Foundation Trust", "North Cumbria Integrated Care NHS Foundation Trust")
+
+
+def test_1_the_sources_spelling_beside_the_name_of_the_time(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    # seed 000: "Luton & Dunstable University Hospital NHS Foundation Trust"; seed 001: "Luton and Dunstable
+    # University Hospital FT", "Bedford Hospital Trust"; seed 003: "Cumbria Partnership FT" (the follower of
+    # Northumberland, Tyne and Wear), seed 004: "North Cumbria Integrated Care NHS Foundation Trust"
+    rows = by(cli_csv(capsys, "pairings", data, "pairings"), "pairing")
+    bedford = rows["https://w3id.org/gdegraph/id/pairing/rc9-rc1"]
+    assert set(bedford["exemplarSpelling"].split("; ")) == {
+        "Luton and Dunstable University Hospital FT", "Luton & Dunstable University Hospital NHS Foundation Trust"}
+    assert "Bedford Hospital Trust" in bedford["followerSpelling"].split("; ")
+    cumbria = rows["https://w3id.org/gdegraph/id/pairing/rx4-rnn"]
+    assert cumbria["followerSpelling"] == "Cumbria Partnership FT"
+    members = by(cli_csv(capsys, "wave-members-aspirants-2", data, "wave-members", "-p",
+                         "wave=digital-aspirants-wave-2"), "odsCode")
+    assert members["RNN"]["memberSpelling"] == "North Cumbria Integrated Care NHS Foundation Trust"
+    followers = by(cli_csv(capsys, "followers-of-taunton", data, "followers-of", "-p", "exemplar=RBA"), "odsCode")
+    assert "Blackpool Teaching Hospitals FT" in followers["RXL"]["followerSpelling"].split("; ")
+    # a trust in a role is named as it was then in every pairings and memberships query, not as today
+    merged = by(cli_csv(capsys, "pairings-later-merged", data, "pairings-later-merged"), "pairing")
+    assert merged["https://w3id.org/gdegraph/id/pairing/rc9-rc1"]["exemplarName"] == \
+        "Luton and Dunstable University Hospital NHS Foundation Trust"
+    assert merged["https://w3id.org/gdegraph/id/pairing/rm3-rw6"]["exemplarName"] == "Salford Royal NHS Foundation Trust"
+    lone = by(cli_csv(capsys, "exemplars-without-followers", data, "exemplars-without-followers"), "odsCode")
+    assert lone["RYA"]["exemplarName"] == "West Midlands Ambulance Service NHS Foundation Trust"  # 2016 name
 
 
 def test_1_network_labels_are_the_names_of_the_time(dataset: Any) -> None:

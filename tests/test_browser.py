@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from gdegraph.model import iris
 from test_server_support import Server, artifacts_dir, prepare_dist
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -215,7 +216,6 @@ def test_network_view_links_and_filters(root: str, browser: Any) -> None:
     wait(browser, lambda d: d.find_element("id", "network").get_attribute("data-shown"))
     total = int(browser.find_element("id", "network").get_attribute("data-shown"))
     assert total >= 20
-    shot(browser, prefix(root) + "network.png")
     browser.find_element("css selector", 'input[name="sector"][value="acute"]').click()
     assert int(browser.find_element("id", "network").get_attribute("data-shown")) < total
     clean(browser)
@@ -293,24 +293,91 @@ def test_static_query_page_and_workbench_from_disk(static_root: str, browser: An
     clean(browser)
 
 
-def test_network_date_slider_follows_dated_statuses(dataset, browser: Any, tmp_path: Path) -> None:
-    """The graph's statuses are dated steps (gde:StatusChange, gde:statusDate), so the network has a
-    slider: at its first date fewer pairings show than at its last, where all current ones do."""
+def pairings_as_of(data: Path, day: str, tmp_path: Path) -> list[dict[str, str]]:
+    """``gdegraph query pairings --param as_of=DAY`` on the served data, as rows of plain values."""
+    from gdegraph.cli.main import main
+
+    out = tmp_path / f"pairings-{day}.json"
+    assert main(["-q", "query", "pairings", "--data", str(data), "--param", f"as_of={day}", "--format", "json",
+                 "--out", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    return [{k: v["value"] for k, v in row.items()} for row in result["results"]["bindings"]]
+
+
+def network_state(driver: Any) -> dict[str, Any]:
+    return driver.execute_script("""const cy = window.gdeNetwork, net = document.getElementById('network');
+        return {day: document.getElementById('as-of-value').textContent, shown: Number(net.dataset.shown),
+                nodes: Number(net.dataset.nodes), hash: window.location.hash,
+                edges: cy.edges().filter((e) => e.visible()).map((e) => e.id()).sort(),
+                labels: Object.fromEntries(cy.nodes().map((n) => [n.id(), n.data('label')]))};""")
+
+
+def test_network_names_trusts_as_they_were_when_paired(root: str, browser: Any) -> None:
+    """Issue 16 item 1 in the network view: Luton and Dunstable's exemplar role (2017) carries its name then,
+    not the Bedfordshire Hospitals it became; selecting it shows what it is now and links to its page."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    visit(browser, root + "network.html")
+    wait(browser, lambda d: d.find_element("id", "network").get_attribute("data-shown"))
+    labels = network_state(browser)["labels"]
+    assert labels["id/trust/RC9"] == "Luton and Dunstable University Hospital NHS Foundation Trust"
+    assert labels["id/trust/RM3"] == "Salford Royal NHS Foundation Trust"
+    assert labels["id/trust/RNN"] == "Cumbria Partnership NHS Foundation Trust"
+    today = ("Bedfordshire Hospitals", "Northern Care Alliance", "North Cumbria Integrated Care")
+    assert not [v for v in labels.values() if v.startswith(today)], "no node carries a name of after the programmes"
+    x, y = browser.execute_script("""const net = document.getElementById('network'), box = net.getBoundingClientRect();
+        const p = window.gdeNetwork.getElementById('id/trust/RC9').renderedPosition();
+        return [box.left + net.clientLeft + p.x, box.top + net.clientTop + p.y];""")
+    click = ActionBuilder(browser)
+    click.pointer_action.move_to_location(round(x), round(y)).click()
+    click.perform()  # a real click where the node is drawn
+    panel = wait(browser, lambda d: d.find_element("id", "network-detail") if "Luton" in d.find_element(
+        "id", "network-detail").text else None)
+    assert "Now: Bedfordshire Hospitals NHS Foundation Trust" in panel.text
+    assert "exemplar for Bedford Hospital NHS Trust" in panel.text
+    link = panel.find_element("css selector", "h2 a")
+    assert link.text.startswith("Luton and Dunstable") and link.get_attribute("href") == root + "id/trust/RC9.html"
+    browser.execute_script("document.getElementById('network').scrollIntoView({block: 'end'})")  # all of it
+    shot(browser, prefix(root) + "network.png")
+    clean(browser)
+
+
+def test_network_date_slider_shows_the_network_as_of_each_date(root: str, browser: Any, dataset: Any,
+                                                               tmp_path: Path) -> None:
+    """The slider steps through the dates a pairing's status changed; at each the network shows exactly the
+    pairings `gdegraph query pairings --param as_of=DATE` lists (every status ticked), the date goes into the
+    address, and that address opens the same view."""
     from selenium.webdriver.common.keys import Keys
 
-    from gdegraph.site.build import build_site
-
-    data, dist = prepare_dist(dataset)
-    build_site(tmp_path / "site", data, dist)
-    assert 'id="as-of"' in (tmp_path / "site" / "network.html").read_text(encoding="utf-8")
-    visit(browser, (tmp_path / "site" / "network.html").as_uri())
-    element = wait(browser, lambda d: d.find_element("id", "network") if d.find_element(
-        "id", "network").get_attribute("data-shown") else None)
-    latest = int(element.get_attribute("data-shown"))
+    data, _ = prepare_dist(dataset)
+    visit(browser, root + "network.html")
+    wait(browser, lambda d: d.find_element("id", "network").get_attribute("data-shown"))
+    withdrawn = browser.find_element("css selector", 'input[name="status"][value="withdrawn"]')
+    assert not withdrawn.is_selected(), "a withdrawn pairing no longer holds: unticked until asked for"
+    latest = network_state(browser)
+    withdrawn.click()
+    assert network_state(browser)["shown"] == latest["shown"] + 1
     slider = browser.find_element("id", "as-of")
     slider.send_keys(Keys.HOME)
-    first = browser.find_element("id", "as-of-value").text
-    assert first[:4].isdigit() and int(element.get_attribute("data-shown")) < latest, f"as of {first}"
-    slider.send_keys(Keys.END)
-    assert int(element.get_attribute("data-shown")) == latest
+    seen, answers = [], {}
+    for step in range(int(slider.get_attribute("max")) + 1):
+        if step:
+            slider.send_keys(Keys.RIGHT)
+        state = network_state(browser)
+        rows = answers[state["day"]] = pairings_as_of(data, state["day"], tmp_path)
+        assert state["edges"] == sorted(r["pairing"].removeprefix(iris.BASE) for r in rows), state["day"]
+        trusts = {r.get(side + "Code") or r[side + "Name"] for r in rows for side in ("exemplar", "follower")}
+        assert (state["shown"], state["nodes"]) == (len(rows), len(trusts)), state["day"]
+        assert f"as-of={state['day']}" in state["hash"]
+        seen.append((state["day"], state["shown"], state["nodes"]))
+    assert [d for d, *_ in seen] == sorted(d for d, *_ in seen) and len(seen) >= 3, seen
+    assert seen[0][1] < seen[-1][1] and seen[0][2] < seen[-1][2], f"the network grows over time: {seen}"
+    first = seen[0][0]
+    visit(browser, "about:blank")
+    visit(browser, root + "network.html#as-of=" + first + "&status=announced")
+    wait(browser, lambda d: d.find_element("id", "network").get_attribute("data-shown"))
+    state = network_state(browser)
+    assert state["day"] == first, "the shared address opens the network as of its date"
+    assert state["shown"] == len([r for r in answers[first] if r["statusName"] == "announced"])
+    assert not browser.find_element("css selector", 'input[name="status"][value="proposed"]').is_selected()
     clean(browser)

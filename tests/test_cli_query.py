@@ -48,8 +48,8 @@ def test_queries_lists_the_library(capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_is_the_default(capsys: pytest.CaptureFixture[str], data: str) -> None:
     code, out, _ = run_cli(capsys, "query", "followers-of", "-p", "exemplar=RQ6", "--data", data)
     assert code == 0
-    assert out.splitlines()[0].split() == ["follower", "followerName", "odsCode", "followerNow", "sectorName",
-                                           "statusName", "statusSince", "sources"]
+    assert out.splitlines()[0].split() == ["follower", "followerName", "odsCode", "followerNow", "followerSpelling",
+                                           "sectorName", "statusName", "statusSince", "sources"]
     assert "trust:REP" in out and out.rstrip().endswith("(2 rows)")
 
 

@@ -41,7 +41,7 @@ def pairings(g: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     return {f"{u}-{v}": d for u, v, d in g.edges(data=True) if d["kind"] == "pairing"}
 
 
-def test_twenty_four_undisputed_pairings_18_acute_announced_6_mental_health_proposed(g, report) -> None:
+def test_twenty_three_current_pairings_17_acute_6_mental_health_proposed(g, report) -> None:
     assert len(pairings(g)) == 23  # the Taunton-Blackpool pairing was withdrawn in January 2018
     assert report["counts"]["pairings_by_status"] == EXPECTED["pairings"]
     assert report["counts"]["pairings_by_sector"] == {"acute": 17, "mental-health": 6}
@@ -64,6 +64,19 @@ def test_two_acute_exemplars_have_two_followers(report) -> None:
 def test_exemplar_without_follower_is_a_node(g, report) -> None:
     assert [e["node"] for e in report["exemplars_without_follower"]] == EXPECTED["exemplars_without_follower"]
     assert g.degree("RV5") == 0
+
+
+def test_a_trust_without_a_drawn_pairing_says_why(g) -> None:
+    """Regression: the picture said "no follower (disputed pairings left out)" under the ambulance
+    exemplars, which never had a follower, and nothing under Blackpool, whose pairing was withdrawn."""
+    from gdegraph.network.plot import _unpaired_note
+
+    assert g.nodes["RXL"]["pairings_left_out"] == "withdrawn"
+    assert _unpaired_note(g, "RXL") == "no exemplar (withdrawn pairing left out)"
+    assert _unpaired_note(g, "RV5") == "no follower (disputed pairing left out)"
+    assert _unpaired_note(g, "RX6") == "no follower"
+    assert "pairings_left_out" not in g.nodes["RX6"]
+    assert _unpaired_note(g, "RBA") == ""  # Taunton keeps Wye Valley; its withdrawn pairing needs no note
 
 
 def test_components_and_degrees(report) -> None:
@@ -148,6 +161,17 @@ def test_rdflib_engine_gives_the_same_network(dataset: Dataset, g) -> None:
     other = build_network(query_rows(RdflibStore(dataset)))
     assert sorted(other.nodes(data=True)) == sorted(g.nodes(data=True))
     assert sorted(other.edges(keys=True, data=True)) == sorted(g.edges(keys=True, data=True))
+
+
+@pytest.mark.parametrize("options", [NetworkOptions(), NetworkOptions(include_disputed=True, aspirants=True),
+                                     NetworkOptions(successions=False)], ids=["default", "wide", "no-successions"])
+def test_trusts_asked_only_about_the_nodes_give_the_same_network(dataset: Dataset, rows, options) -> None:
+    """`gdegraph network` binds its nodes into the trusts query: the same network, from fewer rows."""
+    only = query_rows(open_store(dataset), only_for=options)
+    full, h = build_network(rows, options), build_network(only, options)
+    assert len(only["trusts"]) == h.number_of_nodes() < len(rows["trusts"])
+    assert list(h.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(h.edges(keys=True, data=True)) == list(full.edges(keys=True, data=True))
 
 
 def test_text_report_states_the_findings(report) -> None:

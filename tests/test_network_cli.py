@@ -60,3 +60,29 @@ def test_text_format_lists_what_was_written(tmp_path: Path, capsys: pytest.Captu
 
 def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["network", "--format", "yaml"]) == 2
+
+
+def test_regions_are_named_in_the_exports_and_the_map_legend(run: tuple[Path, str]) -> None:
+    """Nodes carry their region's name from the reference data (region_name), and the geographic picture's
+    legend says "North West", not "NHS region Y62"; the picture is drawn from the written GraphML and report."""
+    import csv
+
+    import matplotlib.pyplot as plt
+
+    from gdegraph.network.export import read_graphml
+    from gdegraph.network.plot_geo import draw_map
+
+    out, _ = run
+    with (out / "nodes.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    assert (rows["RQ6"]["region"], rows["RQ6"]["region_name"]) == ("Y62", "North West")
+    assert (rows["RAL"]["region"], rows["RAL"]["region_name"]) == ("Y56", "London")
+    g = read_graphml(out / "network.graphml")
+    assert g.nodes["RQ6"]["region_name"] == "North West"
+    fig = draw_map(g, json.loads((out / "report.json").read_text()))
+    try:
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    finally:
+        plt.close(fig)
+    assert {"North West", "London", "Midlands"} <= set(legend), legend
+    assert not [t for t in legend if t.startswith("NHS region")], legend

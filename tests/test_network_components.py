@@ -106,15 +106,16 @@ def test_component_graphs_are_copies_in_the_graphs_order() -> None:
 
 @pytest.fixture(scope="module")
 def synthetic_network(tmp_path_factory: pytest.TempPathFactory) -> nx.Graph:
-    """The combined network of the synthetic 10k-triple graph (what `gdegraph network --data` reads)."""
+    """The combined network of the synthetic 10k-triple graph (what `gdegraph network --data` reads), with
+    the Digital Aspirants, which are isolated nodes."""
     from gdegraph import synth
-    from gdegraph.network.analysis import build_network, query_rows
+    from gdegraph.network.analysis import NetworkOptions, build_network, query_rows
     from gdegraph.network.metrics import combined_graph
     from gdegraph.store.factory import OxigraphStore
 
     path = Path(tmp_path_factory.mktemp("synth")) / "synth-10k.nq"
     synth.write(path, synth.config_for(10_000, 0))
-    return combined_graph(build_network(query_rows(OxigraphStore.from_file(path))))
+    return combined_graph(build_network(query_rows(OxigraphStore.from_file(path)), NetworkOptions(aspirants=True)))
 
 
 def test_the_synthetic_network_equals_networkx(synthetic_network: nx.Graph) -> None:

@@ -112,13 +112,16 @@ def test_no_progress_when_not_a_terminal(dumps: dict[str, Path], tmp_path: Path)
     assert "betweenness" not in proc.stderr and proc.stdout.startswith("gdegraph network")
 
 
-def test_progress_on_a_terminal(dumps: dict[str, Path], tmp_path: Path) -> None:
-    """A real pseudo-terminal: rich draws each step on it."""
-    argv = [sys.executable, "-m", "gdegraph.cli", "network", "--no-pictures", "--data", str(dumps["nquads"]),
-            "--out", str(tmp_path)]
+def _on_a_terminal(*args: str) -> str:
+    """What `gdegraph ARGS` drew on a real pseudo-terminal (its stderr; stdout discarded)."""
+    import fcntl
+    import struct
+    import termios
+
     main, child = pty.openpty()
-    proc = subprocess.Popen(argv, stdin=child, stdout=subprocess.DEVNULL, stderr=child, close_fds=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "160"})
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))  # a terminal has a size
+    proc = subprocess.Popen([sys.executable, "-m", "gdegraph.cli", *args], stdin=child, stdout=subprocess.DEVNULL,
+                            stderr=child, close_fds=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     os.close(child)
     seen = b""
     while True:
@@ -131,9 +134,23 @@ def test_progress_on_a_terminal(dumps: dict[str, Path], tmp_path: Path) -> None:
         seen += chunk
     os.close(main)
     assert proc.wait(timeout=120) == 0
-    text = seen.decode("utf-8", "replace")
-    for step in ("loading g.nq", "exact betweenness, closeness, eccentricity", "exports"):
+    return seen.decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal(dumps: dict[str, Path], tmp_path: Path) -> None:
+    """A real pseudo-terminal: each step is drawn on it (gdegraph.core.progress), the metrics with a bar."""
+    text = _on_a_terminal("network", "--no-pictures", "--data", str(dumps["nquads"]), "--out", str(tmp_path))
+    for step in ("gdegraph: loading g.nq", "exact betweenness, closeness, eccentricity", "exports"):
         assert step in text, text[-2000:]
+    assert "node/s]" in text or "nodes/s]" in text, text[-2000:]
+
+
+def test_quiet_silences_progress_and_verbose_forces_it(dumps: dict[str, Path], tmp_path: Path) -> None:
+    args = ("network", "--no-pictures", "--data", str(dumps["nquads"]), "--out", str(tmp_path))
+    assert _on_a_terminal("-q", *args) == ""
+    piped = subprocess.run([sys.executable, "-m", "gdegraph.cli", "-v", *args], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert "gdegraph: loading g.nq" in piped.stderr and "exports" in piped.stderr
 
 
 def test_derived_rdf_is_identical_on_rerun(dumps: dict[str, Path], tmp_path: Path) -> None:

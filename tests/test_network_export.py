@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from rdflib import Dataset, URIRef
 
+from gdegraph.core.version import package_version
 from gdegraph.model import iris
 from gdegraph.network.analysis import NetworkOptions, build_network, open_store, query_rows
 from gdegraph.network.export import (DERIVED_GRAPH, derived_graph, read_csv, read_gexf, read_graphml, read_json,
@@ -41,6 +44,68 @@ def test_gexf_round_trip(g: nx.MultiDiGraph, tmp_path: Path) -> None:
     write_gexf(g, tmp_path / "n.gexf")
     assert "lastmodifieddate" not in (tmp_path / "n.gexf").read_text()
     assert_same(g, read_gexf(tmp_path / "n.gexf"))
+
+
+def _networkx_graphml(g: nx.MultiDiGraph) -> bytes:
+    out = io.BytesIO()
+    nx.write_graphml(g, out, encoding="utf-8", prettyprint=True)
+    return out.getvalue()
+
+
+def _networkx_gexf(g: nx.MultiDiGraph) -> bytes:
+    h = g.copy()
+    for _, _, key, data in h.edges(keys=True, data=True):
+        data["id"] = key
+    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft")) + "\n"
+    text = re.sub(r' lastmodifieddate="[^"]*"', "", text)
+    return text.replace(f"<creator>NetworkX {nx.__version__}</creator>", f"<creator>gdegraph {package_version()}</creator>").encode()
+
+
+def _awkward() -> nx.MultiDiGraph:
+    """Values that exercise the escaping and the types: markup, quotes, line breaks, non-ASCII, an empty
+    string, infinities, a name with two types, parallel edges, a node and an edge without attributes."""
+    h = nx.MultiDiGraph(name='a <"net"> & co', note="tab\there")
+    h.add_node("a&b", label="Ünïcode → “quotes”", lat=51.5, count=3, flag=True, empty="")
+    h.add_node("c", label="line\nbreak\r", lat=float("inf"), count="three", flag=False, far=float("-inf"))
+    h.add_node("d")
+    h.add_node("e", odd=float("nan"))
+    h.add_edge("a&b", "c", key="k<1>", weight_kg=1.5, same=True, text="x > y & 'z'")
+    h.add_edge("a&b", "c", key="k2", text="\u00e9t\u00e9")
+    h.add_edge("c", "d", key="bare")
+    return h
+
+
+@pytest.mark.parametrize("which", ["curated", "awkward"])
+def test_graphml_and_gexf_are_networkx_bytes(which: str, g: nx.MultiDiGraph, tmp_path: Path) -> None:
+    """The line writers give networkx's own bytes (GEXF: but for the creator and the dropped date), so every
+    reader of networkx's files reads ours; and they read back as the graph they came from."""
+    h = g if which == "curated" else _awkward()
+    write_graphml(h, tmp_path / "n.graphml")
+    write_gexf(h, tmp_path / "n.gexf")
+    assert (tmp_path / "n.graphml").read_bytes() == _networkx_graphml(h)
+    assert (tmp_path / "n.gexf").read_bytes() == _networkx_gexf(h)
+    if which == "curated":
+        return
+    back = read_graphml(tmp_path / "n.graphml")
+    # XML reads a raw CR in text as LF (networkx's files alike); in GEXF's attribute values it is a reference
+    assert back.nodes["a&b"] == h.nodes["a&b"] and back.nodes["c"]["label"] == "line\nbreak\n"
+    assert back.graph == h.graph and set(back.edges(keys=True)) == set(h.edges(keys=True))
+    del h.nodes["c"]["count"]  # GEXF declares one type per name: a second would not read back (nor networkx's)
+    write_gexf(h, tmp_path / "n.gexf")
+    gexf = read_gexf(tmp_path / "n.gexf")
+    assert gexf.nodes["a&b"]["label"] == "Ünïcode → “quotes”" and gexf.nodes["c"]["label"] == "line\nbreak\r"
+
+
+def test_reserved_gexf_fields_and_other_types_are_refused(tmp_path: Path) -> None:
+    h = nx.MultiDiGraph()
+    h.add_node("a", viz={"size": 1})
+    with pytest.raises(ValueError, match="viz"):
+        write_gexf(h, tmp_path / "n.gexf")
+    h = nx.MultiDiGraph()
+    h.add_node("a", values=[1, 2])
+    with pytest.raises(TypeError, match="str, int, float or bool"):
+        write_graphml(h, tmp_path / "n.graphml")
+    assert not (tmp_path / "n.graphml").exists() and not (tmp_path / "n.gexf").exists()
 
 
 def test_node_link_json_round_trip(g: nx.MultiDiGraph, tmp_path: Path) -> None:

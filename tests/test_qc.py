@@ -109,3 +109,36 @@ def test_ontology_terms_all_have_labels_and_definitions() -> None:
     assert not list(store.query(QUERIES["ontology-term-without-label"].text))
     classes = list(store.query(f"SELECT ?c WHERE {{ ?c <{RDF.type}> <http://www.w3.org/2002/07/owl#Class> }}"))
     assert len(classes) >= 15
+
+
+def _status_rows(tmp_path: Path, fixture: str, announced: bool = True) -> list[tuple[str, ...]]:
+    """The status-latest-step rows of the base fixture (its pairing's status dropped unless
+    ``announced``) plus ``fixture`` (Turtle text)."""
+    from gdegraph.sources.loading import load_files
+
+    base = (FIXTURES / "valid" / "base.ttl").read_text(encoding="utf-8")
+    stated = "gde:sector c:sector-acute ;\n    gde:status c:status-announced ;"
+    assert stated in base
+    (tmp_path / "base.ttl").write_text(base if announced else base.replace(stated, "gde:sector c:sector-acute ;"),
+                                       encoding="utf-8")
+    (tmp_path / "steps.ttl").write_text(fixture, encoding="utf-8")
+    store = _store(load_files([tmp_path / "base.ttl", tmp_path / "steps.ttl"]))
+    return [tuple(str(getattr(t, "value", t)) for t in row)
+            for row in store.query(QUERIES["status-latest-step"].text, use_default_graph_as_union=True)]
+
+
+def test_status_differing_from_the_latest_step_is_found(tmp_path: Path) -> None:
+    """A pairing still "announced" after a step dated later withdrew it is one row; once its
+    status is the latest step's, none. Dates compare by their period's first day (2018-01 is
+    after 2017-09-20, and a day in January 2018 after the year 2018 alone)."""
+    fixture = (FIXTURES / "invalid" / "status-latest-step.ttl").read_text(encoding="utf-8")
+    pairing, step2 = iris.instance("pairing", "rq6-rep"), iris.instance("status-change", "pairing-rq6-rep-2")
+    withdrawn = iris.instance("concept", "status-withdrawn")
+    rows = _status_rows(tmp_path, fixture)
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [(pairing, step2, withdrawn, "2018-01")]
+    # the first step dated later in January than the second one's bare year: the first is the latest
+    reordered = fixture.replace('"2017-09-20"^^xsd:date', '"2018-01-15"^^xsd:date').replace(
+        '"2018-01"^^xsd:gYearMonth', '"2018"^^xsd:gYear')
+    assert _status_rows(tmp_path, reordered) == []
+    # the same history, with the pairing's status the withdrawal its latest step reports
+    assert _status_rows(tmp_path, fixture + "\npairing:rq6-rep gde:status c:status-withdrawn .\n", False) == []

@@ -26,6 +26,8 @@ from gdegraph.store.factory import OxigraphStore, SelectResult, run
 EXPECTED = Path(__file__).parent / "expected" / "queries"
 #: Columns made with GROUP_CONCAT, whose order SPARQL leaves to the engine.
 LIST_COLUMNS = frozenset({"sources", "otherSources", "amounts"})  # GROUP_CONCAT: the order is the engine's
+#: GROUP_CONCAT columns of names (which hold spaces), their items separated by "; ".
+NAME_LIST_COLUMNS = frozenset({"exemplarSpelling", "followerSpelling", "memberSpelling"})
 LIBRARY = load_library()
 
 
@@ -45,12 +47,20 @@ CASE_IDS = [name + suffix for name, suffix, _ in CASES]
 
 def plain_rows(result: SelectResult) -> list[tuple[str, ...]]:
     """Rows as CSV values, list columns' items sorted, rows sorted: comparable across engines."""
-    lists = [v in LIST_COLUMNS for v in result.variables]
     rows = []
     for row in result.rows:
         cells = ["" if t is None else t.value for t in row]
-        rows.append(tuple(" ".join(sorted(c.split())) if is_list else c for c, is_list in zip(cells, lists)))
+        rows.append(tuple(sorted_items(v, c) for v, c in zip(result.variables, cells)))
     return sorted(rows)
+
+
+def sorted_items(column: str, cell: str) -> str:
+    """A list column's items in sorted order (the engine's GROUP_CONCAT order is its own); other cells as they are."""
+    if column in LIST_COLUMNS:
+        return " ".join(sorted(cell.split()))
+    if column in NAME_LIST_COLUMNS:
+        return "; ".join(sorted(cell.split("; "))) if cell else ""
+    return cell
 
 
 def comparable(result: Any) -> Any:

@@ -352,3 +352,102 @@ def test_every_worker_count_writes_the_same_site_and_a_rebuild_links_what_is_unc
     assert _tree(one) == _tree(three)
     kept = [p for p, inode in before.items() if p.stat().st_ino == inode]
     assert tampered not in kept and len(kept) == len(before) - 1
+
+
+def test_network_and_map_data_name_trusts_as_of_their_role_and_date_every_status(site_dir: Path) -> None:
+    """explore/network.js (issue 16 item 1, issue 18 item 4): each trust is named as when paired, with what it is
+    now beside it, and each pairing carries its status as of every date of the slider (none before it was made);
+    explore/map.js names the map's points the same way."""
+    head = "window.GDE_NETWORK = "
+    script = (site_dir / "explore" / "network.js").read_text(encoding="utf-8")
+    data = json.loads(script[len(head):].rstrip().removesuffix(";"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    rc9 = nodes["id/trust/RC9"]
+    assert rc9["name"] == "Luton and Dunstable University Hospital NHS Foundation Trust"
+    assert rc9["now"] == "Bedfordshire Hospitals NHS Foundation Trust"
+    assert nodes["id/trust/RW6"]["now"].startswith("closed 2021-09-30; now part of")
+    assert data["dates"] == sorted(data["dates"]) and len(data["dates"]) >= 3
+    edges = {e["id"]: e for e in data["edges"]}
+    assert edges["id/pairing/rba-rxl"]["asOf"] == {d: s for d, s in zip(data["dates"], ["announced", "withdrawn",
+                                                                                       "withdrawn"])}
+    assert data["dates"][0] not in edges["id/pairing/rwx-rw5"]["asOf"], "not yet proposed at the first date"
+    assert {s: v["checked"] for s, v in data["statuses"].items()} == {
+        "announced": True, "confirmed": True, "proposed": True, "disputed": True, "withdrawn": False}
+    head = "window.GDE_MAP = "
+    script = (site_dir / "explore" / "map.js").read_text(encoding="utf-8")
+    points = {p["code"]: p for p in json.loads(script[len(head):].rstrip().removesuffix(";"))["points"]}
+    assert (points["RC9"]["name"], points["RC9"]["now"]) == (rc9["name"], rc9["now"]), "the map names it so too"
+    assert points["RM3"]["name"] == "Salford Royal NHS Foundation Trust"
+
+def _section(html: str, start: str, end: str) -> str:
+    return html[html.index(start):html.index(end)]
+
+
+def test_a_pairing_is_shown_with_its_status_now_and_its_sources(site_dir: Path) -> None:
+    """Issue 16, item 7: the Taunton and Somerset - Blackpool pairing (announced September 2017, seeds 000
+    and 001; "Blackpool Teaching Hospitals has been dropped as a proposed fast follower", January 2018)
+    reads as withdrawn since 2018-01 with the article that says so, its page lists both steps, and the
+    trust page never names it bare. Regression: the page said "withdrawn 2017-09" (the status with
+    the earliest source's date) and the trust page's links listed the pairing alone."""
+    html = (site_dir / "id/pairing/rba-rxl.html").read_text(encoding="utf-8")
+    status = re.search(r'<p class="status">(.*?)</p>', html, re.S).group(1)
+    assert ">withdrawn</a></strong> since 2018-01, according to " in status
+    assert ">Taunton and Somerset NHS Foundation Trust has lost fast follower, Digital Health News, 2018-01</a>" \
+        in status
+    assert "withdrawn 2018-01" in re.search(r'<p class="summary">(.*?)</p>', html, re.S).group(1)
+    history = _section(html, 'id="history"', 'id="incoming"')
+    assert history.index("<td>2017-09</td>") < history.index("<td>2018-01</td>")
+    assert "HSJ, 2017-09" in history and "has been dropped as a proposed fast follower" in history
+    trust = (site_dir / "id/trust/RBA.html").read_text(encoding="utf-8")
+    assert "Blackpool Teaching Hospitals NHS Foundation Trust (withdrawn 2018-01)" in trust  # the summary
+    incoming = _section(trust, 'id="incoming"', 'id="sources"')
+    assert re.search(r'rba-rxl.html" title="[^"]+">Pairing of Taunton and Somerset NHS Foundation Trust with '
+                     r'Blackpool Teaching Hospitals NHS Foundation Trust</a> <small class="note">\(withdrawn 2018-01\)',
+                     incoming)
+    disputed = (site_dir / "id/pairing/rv5-rwk.html").read_text(encoding="utf-8")
+    assert re.search(r'<p class="status">Status: <strong><a [^>]+>disputed</a></strong> since 2018-01-19, according '
+                     r'to <a [^>]+>Report on the six proposed mental-health fast followers[^<]*, HSJ, modified '
+                     r'2018-01-19</a>', disputed)
+
+
+def test_stated_in_names_the_article_not_the_graph(site_dir: Path) -> None:
+    """Issue 16: the "Stated in" columns of a trust page give each source's title, publisher and date."""
+    html = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
+    cited = ('<a class="graph" href="../../id/source/seed-000.html" title="named graph seed-000">Article naming the '
+             '18 acute fast followers at the NHS Innovation Expo 2017, Digital Health News, 2017-09</a>')
+    for section in (_section(html, 'id="properties"', 'id="incoming"'), _section(html, 'id="incoming"',
+                                                                              'id="sources"')):
+        assert cited in section and ">seed-000<" not in section and ">seed-001<" not in section
+    # graphs that are no source's keep their name, linked to what they hold
+    assert '<a class="graph" href="../../index.html#graph-refdata"' in html
+
+
+def test_inferred_values_and_statements_are_marked_with_their_rule(site_dir: Path) -> None:
+    """Issue 16, item 5: what the build derives carries an "inferred" badge naming the rule (linked to its
+    page) and what it rests on: a pairing's wave (from its tier), an award's funder (the programme's
+    operator; seed 003 names no funder for the mental-health followers' £3m), an implicit first status
+    step, a tier's status (from its members)."""
+    pairing = (site_dir / "id/pairing/rba-rxl.html").read_text(encoding="utf-8")
+    wave = re.search(r'>Fast followers \(second wave of the GDE programme\)</a>(.*?)</td>', pairing, re.S).group(1)
+    assert '<a class="badge" href="../../id/rule/wave-from-tier.html"' in wave and "from Acute fast followers" in wave
+    assert re.search(r'<p class="inferred">.*?in wave.*?Wave from the tier</a>, from <a [^>]*>Acute fast '
+                     r'followers</a>', pairing, re.S)
+    assert pairing.count('class="badge"') == 2  # the wave only: the pairing itself is stated
+    award = (site_dir / "id/award/mental-health-fast-followers-up-to-3m-each.html").read_text(encoding="utf-8")
+    assert 'href="../../id/rule/funder-from-programme-operator.html"' in award and "“funder”" in award
+    step = (site_dir / "id/status-change/pairing-ryj-rqm-1.html").read_text(encoding="utf-8")
+    assert re.search(r'<p class="inferred">.*?derived by the build.*?implicit-status-step.html', step, re.S)
+    tier = (site_dir / "id/status-change/tier-gde-mental-health-fast-followers-1.html").read_text(encoding="utf-8")
+    assert "tier-status-from-members.html" in tier and tier.count("../../id/membership/gde-mental-health-fast-followers-") >= 6
+    stated = (site_dir / "id/pairing/rq6-rvw.html").read_text(encoding="utf-8")
+    assert '<p class="inferred">' in stated  # its wave too, from the table it is listed in
+    claim = (site_dir / "id/trust/RQ6.html").read_text(encoding="utf-8")
+    assert 'class="badge"' not in claim  # a trust page states nothing inferred of its own
+
+
+def test_pairing_pages_name_trusts_as_they_were(site_dir: Path) -> None:
+    """Issue 16, item 1, on pages: Bedford Hospital's exemplar in 2017 was Luton and Dunstable, not
+    Bedfordshire Hospitals (which took its code in 2020)."""
+    html = (site_dir / "id/pairing/rc9-rc1.html").read_text(encoding="utf-8")
+    assert ("<h1>Pairing of Luton and Dunstable University Hospital NHS Foundation Trust with Bedford Hospital NHS "
+            "Trust</h1>") in html

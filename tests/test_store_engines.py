@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from gdegraph.core.errors import InputError
 from gdegraph.sources.graph import built_is_current, open_graph
 from gdegraph.store.factory import OxigraphStore, RdflibStore, open_store, query_form, with_values
+from gdegraph.store.sparql_text import with_rows
 from gdegraph.store.results import canonical
 from test_queries_answers import CASE_IDS, CASES, answer, comparable
 
@@ -77,6 +78,20 @@ def test_with_values_finds_the_where_clause() -> None:
     with pytest.raises(InputError):
         with_values("SELECT * { ?s ?p ?o }", {"Bad-Name": Literal("x")})
     assert query_form("PREFIX ask: <http://a#>\n# SELECT\nDESCRIBE ?x WHERE { ?x ask:y 1 }") == "DESCRIBE"
+
+
+def test_with_rows_restricts_a_variable_to_the_terms_given() -> None:
+    store = OxigraphStore()
+    for n in range(4):
+        store.store.add(Quad(NamedNode(f"http://e/{n}"), NamedNode("http://e/p"), Literal(str(n))))
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o"
+    some = with_rows(text, "s", [NamedNode("http://e/1"), NamedNode("http://e/3"), NamedNode("http://e/9")])
+    assert [r[1].value for r in store.select(some).rows] == ["1", "3"]
+    assert store.select(with_rows(text, "s", [])).rows == []
+    with pytest.raises(InputError):
+        with_rows(text, "Bad-Name", [])
+    with pytest.raises(TypeError):
+        with_rows(text, "s", ["http://e/1 } ?x ?y ?z {"])  # text is never pasted in
 
 
 def test_syntax_errors_are_input_errors(engines: dict[str, Any]) -> None:

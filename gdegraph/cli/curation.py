@@ -102,15 +102,18 @@ def diff(candidate: Path, fmt: str, shared: Path | None) -> None:
 @click.option("--accept", default=None, metavar="all|N,M-K",
               help="Candidates to merge, by number in the review [default: none: review only, nothing written].")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write ID.ttl [default: the project's data/].")
+              help="The curated data folder: reviewed against, validated with, and where ID.ttl is written "
+                   "(a status change may also edit its files) [default: the project's data/].")
 @_shared_option
 def ingest(article: Path, source_id: str, title: str | None, publisher: str | None, date: str | None,
            date_basis: str | None, url: str | None, accept: str | None, data_dir: Path | None,
            shared: Path | None) -> None:
     """Extract candidates from ARTICLE, show each as new, confirming or contradicting the
     graph, and write the accepted ones (with --accept) into data/ID.ttl as a new named
-    source with its record. The whole graph is validated (SHACL and QC) first; nothing is
-    written if it does not conform. A contradiction is kept as a conflict, never merged.
+    source with its record. A status change is a dated step, numbered by date; when it is
+    the latest, the statement's status moves to the new file. The whole graph is validated
+    (SHACL and QC) first; nothing is written if it does not conform. A contradiction is
+    kept as a conflict, never merged.
     """
     from gdegraph.curate.ingest import ingest_command
 

@@ -60,7 +60,7 @@ def network(out_dir: Path, include_disputed: bool, successions: bool, aspirants:
     shows its progress on stderr.
     """
     from gdegraph.network.analysis import NetworkOptions, run_network
-    from gdegraph.network.progress import terminal_progress
+    from gdegraph.core.progress import terminal_progress
 
     if approximate is None and seed != 0:
         raise click.UsageError("--seed only applies with --approximate")

@@ -14,16 +14,21 @@ record, and with the status the extractor suggested:
 * a new statement keeps its IRI (the curated scheme);
 * a confirming one adds the article's quote and ``prov:wasDerivedFrom`` to the
   graph's statement, so the two merge instead of duplicating;
-* a status change adds a dated ``gde:StatusChange`` step to the graph's statement
-  (STATUS_MODEL: status history), leaving its recorded status for the curator;
+* a status change adds a dated ``gde:StatusChange`` step to the graph's statement, numbered
+  by its date among the statement's steps; when it is the latest, the statement's status
+  becomes the article's (moved into the new file from the one that stated it), and a
+  statement with no explicit steps gets its first one written out
+  (:mod:`gdegraph.curate.status_steps`), so the status is always its latest step's;
 * a contradicting one is never merged into the graph's statement (that would give
   it two values): it gets its own IRI (``...-{source-id}``), a ``gde:conflictsWith``
   link both ways round in meaning, and a ``gde:Conflict`` naming both statements and
   the one the graph reports by default (the existing one).
 
-The whole graph, with the new file's graph added, is validated with the project's
-SHACL shapes and QC queries before anything is written; the file is written
-atomically and never over an existing one.
+The data folder (``data/``, or ``--data-dir``) is the graph the article is reviewed against
+and the place it is written to. The whole graph, with the new file's graph added and the
+edited files as edited, is validated with the project's SHACL shapes and QC queries before
+anything is written; each file is written atomically, and the new one never over an
+existing one.
 """
 
 from __future__ import annotations
@@ -32,11 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError, ValidationFailed
 from gdegraph.curate.extract.turtle import CONFIDENCE
+from gdegraph.curate.status_steps import FileEdits, add_step, date_literal
 from gdegraph.model import iris
 
 __all__ = ["Candidate", "ingest_command", "review"]
@@ -140,11 +146,6 @@ def _accepted(spec: str | None, items: list[Candidate]) -> set[int]:
     return chosen
 
 
-def _date_literal(text: str) -> Literal:
-    kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(text), XSD.date)
-    return Literal(text, datatype=kind)
-
-
 def _publisher(name: str, curated: Graph, out: Graph, source: URIRef) -> URIRef:
     """The curated organisation with this name (label or alt label, any case), else a new one."""
     wanted = name.strip().lower()
@@ -166,7 +167,7 @@ def _record(out: Graph, source: URIRef, article: Path, meta: dict[str, str], cur
     out.add((source, RDFS.label, Literal(meta["title"], lang="en")))
     out.add((source, DCTERMS.title, Literal(meta["title"], lang="en")))
     out.add((source, DCTERMS.publisher, _publisher(meta["publisher"], curated, out, source)))
-    out.add((source, DCTERMS.issued, _date_literal(meta["date"])))
+    out.add((source, DCTERMS.issued, date_literal(meta["date"])))
     out.add((source, GDE.dateBasis, Literal(meta.get("date_basis") or "given to gdegraph ingest (--date)", lang="en")))
     out.add((source, SCHEMA.url, URIRef(meta["url"])))
     out.add((source, DCTERMS.identifier, Literal(article.name)))
@@ -189,29 +190,25 @@ def _copy(candidate: Graph, node: URIRef, target: URIRef, out: Graph, status: st
 
 
 def _status_step(out: Graph, statement: URIRef, c: Candidate, source: URIRef, curated: Graph,
-                 date: str | None) -> None:
-    """A new status of a statement the graph holds: one more dated gde:StatusChange step (the
-    statement itself is not touched; its own gde:status is the curator's to update)."""
+                 edits: FileEdits, data_dir: Path, date: str | None) -> str:
+    """A new status of a statement the graph holds: a dated gde:StatusChange step, placed by date."""
     if "status-change" not in iris.KINDS:
         raise InputError(f"candidate {c.number} changes the status of {_short(str(statement))} "
                          f"({c.detail}), but this graph has no status history (gde:StatusChange)",
                          hint="leave it out of --accept and record the change by hand")
-    kind, key = str(statement).rsplit("/", 2)[-2:]
-    steps = sum(1 for _ in curated.subjects(GDE.statusOf, statement))
-    node = URIRef(iris.instance("status-change", f"{kind}-{key}-{steps + 1}"))
-    out.add((node, RDF.type, GDE.StatusChange))
-    out.add((node, GDE.statusOf, statement))
-    out.add((node, GDE.status, URIRef(iris.instance("concept", f"status-{c.status}"))))
-    if date:
-        out.add((node, GDE.statusDate, _date_literal(date)))
-    out.add((node, GDE.quote, Literal(c.quote)))
-    out.add((node, PROV.wasDerivedFrom, source))
+    if not date:
+        raise InputError("--date is needed to date the status step", hint="give --date YYYY[-MM[-DD]]")
+    done = add_step(out, edits, curated, statement, URIRef(iris.instance("concept", f"status-{c.status}")),
+                    date_literal(date), c.quote, source, data_dir)
+    return f"{_short(str(statement))}: {done}"
 
 
 def merge_graph(candidate: Graph, items: list[Candidate], accepted: set[int], source: URIRef,
-                source_id: str, curated: Graph, date: str | None = None) -> Graph:
-    """The accepted statements as the new file's graph (see the module docstring)."""
-    out = Graph()
+                source_id: str, curated: Graph, edits: FileEdits, data_dir: Path,
+                date: str | None = None) -> tuple[Graph, list[str]]:
+    """The accepted statements as the new file's graph, and what the status steps did (see the
+    module docstring); the edits of existing files go into ``edits``."""
+    out, steps = Graph(), []
     slug = iris.slugify(source_id)
     for c in (c for c in items if c.number in accepted):
         node = URIRef(c.iri)
@@ -222,7 +219,7 @@ def merge_graph(candidate: Graph, items: list[Candidate], accepted: set[int], so
                 out.add((target, GDE.quote, quote))
             out.add((target, PROV.wasDerivedFrom, source))
             if c.relation == "changes status":
-                _status_step(out, target, c, source, curated, date)
+                steps.append(_status_step(out, target, c, source, curated, edits, data_dir, date))
             continue
         target = node if c.relation == "new" else URIRef(f"{c.iri}-{slug}")
         _copy(candidate, node, target, out, c.status, note)
@@ -241,17 +238,23 @@ def merge_graph(candidate: Graph, items: list[Candidate], accepted: set[int], so
                 out.add((conflict, GDE.reportedByDefault, other))
                 out.add((conflict, RDFS.comment, Literal(f"{source_id} contradicts the graph: {c.detail}.", lang="en")))
                 out.add((conflict, PROV.wasDerivedFrom, source))
-    return out
+    return out, steps
 
 
-def _validate(new: Graph, target: Path, shared: Path | None) -> None:
-    """SHACL + QC on the whole graph with ``new`` as the target file's named graph."""
+def _validate(new: Graph, target: Path, shared: Path | None, edited: dict[Path, set[tuple]]) -> None:
+    """SHACL + QC on the whole graph of the target's folder, with ``new`` as the target file's
+    named graph and each edited file's graph as edited (path -> its triples)."""
     from gdegraph.sources.dataset import build_dataset, load_ontology, union
     from gdegraph.sources.inference import entailments
     from gdegraph.sources.loading import default_graph_iri
     from gdegraph.validate.validation import format_report, validate_dataset
 
-    ds = build_dataset(shared, infer=False)
+    ds = build_dataset(shared, infer=False, data=target.parent)
+    for path, triples in edited.items():
+        graph = ds.graph(URIRef(default_graph_iri(path)))
+        graph.remove((None, None, None))
+        for triple in triples:
+            graph.add(triple)
     graph = ds.graph(URIRef(default_graph_iri(target)))
     for triple in new:
         graph.add(triple)
@@ -264,16 +267,29 @@ def _validate(new: Graph, target: Path, shared: Path | None) -> None:
                                f"the accepted statements do not validate; {target} was not written")
 
 
+def _curated_files(folder: Path) -> dict[Path, set[tuple]]:
+    """Each curated file of ``folder`` with its triples (the status steps may edit them)."""
+    from gdegraph.sources.dataset import data_files
+    from gdegraph.sources.loading import parse_turtle_file
+
+    return {path: set(parse_turtle_file(path)) for path in data_files(folder)}
+
+
 def ingest_command(article: Path, source_id: str, meta: dict[str, str | None], accept: str | None = None,
                    data_dir: Path | None = None, shared: Path | None = None) -> str:
     """Extract, review against the graph, and (with ``accept``) validate and write the file."""
     from gdegraph.core.atomic import atomic_write_text
     from gdegraph.curate.extract import candidate_graph, extract_file, known_structure
-    from gdegraph.curate.extract.commands import curated_graph, load_gazetteer
+    from gdegraph.curate.extract.commands import load_gazetteer
     from gdegraph.curate.extract.turtle import bind_prefixes
 
-    target = Path(data_dir or paths.data_dir()) / f"{iris.slugify(source_id)}.ttl"
-    curated = curated_graph()
+    folder = Path(data_dir or paths.data_dir())
+    target = folder / f"{iris.slugify(source_id)}.ttl"
+    files = _curated_files(folder)
+    curated = Graph()
+    for triples in files.values():
+        for triple in triples:
+            curated.add(triple)
     if (URIRef(iris.instance("source", iris.slugify(source_id))), None, None) in curated or target.exists():
         raise InputError(f"source {source_id} is already in the graph ({target.name})",
                          hint="choose a new --source-id, or edit the existing file by hand")
@@ -290,12 +306,18 @@ def ingest_command(article: Path, source_id: str, meta: dict[str, str | None], a
         raise InputError(f"--{missing[0]} is needed to record the source", hint="give --title, --publisher, "
                          "--date (YYYY[-MM[-DD]]) and --url: the article's bibliographic record")
     source = URIRef(ex.source_iri)
-    new = merge_graph(candidate, items, accepted, source, source_id, curated, meta.get("date"))
+    edits = FileEdits(files)
+    new, steps = merge_graph(candidate, items, accepted, source, source_id, curated, edits, folder, meta.get("date"))
     _record(new, source, Path(article), {k: str(v) for k, v in meta.items() if v}, curated)
-    _validate(new, target, shared)
+    changed = edits.changed()
+    _validate(new, target, shared, {path: edits.files[path] for path in changed})
     bind_prefixes(new)
     header = (f"# What {Path(article).name} states, as accepted with `gdegraph ingest` (candidates "
               f"{', '.join(map(str, sorted(accepted)))}).\n# Everything in this file is derived from "
               f"src:{iris.slugify(source_id)}; it is loaded into its own named graph.\n")
+    for path, edited in changed.items():
+        atomic_write_text(path, edited)
     atomic_write_text(target, header + new.serialize(format="turtle"))
-    return text + f"validated the graph with {target.name}: conforms\nwrote {target} ({len(new)} triples)\n"
+    text += f"validated the graph with {target.name}: conforms\n" + "".join(f"status step {s}\n" for s in steps)
+    text += "".join(f"updated {path}\n" for path in changed)
+    return text + f"wrote {target} ({len(new)} triples)\n"

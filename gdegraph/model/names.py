@@ -19,6 +19,7 @@ same official name always gives the same label:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["SMALL_WORDS", "UPPER_WORDS", "readable_name"]
 
@@ -48,6 +49,7 @@ def _word(part: str, first: bool) -> str:
     return _O_PREFIX.sub(lambda m: f"{m.group(1).upper()}'{m.group(2).upper()}", cased, count=1)
 
 
+@lru_cache(maxsize=1 << 16)  # the network asks for each trust's name up to three times
 def readable_name(official: str) -> str:
     """Title-case an official (upper-case) organisation name for use as a label.
 

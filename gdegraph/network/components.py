@@ -32,16 +32,16 @@ from __future__ import annotations
 
 import gc
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from gdegraph.core.progress import Advance  # told the number of single-source searches just finished
+
 __all__ = ["ComponentMetrics", "component_graphs", "component_metrics", "gc_paused"]
 
-#: Called with the number of single-source searches just finished (for a progress bar).
-Advance = Callable[[int], None]
 
 
 @contextmanager
@@ -100,6 +100,8 @@ class ComponentMetrics:
     #: None: exact. Otherwise sources sampled per component of more than this many nodes.
     approximate: int | None = None
     seed: int | None = None
+    #: The graph the values are of, kept so the report and the derived RDF need not build it again.
+    graph: nx.Graph | nx.DiGraph | None = field(default=None, repr=False, compare=False)
 
     @property
     def method(self) -> str:
@@ -167,7 +169,7 @@ def component_metrics(graph: nx.Graph | nx.DiGraph, approximate: int | None = No
         raise ValueError(f"approximate must be a positive number of sources, not {approximate}")
     n, directed = len(graph), graph.is_directed()
     metrics = ComponentMetrics(nodes=n, betweenness={}, closeness={}, approximate=approximate,
-                               seed=seed if approximate is not None else None)
+                               seed=seed if approximate is not None else None, graph=graph)
     rng = random.Random(seed)
     with gc_paused():
         for part in component_graphs(graph):

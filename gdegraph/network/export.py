@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -39,6 +38,7 @@ from gdegraph.core.version import package_version
 from gdegraph.model import iris
 from gdegraph.core.atomic import atomic_output, atomic_write_text
 from gdegraph.network.components import ComponentMetrics, component_metrics
+from gdegraph.network.graph_xml import gexf_text, graphml_text
 from gdegraph.network.derived_terms import DCTERMS, PROV, RDF, RDFS, SCHEMA, XSD, DerivedGraph, Literal, URIRef
 from gdegraph.network.metrics import combined_graph
 
@@ -51,9 +51,9 @@ CSV_TYPES: dict[str, Callable[[str], Any]] = {
 
 
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
-    """GraphML, typed attributes and edge keys as edge ids."""
-    with atomic_output(path) as tmp:
-        nx.write_graphml(g, tmp, encoding="utf-8", prettyprint=True)
+    """GraphML, typed attributes and edge keys as edge ids (networkx's bytes, written line by line:
+    :mod:`gdegraph.network.graph_xml`)."""
+    atomic_write_text(path, graphml_text(g))
 
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:
@@ -64,13 +64,8 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
 
 
 def write_gexf(g: nx.MultiDiGraph, path: Path) -> None:
-    """GEXF 1.2 for Gephi, edge keys as edge ids; the writer's 'last modified' date is dropped so
-    reruns are identical."""
-    h = g.copy()
-    for _, _, key, data in h.edges(keys=True, data=True):
-        data["id"] = key
-    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft"))
-    atomic_write_text(path, re.sub(r' lastmodifieddate="[^"]*"', "", text) + "\n")
+    """GEXF 1.2 for Gephi, edge keys as edge ids; no 'last modified' date, so reruns are identical."""
+    atomic_write_text(path, gexf_text(g, f"gdegraph {package_version()}"))
 
 
 def read_gexf(path: Path) -> nx.MultiDiGraph:
@@ -166,19 +161,25 @@ class _Figures:
 
     def __init__(self, graph: DerivedGraph, activity: Any) -> None:
         self.graph, self.activity = graph, activity
+        # The terms every figure repeats, made once (14,000 figures at 1M triples).
+        self._head = ((RDF.type, SCHEMA.QuantitativeValue), (RDF.type, PROV.Entity))
+        self._km = ((SCHEMA.unitCode, Literal("KMT")), (SCHEMA.unitText, Literal("km")))
+        self._measures: dict[str, Any] = {}
 
     def add(self, key: str, measure: str, subject: str | None, value: Any, unit: str | None = None,
             label: str = "", derived_from: tuple[str, ...] = (), places: int = 3) -> Any:
         node = URIRef(iris.instance("measurement", key))
         g = self.graph
-        for triple in ((RDF.type, SCHEMA.QuantitativeValue), (RDF.type, PROV.Entity),
-                       (SCHEMA.propertyID, Literal(measure)), (PROV.wasGeneratedBy, self.activity),
+        measured = self._measures.get(measure)
+        if measured is None:
+            measured = self._measures[measure] = Literal(measure)
+        for triple in (*self._head, (SCHEMA.propertyID, measured), (PROV.wasGeneratedBy, self.activity),
                        (RDFS.label, _en(label or f"{measure} of {key}"))):
             g.add((node, *triple))
         g.add((node, SCHEMA.value, Literal(value) if isinstance(value, (bool, str)) else _number(value, places)))
         if unit == "km":
-            g.add((node, SCHEMA.unitCode, Literal("KMT")))
-            g.add((node, SCHEMA.unitText, Literal("km")))
+            for triple in self._km:
+                g.add((node, *triple))
         if subject:
             g.add((node, DCTERMS.subject, URIRef(subject)))
         for source in derived_from:
@@ -224,7 +225,8 @@ def derived_graph(g: nx.MultiDiGraph, report: dict[str, Any], used_graphs: list[
         if "same_region" in d:
             figures.add(f"same-region-{key}", "same-nhs-region", d["iri"], d["same_region"],
                         label=f"{u} and {v} in the same NHS region")
-    combined = combined_graph(g)
+    known = metrics.graph if metrics is not None else None
+    combined = known if known is not None else combined_graph(g)
     m = metrics if metrics is not None else component_metrics(combined)
     between = "betweenness" if m.approximate is None else "approximate-betweenness"
     centralities = {"degree": nx.degree_centrality(combined), between: m.betweenness}

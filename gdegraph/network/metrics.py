@@ -26,7 +26,8 @@ from typing import Any
 import networkx as nx
 
 from gdegraph.model.geo import quantile, tukey_fences
-from gdegraph.network.components import Advance, ComponentMetrics, component_metrics
+from gdegraph.core.progress import Advance
+from gdegraph.network.components import ComponentMetrics, component_metrics
 
 __all__ = ["CLOSE_KM", "NAMED_EXCEPTIONS", "analyse", "combined_graph", "network_metrics", "pairing_graph",
            "pair_fates"]
@@ -205,7 +206,8 @@ def analyse(g: nx.MultiDiGraph, metrics: ComponentMetrics | None = None) -> dict
     caller has them already (``gdegraph network`` also writes them as RDF);
     otherwise they are computed here, exactly.
     """
-    pg, cg = pairing_graph(g), combined_graph(g)
+    known = metrics.graph if metrics is not None else None  # the combined graph, built once per run
+    pg, cg = pairing_graph(g), known if known is not None else combined_graph(g)
     m = metrics if metrics is not None else component_metrics(cg)
     pairings = _pairings(g)
     exemplars = _exemplars(g, pg)
@@ -224,7 +226,7 @@ def analyse(g: nx.MultiDiGraph, metrics: ComponentMetrics | None = None) -> dict
         "multi_follower_exemplars": [e for e in exemplars if e["count"] > 1],
         "exemplars_without_follower": [e for e in exemplars if e["count"] == 0],
         "degree_distribution": {
-            "pairing": dict(sorted(Counter(d for _, d in pg.to_undirected().degree()).items())),
+            "pairing": dict(sorted(Counter(d for _, d in pg.to_undirected(as_view=True).degree()).items())),
             "combined": dict(sorted(Counter(d for _, d in cg.degree()).items()))},
         "components": {"pairing": _components(pg), "combined": _components(cg)},
         "centrality": _centrality(cg, m),

@@ -90,7 +90,7 @@ def draw_network(g: nx.MultiDiGraph, report: dict[str, Any], cols: int = 4) -> p
     for _, comps in sections:
         rows = [comps[i:i + cols] for i in range(0, len(comps), cols)]
         heights.append([max(len(c) for c in row) * ROW + PAD for row in rows])
-    total = sum(sum(h) + 0.55 for h in heights) + 1.9
+    total = sum(sum(h) + 0.55 for h in heights) + 2.5  # title above, legend and source note below
     width = cols * COL_W + 0.3
     fig = plt.figure(figsize=(width, total))
     ax = fig.add_axes((0, 0, 1, 1), xlim=(0, width), ylim=(-total, 0))
@@ -137,6 +137,17 @@ def _succession_note(g: nx.MultiDiGraph, n: str) -> str:
     return f"{verb} {targets}, {month} {date[:4]}"
 
 
+def _unpaired_note(g: nx.MultiDiGraph, n: str) -> str:
+    """'no follower (disputed pairing left out)': why a programme trust has no pairing drawn."""
+    d = g.nodes[n]
+    if d["group"] not in ("global-digital-exemplar", "fast-follower") or any(
+            e["kind"] == "pairing" for *_, e in (*g.out_edges(n, data=True), *g.in_edges(n, data=True))):
+        return ""
+    missing = "no follower" if d["group"] == "global-digital-exemplar" else "no exemplar"
+    statuses = d.get("pairings_left_out", "").replace(";", " and ")
+    return f"{missing} ({statuses} pairing left out)" if statuses else missing
+
+
 def _draw_group(ax: plt.Axes, g: nx.MultiDiGraph, comp: list[str], origin: tuple[float, float]) -> None:
     pos = {n: (origin[0] + x, origin[1] + y) for n, (x, y) in _group_layout(g, comp).items()}
     for n, (x, y) in pos.items():
@@ -147,11 +158,7 @@ def _draw_group(ax: plt.Axes, g: nx.MultiDiGraph, comp: list[str], origin: tuple
         ax.text(x + 0.17, y, label, va="center", fontsize=8.5, zorder=4,
                 weight="bold" if d["group"] == "global-digital-exemplar" else "normal",
                 color="#555555" if d["group"] == "successor" else "#111111")
-        note = _succession_note(g, n)
-        if d["group"] == "global-digital-exemplar" and not any(
-                e["kind"] == "pairing" for *_, e in g.out_edges(n, data=True)):
-            note = "no follower" + (" (disputed pairings left out)" if "--exclude-disputed" in g.graph.get(
-                "options", "") else "")
+        note = _succession_note(g, n) or _unpaired_note(g, n)
         if note:
             ax.text(x + 0.17, y - 0.075 * (label.count("\n") + 1) - 0.03, note, va="top", fontsize=7.5,
                     style="italic", color="#666666", zorder=4)

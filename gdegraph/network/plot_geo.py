@@ -2,7 +2,7 @@
 
 * ``pairing-map``: pairings as lines between the trusts' reference coordinates
   (lon/lat; no tiles or coastline, since no outline of England ships with the
-  project), points coloured by NHS region, a scale bar and zoomed insets.
+  project), points coloured by NHS region (by name), a scale bar and zoomed insets.
 * ``pairing-distances``: sorted distance bars with the median, the outlier
   fence and the pairs the article names as exceptions.
 
@@ -90,9 +90,10 @@ def _map_axes(ax: plt.Axes, g: nx.MultiDiGraph, box: tuple[float, float, float, 
 
 def draw_map(g: nx.MultiDiGraph, report: dict[str, Any]) -> plt.Figure:
     """Pairings as lines between the trusts' reference coordinates, regions as point colours."""
-    codes = sorted({d["region"] for _, d in g.nodes(data=True) if "region" in d})
+    names = {d["region"]: d.get("region_name", d["region"]) for _, d in g.nodes(data=True) if "region" in d}
+    codes = sorted(names, key=lambda code: (names[code], code))  # the legend in the names' order
     palette = plt.get_cmap("tab10")
-    regions = {code: palette(i) for i, code in enumerate(codes)}
+    regions = {code: palette(i) for i, code in enumerate(sorted(names))}
     fig = plt.figure(figsize=(13, 12.5))
     ax = fig.add_axes((0.04, 0.06, 0.62, 0.84))
     geo = report["geography"]
@@ -133,11 +134,12 @@ def draw_map(g: nx.MultiDiGraph, report: dict[str, Any]) -> plt.Figure:
     handles += [Line2D([], [], marker=MARKERS[k], ls="", color="#777777", label=t, markeredgecolor="black")
                 for k, t in (("global-digital-exemplar", "Exemplar"), ("fast-follower", "Fast follower"))]
     handles += [Line2D([], [], marker="o", ls="", color=regions[c], markeredgecolor="black",
-                       label=f"NHS region {c}") for c in codes]
+                       label=names[c] if names[c] != c else f"NHS region {c}") for c in codes]
     ax.legend(handles=handles, loc="upper left", fontsize=8.5, framealpha=0.95, title="Lines and points",
               title_fontsize=9)
     fig.text(0.04, 0.012, SOURCE_NOTE + ".\nCoordinates: ONS NSPL (Nov 2020) centroids of the trusts' HQ postcodes in "
-             "the NHS ODS trust files (2016, 2025). Regions: ODS national grouping codes. No map tiles or coastline.",
+             "the NHS ODS trust files (2016, 2025). Regions: ODS national groupings, named from the NHS England "
+             "regions file (2020). No map tiles or coastline.",
              fontsize=7.5, color="#666666")
     return fig
 

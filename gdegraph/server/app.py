@@ -18,6 +18,7 @@ the site's own list of files (the dumps folder is listed once at start), so
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import time
 from collections.abc import AsyncIterator
@@ -254,6 +255,10 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
         state.pool = WorkerPool(nquads, limits.workers, limits.timeout, limits.max_rows, limits.max_memory,
                                 limits.max_response_bytes)
         await state.pool.start()
+        # Everything built so far (the page model: some 10^5 objects) lives until the server stops.
+        # Moved out of the collector's sight, it is no longer traversed by every full collection,
+        # which cost about a fifth of the parent's CPU per query (the technique Instagram published).
+        gc.freeze()
         try:
             yield
         finally:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
-from urllib.parse import parse_qs
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gdegraph.server import querystring
 
 __all__ = ["ReplayCache", "volatile"]
 
@@ -33,7 +33,7 @@ _KEY_HEADERS = (b"accept", b"accept-encoding", b"origin", b"host")
 def volatile(query_string: bytes) -> bool:
     """True if the query could answer differently when run again (or cannot be read)."""
     try:
-        text = " ".join(parse_qs(query_string.decode("latin-1"), max_num_fields=200).get("query", [])).lower()
+        text = " ".join(querystring.parse(query_string).get("query", [])).lower()
     except ValueError:
         return True
     return not text or any(word in text for word in _VOLATILE)

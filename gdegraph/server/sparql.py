@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gdegraph.model import iris
+from gdegraph.server import querystring
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.evaluate import Job
 from gdegraph.server.policy import Refused, check_nesting
@@ -68,7 +69,7 @@ def _decode(data: bytes) -> str:
 
 async def _params(request: Request, max_body: int, seconds: float) -> dict[str, list[str]]:
     """Protocol parameters from the URL and, for POST, from the body."""
-    params = parse_qs(request.url.query, keep_blank_values=True, max_num_fields=200)
+    params = querystring.parse(request.scope["query_string"])
     if request.method != "POST":
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -76,7 +77,7 @@ async def _params(request: Request, max_body: int, seconds: float) -> dict[str, 
         raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
     body = _decode(await _body(request, max_body, seconds))
     if content_type == _FORM:
-        for key, values in parse_qs(body, keep_blank_values=True, max_num_fields=200).items():
+        for key, values in querystring.parse(body).items():
             params.setdefault(key, []).extend(values)
     elif content_type == "application/sparql-query":
         params["query"] = params.get("query", []) + [body]
@@ -103,7 +104,7 @@ async def sparql_endpoint(request: Request) -> Response:
             check_nesting(queries[0], limits.max_nesting)
     except Refused as exc:
         return text(exc.status, exc.message)
-    except ValueError as exc:  # parse_qs: too many fields
+    except ValueError as exc:  # too many parameters
         return text(400, f"bad request: {exc}")
     if not queries:
         return service_description(request)
@@ -127,18 +128,30 @@ def _endpoint(request: Request) -> str:
 
     The host comes from the request's ``Host`` header; one that is not a plain host[:port]
     falls back to ``localhost`` so that the base is always a valid IRI."""
-    host = request.url.netloc
+    host = request.headers.get("host", "")
     if not _HOST.fullmatch(host):
         host = "localhost"
-    return f"{request.url.scheme}://{host}/sparql"
+    return f"{request.scope.get('scheme', 'http')}://{host}/sparql"
 
 
 def _browser(accept: str | None) -> bool:
-    """Whether ``Accept`` prefers HTML to every SPARQL result format (results win ties and ``*/*``)."""
+    """Whether ``Accept`` prefers HTML to every SPARQL result format (results win ties and ``*/*``).
+
+    Remembered per header (clients send the same one every time; mimeparse costs more than the
+    rest of the request's checks together); an unusually long header is judged afresh."""
+    if accept is not None and len(accept) > 512:
+        return _browser_uncached(accept)
+    return _browser_cached(accept)
+
+
+def _browser_uncached(accept: str | None) -> bool:
     from gdegraph.server.conneg import HTML, Offer, results_offers
 
     offer = negotiate(accept, [*results_offers(), Offer(HTML, "page")])
     return offer is not None and offer.target == "page"
+
+
+_browser_cached = lru_cache(maxsize=256)(_browser_uncached)
 
 
 def service_description(request: Request) -> Response:

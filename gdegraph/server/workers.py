@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import gc
 import logging
 import multiprocessing
 import pickle
@@ -97,6 +98,7 @@ def _worker_main(sock: socket.socket, max_rows: int, max_response_bytes: int, ma
         engine = Engine(_recv(sock), max_rows, max_response_bytes)
         for query in ("ASK { ?s ?p ?o }", "ASK FROM <urn:x:warm-up> { }"):  # import both paths now
             engine.run(Job(query))
+        gc.freeze()  # the loaded store and imports live as long as the worker: not the collector's concern
         if max_memory:
             limit_memory(max_memory)
         deny_network()

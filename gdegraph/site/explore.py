@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
+
+from gdegraph.core.errors import GdeError
 
 from gdegraph.model import iris
 from gdegraph.site.facts import Facts, TrustFacts
@@ -65,8 +67,22 @@ def search_index(facts: Facts) -> list[dict[str, Any]]:
     return docs
 
 
+def _names_then(facts: Facts, trust: TrustFacts) -> list[str]:
+    """The trust's names in its programme roles, as of each role's date, oldest first: the build's
+    ``gde:memberName`` / ``gde:exemplarName`` / ``gde:followerName``, which the queries name them by."""
+    m, found = facts.model, []
+    for st in sorted(trust.statements, key=lambda s: (s.year or "9999", s.iri.value)):
+        prop = "memberName" if st.kind == "membership" else (
+            "exemplarName" if st.parties and st.parties[0] == trust.iri else "followerName")
+        name = m.first(st.iri, iris.DEF + prop)
+        if isinstance(name, Literal) and name.value not in found:
+            found.append(name.value)
+    return found or [trust.name]
+
+
 def map_data(facts: Facts) -> dict[str, Any]:
-    """Trusts with coordinates (by role) and the pairing lines between them (by programme)."""
+    """Trusts with coordinates (by role, named as in their earliest role, with what they are now) and the
+    pairing lines between them (by programme)."""
     m = facts.model
     points, index = [], {}
     for trust in facts.trusts.values():
@@ -74,7 +90,9 @@ def map_data(facts: Facts) -> dict[str, Any]:
             continue
         role = _role_key(facts, trust)
         index[trust.iri] = [round(trust.lat, 5), round(trust.long, 5)]
-        points.append({"name": trust.name, "code": trust.code, "path": m.path(trust.iri), "role": role,
+        names, now = _names_then(facts, trust), m.first(trust.iri, iris.DEF + "nowLabel")
+        points.append({"name": names[0], "now": now.value if isinstance(now, Literal) else "",
+                       "code": trust.code, "path": m.path(trust.iri), "role": role,
                        "at": index[trust.iri], "roles": facts.roles(trust),
                        "programmes": sorted({facts.label(s.programme) for s in trust.statements if s.programme})})
     programmes = sorted({facts.label(s.programme) for s in facts.pairings if s.programme})
@@ -89,25 +107,75 @@ def map_data(facts: Facts) -> dict[str, Any]:
     return {"points": points, "lines": lines, "roles": ROLE_COLOURS, "programmes": colours}
 
 
-def network_data(facts: Facts) -> dict[str, Any]:
-    """The pairing network: trusts as nodes, pairings as edges with sector, status and dated statuses."""
+def _pairings_as_of(store: Any, as_of: str | None) -> dict[str, dict[str, str]]:
+    """The query library's ``pairings`` rows by pairing IRI: each trust named as at the pairing's date,
+    what became of it, and the status as of ``as_of`` (the latest without it). The network view runs the
+    very query ``gdegraph query pairings --param as_of=...`` runs, so the two cannot disagree."""
+    from gdegraph.query.library import bind_params, load_library
+
+    query = load_library()["pairings"]
+    result = store.select(query.text, bind_params(query, {"as_of": as_of} if as_of else {}, store))
+    rows: dict[str, dict[str, str]] = {}
+    for row in result.rows:
+        values = {v: t.value if t is not None else "" for v, t in zip(result.variables, row)}
+        rows.setdefault(values["pairing"], values)
+    return rows
+
+
+def _status_styles(facts: Facts) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The step dates of the pairings (their gde:validFrom days, oldest first) and each status with its
+    rank (gde:statusRank): firmer statuses draw solid, proposed dashed, disputed dotted; rank 0
+    (withdrawn, corrected) starts unticked in the filter, since such a pairing no longer holds."""
     m = facts.model
+    dates, statuses = set(), {}
+    for st in facts.pairings:
+        for step in m.subjects(iris.DEF + "statusOf", st.iri):
+            start, status = m.first(step, iris.DEF + "validFrom"), m.first(step, iris.DEF + "status")
+            if isinstance(start, Literal):
+                dates.add(start.value)
+            if isinstance(status, NamedNode):
+                rank = m.first(status, iris.DEF + "statusRank")
+                statuses[m.label(status)] = int(rank.value) if isinstance(rank, Literal) else 2
+    styles = {name: {"rank": rank, "line": "solid" if rank >= 3 else "dashed" if rank == 2 else "dotted",
+                     "checked": rank > 0} for name, rank in statuses.items()}
+    return sorted(dates), styles
+
+
+def network_data(facts: Facts) -> dict[str, Any]:
+    """The pairing network: trusts as nodes, pairings as edges, each as of every step date.
+
+    A node is labelled with the trust's name at its pairings' date (``gde:exemplarName`` ...), not
+    today's, and carries what became of it (``now``); an edge carries its status as of each date of
+    the slider (``asOf``; absent: not yet made). Both come from the library's ``pairings`` query,
+    run once per date, so the view shows what the query answers."""
+    m = facts.model
+    if m.store is None:
+        raise GdeError("the network view needs the graph's store (Model.load) to run the pairings query")
+    dates, statuses = _status_styles(facts)
+    latest = _pairings_as_of(m.store, None)
+    runs = {day: _pairings_as_of(m.store, day) for day in dates}
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
     for st in facts.pairings:
-        if len(st.parties) != 2:
+        row = latest.get(st.iri.value)
+        if len(st.parties) != 2 or row is None:
             continue
-        for party in st.parties:
-            trust = facts.trusts.get(party)
-            path = m.path(party)
-            if trust is not None and path is not None and path not in nodes:
-                nodes[path] = {"id": path, "name": trust.name, "code": trust.code, "role": _role_key(facts, trust),
-                               "region": facts.label(trust.region)}
-        sectors = [facts.label(s) for s in st.sector] or ["unknown"]
-        edges.append({"id": m.path(st.iri), "source": m.path(st.parties[0]), "target": m.path(st.parties[1]),
-                      "sector": sectors[0], "status": facts.label(st.status) or "unknown",
-                      "dates": [[d, facts.label(s)] for d, s in st.dates]})
+        paths, trusts = [m.path(p) for p in st.parties], [facts.trusts.get(p) for p in st.parties]
+        if None in paths or None in trusts:
+            continue
+        for trust, path, side in zip(trusts, paths, ("exemplar", "follower")):
+            node = nodes.setdefault(path, {"id": path, "name": row[side + "Name"], "code": trust.code,
+                                           "role": _role_key(facts, trust), "region": facts.label(trust.region),
+                                           "now": row[side + "Now"], "names": {}})
+            for day, rows in runs.items():  # the name as of a date, where it is not the usual one
+                then = rows.get(st.iri.value, {}).get(side + "Name", node["name"])
+                if then != node["name"]:
+                    node["names"].setdefault(day, then)
+        edges.append({"id": m.path(st.iri), "source": paths[0], "target": paths[1],
+                      "sector": row["sectorName"] or "unknown", "status": row["statusName"] or "unknown",
+                      "asOf": {day: rows[st.iri.value]["statusName"] for day, rows in runs.items()
+                               if st.iri.value in rows}})
     for node in nodes.values():
         node["sectors"] = sorted({e["sector"] for e in edges if node["id"] in (e["source"], e["target"])})
-    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": edges, "roles": ROLE_COLOURS,
-            "dated": facts.dated}
+    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": sorted(edges, key=lambda e: e["id"]),
+            "roles": ROLE_COLOURS, "dates": dates, "statuses": statuses}

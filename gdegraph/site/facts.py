@@ -20,10 +20,20 @@ from gdegraph.model import iris
 from gdegraph.site.labels import DCTERMS, GEO, ORG, PROV, RDFS, SKOS
 from gdegraph.site.model import Model, Term
 
-__all__ = ["Facts", "Statement", "TrustFacts"]
+__all__ = ["Facts", "Statement", "Step", "TrustFacts"]
 
 D = iris.DEF
 _N = NamedNode
+
+
+@dataclass
+class Step:
+    """One dated status step of a statement (a gde:StatusChange, or the build's implicit first one)."""
+
+    iri: NamedNode
+    date: str  # gde:statusDate as the source gives it (2018-01), "" when undated
+    status: NamedNode
+    sources: list[NamedNode]
 
 
 @dataclass
@@ -42,6 +52,14 @@ class Statement:
     year: str  # earliest year a source (or a dated status change) gives; "" when none
     dates: list[tuple[str, NamedNode]] = field(default_factory=list)  # (gde:statusDate, status), oldest first
     parties: list[NamedNode] = field(default_factory=list)  # member / exemplar+follower / trust recipients
+    steps: list[Step] = field(default_factory=list)  # dated status steps, in the build's order (latest last)
+    rule: NamedNode | None = None  # the inference rule that derived it, when no source states it
+
+    @property
+    def latest(self) -> Step | None:
+        """The latest dated status step: the statement's status as of now, and who says so."""
+        dated = [s for s in self.steps if s.date]
+        return dated[-1] if dated else None
 
 
 @dataclass
@@ -74,6 +92,7 @@ class Facts:
         self.model = model
         m = model
         self._issued: dict[NamedNode, str] = {}
+        self.rules = set(m.instances(_N(D + "InferenceRule")))
         self.memberships = [self._statement(s, "membership") for s in m.instances(_N(D + "ProgrammeMembership"))]
         self.pairings = [self._statement(s, "pairing") for s in m.instances(_N(D + "Pairing"))]
         self.awards = [self._statement(s, "award") for s in m.instances(_N(D + "FundingAward"))]
@@ -109,12 +128,16 @@ class Facts:
         m = self.model
         assert isinstance(iri, NamedNode)
         sources = [s for s in m.objects(iri, PROV + "wasDerivedFrom") if isinstance(s, NamedNode)]
-        dates = []
+        steps = []
         for change in m.subjects(D + "statusOf", iri):
             date, status = m.first(change, D + "statusDate"), self._first_node(change, "status")
-            if isinstance(date, Literal) and status is not None:
-                dates.append((date.value, status))
-        dates.sort(key=lambda d: d[0])
+            if isinstance(change, NamedNode) and status is not None:
+                start = m.first(change, D + "validFrom") or date  # validFrom: the period's first day
+                steps.append((start.value if isinstance(start, Literal) else "", change.value, Step(
+                    change, date.value if isinstance(date, Literal) else "", status,
+                    [s for s in m.objects(change, PROV + "wasDerivedFrom") if isinstance(s, NamedNode)])))
+        ordered = [step for _, _, step in sorted(steps, key=lambda s: (s[0], s[1]))]  # as the build orders them
+        dates = [(s.date, s.status) for s in ordered if s.date]
         years = [d[:4] for d in (self.issued(s) for s in sources) if d] + [d[0][:4] for d in dates]
         sectors = [s for s in m.objects(iri, D + "sector") if isinstance(s, NamedNode)]
         group = self._first_node(iri, "inTier") or self._first_node(iri, "inWave")
@@ -126,9 +149,10 @@ class Facts:
             parties = [p for p in (self._first_node(iri, "exemplar"), self._first_node(iri, "follower")) if p]
         else:
             parties = [p for p in m.objects(iri, D + "recipient") if isinstance(p, NamedNode)]
+        rules = [r for r in m.objects(iri, PROV + "wasGeneratedBy") if r in self.rules]
         return Statement(iri, kind, m.label(iri), self._first_node(iri, "inProgramme"), self._first_node(iri, "status"),
                          sectors, self._first_node(iri, "role"), group, sources, min(years, default=""), dates,
-                         parties)
+                         parties, ordered, rules[0] if rules else None)  # type: ignore[arg-type]
 
     def _trust(self, iri: NamedNode) -> TrustFacts:
         m = self.model
@@ -186,6 +210,13 @@ class Facts:
             found.add("exemplar" if st.parties and st.parties[0] == trust.iri else "fast follower")
         return sorted(found, key=lambda v: (v.lower(), v))
 
+    def status_words(self, st: Statement) -> str:
+        """``withdrawn 2018-01``: the status of the latest dated step and its date (else the bare status)."""
+        latest = st.latest
+        if latest is None:
+            return self.label(st.status)
+        return f"{self.label(latest.status)} {latest.date}"
+
     def source_title(self, source: NamedNode) -> str:
         """A source by what it is: its description (the article's subject) or its label."""
         m = self.model
@@ -194,3 +225,18 @@ class Facts:
             if isinstance(value, Literal):
                 return value.value
         return m.label(source)
+
+    def source_date(self, source: NamedNode) -> str:
+        """When a source was published (``2017-09``), else ``modified 2018-01-19``, else ""."""
+        issued = self.issued(source)
+        if issued:
+            return issued
+        modified = self.model.first(source, DCTERMS + "modified")
+        return f"modified {modified.value}" if isinstance(modified, Literal) else ""
+
+    def citation(self, source: NamedNode) -> str:
+        """A source as a reader cites it: ``title, publisher, date`` (the parts the graph gives)."""
+        publisher = self.model.first(source, DCTERMS + "publisher")
+        parts = [self.source_title(source), self.label(publisher) if publisher is not None else "",
+                 self.source_date(source)]
+        return ", ".join(p for p in parts if p)

@@ -45,6 +45,8 @@ _NAME_TEXT = NamedNode(iris.DEF + "nameText")
 _AS_OF = NamedNode(iris.DEF + "asOf")
 _EXEMPLAR, _FOLLOWER, _MEMBER, _IN_TIER, _IN_WAVE = (NamedNode(iris.DEF + n) for n in (
     "exemplar", "follower", "member", "inTier", "inWave"))
+_EXEMPLAR_NAME, _FOLLOWER_NAME, _MEMBER_NAME = (NamedNode(iris.DEF + n) for n in (
+    "exemplarName", "followerName", "memberName"))
 
 
 class Statement:
@@ -189,18 +191,25 @@ class Model:
         return f"_:{term.value}"
 
     def _derived_label(self, term: NamedNode) -> str | None:
-        """Pairings and memberships carry no label in the data: name them by what they join."""
+        """Pairings and memberships carry no label in the data: name them by what they join, each
+        trust by its name at the statement's date (``gde:exemplarName`` ..., made by the build)."""
         types = {t.value for t in self.types(term)}
         if iris.DEF + "Pairing" in types:
             exemplar, follower = self.first(term, _EXEMPLAR), self.first(term, _FOLLOWER)
             if exemplar is not None and follower is not None:
-                return f"Pairing of {self.label(exemplar)} with {self.label(follower)}"
+                return (f"Pairing of {self._name_then(term, _EXEMPLAR_NAME, exemplar)} "
+                        f"with {self._name_then(term, _FOLLOWER_NAME, follower)}")
         if iris.DEF + "ProgrammeMembership" in types:
             member = self.first(term, _MEMBER)
             group = self.first(term, _IN_TIER) or self.first(term, _IN_WAVE)
             if member is not None and group is not None:
-                return f"{self.label(member)} in {self.label(group)}"
+                return f"{self._name_then(term, _MEMBER_NAME, member)} in {self.label(group)}"
         return None
+
+    def _name_then(self, statement: NamedNode, prop: NamedNode, trust: Term) -> str:
+        """The trust's name as of the statement (a name the build dated), else its label."""
+        then = self.first(statement, prop)
+        return then.value if isinstance(then, Literal) else self.label(trust)
 
     def label(self, term: Term) -> str:
         """:meth:`_label`, remembered: a page asks for the same few labels many times."""

@@ -1,10 +1,11 @@
 """Plain-words summaries and source lists for the pages people read first.
 
 A trust page opens with what the trust did in the programmes ("Global Digital
-Exemplar in First 12 acute Global Digital Exemplars, announced 2016-09;
-exemplar paired with X; £10m ...; acquisition: succeeded by Y, 2019-10-01"),
-each clause a link to the statement it comes from, so every word on the page
-stays traceable. Sources are listed by title, publisher and date, with the
+Exemplar in First 12 acute Global Digital Exemplars, announced 2016; exemplar
+paired with X (withdrawn 2018-01); £10m ...; acquisition: succeeded by Y,
+2019-10-01"), each clause a link to the statement it comes from, so every word
+on the page stays traceable. A statement's status is that of its latest dated
+status step, with that step's date; one no source states says it is inferred. Sources are listed by title, publisher and date, with the
 words each one is quoted for (a quote sits in its source's named graph).
 Everything here selects from :class:`~gdegraph.site.facts.Facts`.
 """
@@ -43,10 +44,12 @@ class SourceEntry:
 
 
 def _when(facts: Facts, st: Statement) -> str:
-    """``announced 2016-09``: the status and the earliest date a source (or a status change) gives."""
-    dates = sorted([facts.issued(s) for s in st.sources if facts.issued(s)] + [d for d, _ in st.dates])
-    status = facts.label(st.status)
-    return f"{status} {dates[0]}" if status and dates else status
+    """``withdrawn 2018-01``: the status as of the latest dated status step, with its date; and
+    ``inferred`` (with the rule) for a statement no source states."""
+    words = facts.status_words(st)
+    if st.rule is not None:
+        words += f", inferred ({facts.label(st.rule)})"
+    return words
 
 
 def _trust_summary(facts: Facts, iri: NamedNode) -> list[Clause]:
@@ -66,7 +69,7 @@ def _trust_summary(facts: Facts, iri: NamedNode) -> list[Clause]:
         when = _when(facts, st)
         clauses.append(Clause(text + (f" ({when})" if when else ""), m.path(st.iri)))
     for award in trust.awards:
-        clauses.append(Clause(m.label(award.iri) + (f" ({facts.label(award.status)})" if award.status else ""),
+        clauses.append(Clause(m.label(award.iri) + (f" ({_when(facts, award)})" if award.status else ""),
                               m.path(award.iri)))
     for change, successor in trust.successors:
         kind, date = m.first(change, D + "changeType"), m.first(change, DCTERMS + "date")
@@ -143,14 +146,15 @@ def sources(facts: Facts, iri: NamedNode, graph_source: dict[str, Term]) -> list
                         entry = found.setdefault(source, _entry(facts, source))  # type: ignore[arg-type]
                         if st.term.value not in entry.quotes:
                             entry.quotes.append(st.term.value)
-    return sorted(found.values(), key=lambda e: (e.date or "9999", e.title.lower(), e.path or ""))
+    return sorted(found.values(),
+                  key=lambda e: (e.date.removeprefix("modified ") or "9999", e.title.lower(), e.path or ""))
 
 
 def _entry(facts: Facts, source: NamedNode) -> SourceEntry:
     m = facts.model
     publisher = m.first(source, DCTERMS + "publisher")
     return SourceEntry(m.path(source), facts.source_title(source),
-                       facts.label(publisher) if publisher is not None else "", facts.issued(source))
+                       facts.label(publisher) if publisher is not None else "", facts.source_date(source))
 
 
 def predecessors(facts: Facts, iri: NamedNode) -> list[Clause]:

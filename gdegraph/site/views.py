@@ -18,8 +18,7 @@ from markupsafe import escape
 from pyoxigraph import Literal, NamedNode
 
 from gdegraph.model import iris
-from gdegraph.model.jsonld_context import json_text
-from gdegraph.site.labels import DATATYPES, DCTERMS, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from gdegraph.site.labels import DATATYPES, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from gdegraph.site.model import Model, Statement, Term
 
 if TYPE_CHECKING:
@@ -131,28 +130,33 @@ def value_html(v: Value) -> _Html:
 
 
 def graph_links_html(graphs: list[Value]) -> _Html:
-    """The named graphs stating a value, as links separated by spaces (``{{ gs | graph_links }}``)."""
-    return _Html(" ".join(f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
+    """The sources (or named graphs) stating a value, as links separated by "; " (``{{ gs | graph_links }}``)."""
+    return _Html("; ".join(f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
                           for g in graphs))
 
 
 @dataclass
 class Row:
-    """A property with all its values; ``graphs`` are the named graphs stating each value."""
+    """A property with all its values: each with the sources (named graphs) stating it and, for a
+    value no source states, the "inferred" badge (its rule: text, link and what it does)."""
 
     label: str
     href: str | None
-    values: list[tuple[Value, list[Value]]] = field(default_factory=list)
+    values: list[tuple[Value, list[Value], Value | None]] = field(default_factory=list)
 
 
 class Views:
     """Builds template data from one :class:`Model`."""
 
     def __init__(self, model: Model, facts: Facts | None = None) -> None:
+        from gdegraph.site.provenance import Provenance
+
         self.model = model
         self.facts = facts
+        self.provenance = Provenance(facts) if facts is not None else None
         self._classes: dict[str, int] | None = None
         self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
+        self._stated_in: dict[tuple[str, str], Value] = {}  # the same, named as a reader cites the source
 
     def value(self, term: Term, here: Here) -> Value:
         """A term as text with a link: its page if it has one, else its IRI."""
@@ -164,8 +168,9 @@ class Views:
             return Value(term.value, note=note, lang=term.language)
         if isinstance(term, NamedNode):
             path = m.path(term)
-            if path is not None:
-                return Value(m.label(term), here.href(path + ".html"), title=term.value)
+            if path is not None:  # a statement always with its status: never a bare pairing
+                note = self.provenance.note(term) if self.provenance is not None else ""
+                return Value(m.label(term), here.href(path + ".html"), title=term.value, note=note)
             if linkable(term.value):
                 return Value(m.label(term), term.value, external=True, title=term.value)
             return Value(m.label(term))  # javascript:, data:, ...: shown as text, never linked
@@ -189,6 +194,27 @@ class Views:
             return Value(key, here.href(path + ".html"), title=self.model.label(source))
         return Value(key, here.href("index.html") + f"#graph-{key}", title=GRAPH_NOTES.get(key, key))
 
+    def stated_in(self, key: str, here: Here) -> Value:
+        """A named graph as the "Stated in" columns show it: its source document by title, publisher
+        and date (linked to the source's page), or the graph itself when it is not a source's."""
+        cache_key = (key, here.folder)  # type: ignore[attr-defined]
+        found = self._stated_in.get(cache_key)
+        if found is None:
+            cited = self.provenance.citation(key) if self.provenance is not None else None
+            graph = self.graph_value(key, here)
+            found = graph if cited is None else Value(cited, graph.href, title=f"named graph {key}")
+            self._stated_in[cache_key] = found
+        return found
+
+    def badge(self, derivations: list[Any], here: Here) -> Value:
+        """The "inferred" badge of a value: the rule's name and link, what it does as the tooltip."""
+        d = derivations[0]
+        words = self.model.label(d.rule) if d.rule is not None else "no source states it"
+        if d.premises:
+            words += ", from " + ", ".join(self.model.label(p) for p in d.premises)
+        rule = self.value(d.rule, here) if d.rule is not None else Value(words)
+        return Value(words, rule.href, title=self.provenance.rule_comment(d.rule) if self.provenance else "")
+
     def _property(self, predicate: NamedNode, here: Here) -> tuple[str, str | None]:
         path = self.model.path(predicate)
         if path:
@@ -204,15 +230,18 @@ class Views:
         hidden = {(gone, v) for shown, gone in _REPEATS for v in values.get(shown, ()) if gone in values}
         return [st for st in statements if (st.predicate.value, st.term.value.casefold()) not in hidden]
 
-    def rows(self, statements: list[Statement], here: Here) -> list[Row]:
-        """Statements grouped by property, the identifying ones first."""
+    def rows(self, statements: list[Statement], here: Here, inferred: dict[str, list[Any]] | None = None) -> list[Row]:
+        """Statements grouped by property, the identifying ones first; ``inferred`` (property IRI ->
+        derivations) gives the values no source states their badge."""
         grouped: dict[str, Row] = {}
+        badges = {prop: self.badge(ds, here) for prop, ds in (inferred or {}).items()}
         for st in self.without_repeats(statements):
             row = grouped.get(st.predicate.value)
             if row is None:
                 label, href = self._property(st.predicate, here)
                 row = grouped[st.predicate.value] = Row(label, href)
-            row.values.append((self.value(st.term, here), [self.graph_value(g, here) for g in st.graphs]))
+            row.values.append((self.value(st.term, here), [self.stated_in(g, here) for g in st.graphs],
+                               badges.get(st.predicate.value)))
         for row in grouped.values():
             row.values.sort(key=lambda item: item[0].text.lower())
 
@@ -226,7 +255,8 @@ class Views:
         m = self.model
         out = m.outgoing(iri)
         incoming = [(s, st) for s, st in m.incoming(iri) if st.predicate.value != RDF + "type"]
-        rows = self.rows(out, here)
+        inferred = self.provenance.inferred_properties(iri) if self.provenance is not None else {}
+        rows = self.rows(out, here, inferred)
         sources = sorted({o for st in out if st.predicate.value in _SOURCE_PROPERTIES for o in [st.term]}, key=str)
         graphs = sorted({g for st in out for g in st.graphs} | {g for _, st in incoming for g in st.graphs})
         description = next((m.first(iri, p) for p in _DESCRIPTION_PROPERTIES if m.first(iri, p) is not None), None)
@@ -248,7 +278,8 @@ class Views:
         """What a reader sees first: the summary, the sources with their quotes, predecessors, the map point."""
         facts = self.facts
         if facts is None:
-            return {"summary": [], "source_list": [], "predecessors": [], "point": None}
+            return {"summary": [], "source_list": [], "predecessors": [], "point": None, "derivations": [],
+                    "status": None}
         from gdegraph.site.summary import predecessors, sources, summary
 
         def linked(clauses: list[Any]) -> list[Value]:
@@ -262,7 +293,34 @@ class Views:
         if trust is not None and trust.lat is not None and trust.long is not None:
             point = {"lat": trust.lat, "long": trust.long, "name": trust.name}
         return {"summary": linked(summary(facts, iri)), "source_list": entries,
-                "predecessors": linked(predecessors(facts, iri)), "point": point}
+                "predecessors": linked(predecessors(facts, iri)), "point": point} | self.certainty(iri, here)
+
+    def certainty(self, iri: NamedNode, here: Here) -> dict[str, Any]:
+        """How sure the page's subject is: its derivations when inferred (what, rule, premises) and,
+        for a statement, its status now (the latest dated step) and every step with its sources."""
+        prov = self.provenance
+        if prov is None:
+            return {"derivations": [], "status": None}
+        derivations = []
+        for d in prov.derivations(iri):
+            rule = self.value(d.rule, here) if d.rule is not None else Value("none named")
+            rule.title = prov.rule_comment(d.rule)
+            derivations.append((d.what, rule, [self.value(p, here) for p in d.premises]))
+        st, status = prov.statement(iri), None
+        if st is not None and st.steps:
+            m = self.model
+            steps = []
+            for step in st.steps:
+                quote = m.first(step.iri, iris.DEF + "quote")
+                link = self.value(step.iri, here).href
+                steps.append((step.date, self.value(step.status, here), Value(f"step {step.iri.value.rsplit('-', 1)[-1]}", link),
+                              [Value(self.facts.citation(s), self.value(s, here).href) for s in step.sources],
+                              quote.value if isinstance(quote, Literal) else ""))
+            latest = st.latest
+            status = {"now": self.value(latest.status if latest else st.status, here),
+                      "since": latest.date if latest else "",
+                      "sources": steps[st.steps.index(latest)][3] if latest else [], "steps": steps}
+        return {"derivations": derivations, "status": status}
 
     def _graph_sources(self) -> dict[str, Term]:
         """Named graph key -> its source document (``seed-000`` -> ``id/source/seed-000``), when it has one."""
@@ -283,7 +341,7 @@ class Views:
                 relations.append(relation)
             graphs.extend(g for g in st.graphs if g not in graphs)
         rows = [(self.value(s, here), sorted(rels, key=lambda r: r.text.lower()),
-                 [self.graph_value(g, here) for g in sorted(gs)]) for s, (rels, gs) in merged.items()]
+                 [self.stated_in(g, here) for g in sorted(gs)]) for s, (rels, gs) in merged.items()]
         rows.sort(key=lambda r: (r[1][0].text.lower(), r[0].text.lower()))
         return rows
 
@@ -312,29 +370,7 @@ class Views:
         return f"classes/{cls.value[len(iris.DEF):]}.html"
 
     def schema_org(self, iri: NamedNode) -> str:
-        """schema.org JSON-LD for a trust page, safe to embed in a ``<script>`` element."""
-        m = self.model
-        doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "MedicalOrganization",
-                               "@id": iri.value, "name": m.label(iri)}
-        alternates = sorted({v.value for v in m.objects(iri, SKOS + "altLabel")} - {doc["name"]})
-        if alternates:
-            doc["alternateName"] = alternates
-        code = m.first(iri, iris.DEF + "odsCode")
-        if code is not None:
-            doc["identifier"] = {"@type": "PropertyValue", "propertyID": "NHS ODS code", "value": code.value}
-        for prop, key in ((SCHEMA + "foundingDate", "foundingDate"), (SCHEMA + "dissolutionDate", "dissolutionDate"),
-                          (iris.DEF + "odsOpenDate", "foundingDate"), (iris.DEF + "odsCloseDate", "dissolutionDate")):
-            if key not in doc and (date := m.first(iri, prop)) is not None:
-                doc[key] = date.value
-        postcode = m.first(iri, SCHEMA + "postalCode")
-        if postcode is not None:
-            doc["address"] = {"@type": "PostalAddress", "postalCode": postcode.value, "addressCountry": "GB"}
-        location = m.first(iri, GEO + "location")
-        lat, long = (m.first(location, GEO + p) if location is not None else None for p in ("lat", "long"))
-        if lat is not None and long is not None:
-            doc["geo"] = {"@type": "GeoCoordinates", "latitude": lat.value, "longitude": long.value}
-        same_as = [s.value for s in m.objects(iri, RDFS + "seeAlso") if isinstance(s, NamedNode)]
-        if same_as:
-            doc["sameAs"] = same_as
-        text = json_text(doc)  # json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), faster
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        """schema.org JSON-LD for a trust page (:func:`gdegraph.site.schema_org.trust_json_ld`)."""
+        from gdegraph.site.schema_org import trust_json_ld
+
+        return trust_json_ld(self.model, iri)

@@ -59,9 +59,9 @@ def ontology_files() -> list[Path]:
     return sorted(paths.ontology_dir().glob("*.ttl"))
 
 
-def data_files() -> list[Path]:
-    """The curated instance data files, in a stable order (one named graph each)."""
-    return sorted(paths.data_dir().glob("*.ttl"))
+def data_files(folder: Path | None = None) -> list[Path]:
+    """The curated instance data files (of ``folder``, default ``data/``), in a stable order (one named graph each)."""
+    return sorted((folder if folder is not None else paths.data_dir()).glob("*.ttl"))
 
 
 def load_ontology() -> Graph:
@@ -150,13 +150,13 @@ def seed_checksums(curated: Graph, shared: Path) -> Graph:
 
 
 def build_dataset(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
-                  replace_status: bool = False) -> Dataset:
+                  replace_status: bool = False, data: Path | None = None) -> Dataset:
     """The build (:func:`build_store`) as an :class:`rdflib.Dataset`, for pySHACL and rdflib code.
 
     Arguments as :func:`build_store`. The data files' prefixes and the instance
     prefixes (``trust:``, ``award:`` ...) are bound on the dataset.
     """
-    store, prefixes = _build(shared, infer=infer, extra=extra, replace_status=replace_status)
+    store, prefixes = _build(shared, infer=infer, extra=extra, replace_status=replace_status, data=data)
     return dataset_from_store(store, prefixes)
 
 
@@ -190,18 +190,19 @@ def dataset_from_store(store: ox.Store, prefixes: dict[str, str] | None = None) 
 
 
 def build_store(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
-                replace_status: bool = False) -> ox.Store:
+                replace_status: bool = False, data: Path | None = None) -> ox.Store:
     """Assemble the whole graph in one pyoxigraph store, without validating or writing anything.
 
     ``extra`` files (test fixtures) load after ``data/``, each into its own named graph; with
     ``replace_status`` a statement whose gde:status an extra file gives loses the status
-    the curated files gave it (the fixture states its later history).
+    the curated files gave it (the fixture states its later history). ``data`` is another
+    folder of curated files than ``data/`` (``gdegraph ingest --data-dir``).
     """
-    return _build(shared, infer=infer, extra=extra, replace_status=replace_status)[0]
+    return _build(shared, infer=infer, extra=extra, replace_status=replace_status, data=data)[0]
 
 
 def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
-           replace_status: bool) -> tuple[ox.Store, dict[str, str]]:
+           replace_status: bool, data: Path | None = None) -> tuple[ox.Store, dict[str, str]]:
     """The store and the prefixes the data files declare (for rdflib's bindings)."""
     from gdegraph.sources.refdata import reference_graph
 
@@ -209,7 +210,7 @@ def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
     store = ox.Store()
     for path in ontology_files():
         load_into_store([path], store, lambda _: ONTOLOGY_GRAPH)
-    prefixes = load_into_store(data_files(), store)
+    prefixes = load_into_store(data_files(data), store)
     if extra:
         prefixes.update(_load_extra(store, extra, replace_status))
     curated = StoreGraph(store)

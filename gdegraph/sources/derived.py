@@ -41,6 +41,8 @@ HISTORY_CLASSES = ("ProgrammeMembership", "Pairing", "FundingAward")
 #: Trust-valued roles whose name is given as of the statement's date.
 NAMED_ROLES = (("Pairing", "exemplar", "exemplarName"), ("Pairing", "follower", "followerName"),
                ("ProgrammeMembership", "member", "memberName"))
+#: The gde:dateBasis of a first step dated by its source's modification date.
+MODIFIED_BASIS = "The source's date of modification: its first publication date is not stated."
 #: Inference rules: key -> (label, how).
 RULES = {
     "implicit-status-step": ("Implicit status step", "A statement without dated steps has one: its status, "
@@ -94,7 +96,12 @@ def _rule(out: Graph, key: str, premises: list[URIRef] = ()) -> URIRef:
     return node
 
 
-def _earliest_source(g: Graph, statement: URIRef) -> tuple[date | None, URIRef | None, Literal | None]:
+def earliest_source(g: Graph, statement: URIRef) -> tuple[date | None, URIRef | None, Literal | None]:
+    """(first day, source, its date literal) of the statement's earliest source: what dates a first step.
+
+    Shared with ``gdegraph ingest``, which writes that first step out when a later one is added,
+    so the step it makes explicit is the one the build would have made.
+    """
     dated = []
     for src in g.objects(statement, PROV.wasDerivedFrom):
         # A source without an issue date (seed 003) counts from when it was last modified:
@@ -118,7 +125,7 @@ def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRe
                 when = g.value(step, GDE.statusDate)
                 steps.append((period_start(when) if isinstance(when, Literal) else None, step, g.value(step, GDE.status)))
             if not steps:
-                start, src, issued = _earliest_source(g, statement)
+                start, src, issued = earliest_source(g, statement)
                 step = URIRef(iris.status_change(str(statement), 1))
                 status = g.value(statement, GDE.status)
                 if status is None:
@@ -134,8 +141,7 @@ def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRe
                 if issued is not None:
                     out.add((step, GDE.statusDate, issued))
                     if g.value(src, DCTERMS.issued) is None:
-                        out.add((step, GDE.dateBasis, Literal(
-                            "The source's date of modification: its first publication date is not stated.", lang="en")))
+                        out.add((step, GDE.dateBasis, Literal(MODIFIED_BASIS, lang="en")))
                 quotes = sorted(str(q) for q in g.objects(statement, GDE.quote))
                 if quotes:
                     out.add((step, GDE.quote, Literal(quotes[0])))

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gdegraph.core.errors import InputError
 
-__all__ = ["query_form", "term_text", "with_values"]
+__all__ = ["query_form", "term_text", "with_rows", "with_values"]
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _VAR = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -103,5 +103,20 @@ def with_values(text: str, bindings: Mapping[str, Any] | None) -> str:
             raise InputError(f"not a parameter name: {name!r}")
     block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
              + " ".join(term_text(bindings[n]) for n in names) + ") } ")
+    at = _where_brace(text) + 1
+    return text[:at] + block + text[at:]
+
+
+def with_rows(text: str, name: str, terms: Sequence[Any]) -> str:
+    """The query with ``VALUES ?name { A B ... }`` opening its WHERE clause: one solution per term.
+
+    :func:`with_values` binds a parameter to one value; this restricts a
+    variable to a set of them (the network asks the trusts query about its
+    nodes only), in the same place and with the same serialised terms. An
+    empty ``terms`` gives no solutions, as an empty VALUES block does.
+    """
+    if not _VAR.match(name):
+        raise InputError(f"not a variable name: {name!r}")
+    block = f" VALUES ?{name} {{ " + " ".join(term_text(term) for term in terms) + " } "
     at = _where_brace(text) + 1
     return text[:at] + block + text[at:]

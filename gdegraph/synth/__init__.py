@@ -8,8 +8,9 @@ trust identity (ODS-like codes, official names, regions, locations,
 successions) in ``graph/refdata``; sources, programmes, waves and tiers in
 ``graph/entities``; each article's statements (memberships, 1-3 followers per
 exemplar, funding awards, claims and corrections) in its ``graph/seed-NNN``;
-and the build's entailments (the rules of :mod:`gdegraph.sources.inference`) in
-``graph/inferred``. It passes our SHACL shapes and QC queries
+and in ``graph/inferred`` the build's status history (each statement's implicit
+dated step, :mod:`gdegraph.sources.derived`, which the queries read statuses
+from) and its entailments (the rules of :mod:`gdegraph.sources.inference`). It passes our SHACL shapes and QC queries
 (tests/test_synth.py), so validation benchmarks measure real work.
 
 Terms are N-Triples strings rather than rdflib/pyoxigraph objects because a
@@ -21,7 +22,7 @@ from :mod:`gdegraph.model.iris`.
 
 Modules: :mod:`~gdegraph.synth.config` (sizes), :mod:`~gdegraph.synth.terms`
 (N-Triples terms), :mod:`~gdegraph.synth.generator` (the asserted quads),
-:mod:`~gdegraph.synth.entailment` (ontology and inferred quads) and
+:mod:`~gdegraph.synth.history` (status steps), :mod:`~gdegraph.synth.entailment` (ontology and entailed quads) and
 :mod:`~gdegraph.synth.dataset` (all of them in order, and writing them).
 """
 

@@ -22,13 +22,13 @@ from gdegraph.sources.gazetteer import Gazetteer, parse_date
 __all__ = ["curated_graph", "extract_command", "load_gazetteer", "resolve_command"]
 
 
-def curated_graph() -> Graph:
-    """The curated data (``data/*.ttl``) as one graph; syntax errors are InputErrors."""
+def curated_graph(folder: Path | None = None) -> Graph:
+    """The curated data (``data/*.ttl``, or ``folder``'s) as one graph; syntax errors are InputErrors."""
     from gdegraph.sources.dataset import data_files
     from gdegraph.sources.loading import parse_turtle_file
 
     graph = Graph()
-    for path in data_files():
+    for path in data_files(folder):
         for triple in parse_turtle_file(path):
             graph.add(triple)
     return graph

@@ -33,10 +33,12 @@
           const small = document.createElement("p");
           small.textContent = [p.code, p.roles.join(", "), p.programmes.join(", ")].filter(Boolean).join(" · ");
           div.appendChild(small);
+          // named as in its earliest programme role; what it is now, when that differs
+          if (p.now && p.now !== p.name) div.appendChild(Object.assign(document.createElement("p"), { textContent: "Now: " + p.now }));
           return div;
         }).addTo(map);
     }
-    if (data.points.length) map.fitBounds(data.points.map((p) => p.at), { padding: [20, 20] });
+    if (data.points.length) map.fitBounds(data.points.map((p) => p.at), { padding: [20, 20], animate: false }); // no zoom animation: points stay put
     element.dataset.points = String(data.points.length);
     element.dataset.lines = String(data.lines.length);
   }
