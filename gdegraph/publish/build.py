@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gdegraph.validate.validation import validated_store
+from gdegraph.validate.verdict import validated_store
 
 __all__ = ["BuildResult", "build"]
 

@@ -68,7 +68,7 @@ from gdegraph.validate.results import (LABELS, SEVERITIES, Context, StoreContext
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "ValidationReport", "ValidationResult", "compiled_shapes", "format_report",
            "ontology_graph", "qc_queries", "shapes_graph", "validate_dataset", "validate_dump", "validate_paths",
-           "raise_unless_conforms", "store_verdict", "validate_store", "validated_store"]
+           "validate_store"]
 
 ENGINES = ("sparql", "pyshacl")
 DEFAULT_ENGINE = "sparql"
@@ -211,7 +211,8 @@ def _run_sparql(context: Context, graphs: Mapping[URIRef, Graph], shapes: Graph,
     return report, results + qc_results(run_qc(store, queries), context, bridge.to_rdflib)
 
 
-def _check_engine(engine: str) -> None:
+def check_engine(engine: str) -> None:
+    """Refuse an unknown SHACL engine name before any work is done (the user's typo, with the choices)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
 
@@ -237,7 +238,7 @@ def validate_dataset(ds: Dataset | Graph, *, files: Mapping[str, str] | None = N
     are mapped to ``ontology/`` and ``data/`` files. ``engine`` is ``"sparql"``
     (fast) or ``"pyshacl"`` (the reference); see the module docstring.
     """
-    _check_engine(engine)
+    check_engine(engine)
     shapes = shapes if shapes is not None else shapes_graph()
     compiled = compiled_shapes(shapes) if engine == "sparql" else None  # unsupported shapes fail before any work
     graphs = _graphs(ds)
@@ -263,7 +264,7 @@ def validate_dump(path: Path, *, engine: str = DEFAULT_ENGINE, shapes: Graph | N
     The ontology is added as ``graph/ontology`` if the dump lacks it. Results
     name the dump's graphs, not files: a dump need not come from this checkout.
     """
-    _check_engine(engine)
+    check_engine(engine)
     shapes = shapes if shapes is not None else shapes_graph()
     queries = tuple(queries if queries is not None else qc_queries())
     if engine == "pyshacl":
@@ -371,7 +372,7 @@ def validate_paths(paths: list[Path], fmt: str = "text", shared: Path | None = N
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
-    _check_engine(engine)
+    check_engine(engine)
     if data is not None:
         if paths:
             raise InputError("give Turtle PATHS or a dump (--data), not both")
@@ -396,42 +397,3 @@ def validate_paths(paths: list[Path], fmt: str = "text", shared: Path | None = N
         report = validate_dataset(ds, files=files, engine=engine)
     return report.conforms, format_report(report, fmt)
 
-
-def store_verdict(store: Any) -> dict[str, Any]:
-    """:func:`validate_store`'s verdict as plain data, which can cross from a worker process:
-    ``conforms``, the number of ``warnings`` and, if it does not conform, the text ``report``."""
-    report = validate_store(store)
-    return {"conforms": report.conforms, "warnings": len(report.warnings),
-            "report": "" if report.conforms else format_report(report, "text")}
-
-
-def raise_unless_conforms(verdict: Mapping[str, Any]) -> None:
-    """:class:`ValidationFailed` with the report unless the verdict (:func:`store_verdict`) conforms."""
-    if not verdict["conforms"]:
-        raise ValidationFailed(verdict["report"], "the graph does not validate; nothing was written")
-
-
-def validated_store(shared: Path | None = None, engine: str = "sparql") -> tuple[Any, ValidationReport]:
-    """Build the graph into a pyoxigraph store and validate it, raising :class:`ValidationFailed` if it
-    does not conform.
-
-    Shared by ``build`` and ``publish`` so both write exactly what was validated.
-    Returns the store and the validation report (for its warnings). ``engine``
-    is the SHACL engine: ``"sparql"`` (fast, on the store itself) or
-    ``"pyshacl"`` (the reference, on an rdflib copy of the store); see
-    :mod:`gdegraph.validate.validation`.
-    """
-    from gdegraph.core.progress import stage
-    from gdegraph.sources.dataset import build_store, dataset_from_store
-
-    _check_engine(engine)
-    with stage("building the dataset"):
-        store = build_store(shared)
-    with stage(f"validating (SHACL engine: {engine})"):
-        if engine == "sparql":
-            report = validate_store(store)
-        else:
-            report = validate_dataset(dataset_from_store(store), engine=engine)
-    if not report.conforms:
-        raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
-    return store, report
