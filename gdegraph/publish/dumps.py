@@ -16,10 +16,11 @@ so a failure or a kill leaves every dump as it was, or every dump new.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from gdegraph.publish.serialise import (DUMP_STEM, Statements, dump_files, gzip_
 __all__ = [
     "DEFAULT_DUMPS_BASE", "DEFAULT_SPARQL_ENDPOINT", "DESCRIPTION_FILE", "DUMP_STEM", "SUMS_FILE",
     "PublishResult", "PublishSettings", "count_statements", "dump_files", "gzip_bytes", "publish",
-    "publish_files", "serialise", "serialise_all", "sha256sums", "sorted_quads", "union_triples",
+    "publish_files", "serialise", "serialise_all", "sha256sums", "side_files", "sorted_quads", "union_triples",
 ]
 
 DESCRIPTION_FILE = "void.ttl"
@@ -96,16 +97,32 @@ def sha256sums(files: Mapping[str, bytes], digests: Mapping[str, str] | None = N
     return "".join(f"{known.get(n) or hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
 
 
-def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str, bytes]:
+def side_files(store: Any, settings: PublishSettings, release: Any) -> dict[str, bytes]:
+    """The 360Giving package and the tables (CSV + Data Package + CSVW, SQLite for Datasette).
+
+    They are made from the store alone, not from the sorted statements the dumps
+    share, so a publish makes them in the worker process that validates.
+    """
+    from gdegraph.publish import giving360
+    from gdegraph.publish.table_files import tables_files
+
+    files = giving360.package_files(store, release=release, download_base=settings.dumps_base)
+    files.update(tables_files(store, settings.version))
+    return files
+
+
+def publish_files(ds: Any, settings: PublishSettings | None = None, *,
+                  made_elsewhere: Callable[[], dict[str, bytes]] | None = None) -> dict[str, bytes]:
     """Every published file (name -> bytes) for the built graph, without writing anything.
 
     ``ds`` is the build's pyoxigraph store (:func:`gdegraph.sources.dataset.build_store`),
     which every file is made from; an rdflib Dataset is copied into a store first.
+    ``made_elsewhere`` gives the :func:`side_files` when another process made them
+    (it is asked once the dumps are made); by default they are made here.
     """
     import pyoxigraph as ox
 
-    from gdegraph.publish import dataset_description, giving360
-    from gdegraph.publish.table_files import tables_files
+    from gdegraph.publish import dataset_description
     from gdegraph.store.oxigraph_store import OxigraphStore
 
     if not isinstance(ds, ox.Store):
@@ -115,8 +132,7 @@ def publish_files(ds: Any, settings: PublishSettings | None = None) -> dict[str,
     statements = Statements(ds)  # sorted once: every dump, and the description's counts
     files = statement_dump_files(statements)
     files[CONTEXT_FILE] = context_document()
-    files.update(giving360.package_files(ds, release=release, download_base=settings.dumps_base))
-    files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
+    files.update(made_elsewhere() if made_elsewhere is not None else side_files(ds, settings, release))
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}  # each file hashed once
     description = dataset_description.describe(
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
@@ -131,39 +147,40 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given), then write every
     published file.
 
-    Validation needs the built store and nothing the files need, and the files
-    need nothing validation makes, so where there is a second core a forked copy
-    of this process validates while this one makes the files
-    (:class:`gdegraph.core.forked.Child`); nothing is written until the
-    verdict says the graph conforms. A failure while making the files from a
-    graph that does not validate is reported as the validation failure it is.
+    Validation and the :func:`side_files` need the built store and nothing the
+    dumps need, so where there is a second core a forked copy of this process
+    validates and makes those files while this one sorts and writes the dumps
+    (:class:`gdegraph.core.forked.Child`); nothing is written until the verdict
+    says the graph conforms. A failure while making the files from a graph that
+    does not validate is reported as the validation failure it is.
     """
     from gdegraph.core.atomic import replace_in_directory
     from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
-    verdict = None
+    settings = settings or PublishSettings()
+    worker = None
     if dataset is None:
         from gdegraph.core.forked import Child, cores
         from gdegraph.sources.dataset import build_store
-        from gdegraph.validate.verdict import store_verdict
 
         with stage("building the dataset"):
             dataset = build_store(shared)
         store = dataset
-        verdict = Child(lambda: store_verdict(store), fork=cores() > 1)
+        worker = Child(lambda: _validate_and_make(store, settings), fork=cores() > 1)
     try:
         with stage("writing the dumps, tables and descriptions"):
-            files = publish_files(dataset, settings)
+            files = publish_files(dataset, settings, made_elsewhere=None if worker is None else (
+                lambda: _made_by(worker, dataset, settings)))
     except Exception:
-        _check(verdict)  # a graph that does not validate explains the failure better
+        _check(worker)  # a graph that does not validate explains the failure better
         raise
     except BaseException:
-        if verdict is not None:
-            verdict.cancel()
+        if worker is not None:
+            worker.cancel()
         raise
     with stage("validating (SHACL engine: sparql)"):
-        _check(verdict)
+        _check(worker)
     result = PublishResult(out_dir=out_dir)
     replace_in_directory(out_dir, files)  # every dump new, or every dump as before (gdegraph.core.atomic)
     result.files = {name: len(data) for name, data in files.items()}
@@ -173,11 +190,36 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     return result
 
 
-def _check(verdict: Any) -> None:
-    if verdict is not None:
+def _validate_and_make(store: Any, settings: PublishSettings) -> dict[str, Any]:
+    """The worker's part: the verdict (first, so it is known whatever follows), then the :func:`side_files`,
+    base64 in the JSON that crosses the pipe; ``files`` is None if making them failed (the parent then
+    makes them itself, so the failure is raised there with its own type)."""
+    from gdegraph.publish.dataset_description import release_date
+    from gdegraph.validate.verdict import store_verdict
+
+    verdict = store_verdict(store)
+    try:
+        made = side_files(store, settings, release_date(store, settings.release_date))
+    except Exception:  # noqa: BLE001 -- made again in the parent, which reports it
+        return {"verdict": verdict, "files": None}
+    return {"verdict": verdict, "files": {name: base64.b64encode(data).decode("ascii") for name, data in made.items()}}
+
+
+def _made_by(worker: Any, store: Any, settings: PublishSettings) -> dict[str, bytes]:
+    """The worker's :func:`side_files`, or the same made here if it could not make them."""
+    files = worker.result()["files"]
+    if files is None:
+        from gdegraph.publish.dataset_description import release_date
+
+        return side_files(store, settings, release_date(store, settings.release_date))
+    return {name: base64.b64decode(text) for name, text in files.items()}
+
+
+def _check(worker: Any) -> None:
+    if worker is not None:
         from gdegraph.validate.verdict import raise_unless_conforms
 
-        raise_unless_conforms(verdict.result())
+        raise_unless_conforms(worker.result()["verdict"])
 
 
 def count_statements(path: str | Path, parser: str = "rdflib") -> int:

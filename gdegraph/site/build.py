@@ -277,7 +277,7 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     started = time.perf_counter()
     dist = dist if dist is not None else Path("dist")
     site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
-    paths = list(site.paths())  # runs the gallery's queries: once, before any fork
+    paths = list(site.paths())  # binds the gallery's queries once; each query page runs its own in its share
     site.warm()
     shares = split(paths, _cost, workers or cores())
     with atomic_directory(out_dir) as tmp:
@@ -289,6 +289,8 @@ def _cost(path: str) -> float:
     """About how long a path takes to render, relative to one RDF file (for sharing the work out evenly)."""
     if path.startswith("classes/") and path.endswith(".html"):
         return 50.0
+    if path.startswith("queries/"):
+        return 60.0  # its query runs with it
     if path.endswith(".html") or path.startswith("explore/"):
         return 10.0
     return 1.0
