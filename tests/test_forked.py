@@ -7,16 +7,19 @@ import os
 import pytest
 
 from gdegraph.core.errors import GdeError
-from gdegraph.core.forked import Child, run_shares, split
+from gdegraph.core.forked import Child, deal, run_shares
 
 
-def test_split_keeps_order_and_balances_weight() -> None:
+def test_deal_balances_weight_keeps_groups_together_and_order_within_a_share() -> None:
     items = list(range(10))
-    shares = split(items, lambda i: 10.0 if i == 0 else 1.0, 2)
-    assert [i for share in shares for i in share] == items
-    assert shares[0] == [0] and len(shares) == 2
-    assert split(items, lambda i: 1.0, 1) == [items]
-    assert split([], lambda i: 1.0, 3) == [[]]
+    shares = deal(items, lambda i: 10.0 if i in (6, 7) else 1.0, 2)
+    assert sorted(i for share in shares for i in share) == items
+    assert all(share == sorted(share) for share in shares)
+    assert {6, 7} & set(shares[0]) and {6, 7} & set(shares[1]), "the two heavy items go to different shares"
+    paired = deal(items, lambda i: 1.0, 2, group=lambda i: i // 2)
+    assert all(i + 1 in share for share in paired for i in share if i % 2 == 0), "a group is never cut"
+    assert deal(items, lambda i: 1.0, 1) == [items]
+    assert deal([], lambda i: 1.0, 3) == [[]]
 
 
 def test_shares_run_in_other_processes_and_come_back_in_order() -> None:

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from gdegraph.core.errors import GdeError
 
-__all__ = ["Child", "cores", "run_shares", "split"]
+__all__ = ["Child", "cores", "deal", "run_shares"]
 
 _T = TypeVar("_T")
 #: Most processes worth forking: the work is memory-bound beyond a few.
@@ -49,17 +49,27 @@ def cores() -> int:
     return max(1, min(MAX_WORKERS, available))
 
 
-def split(items: Sequence[_T], weight: Callable[[_T], float], parts: int) -> list[list[_T]]:
-    """``items`` cut into at most ``parts`` runs of consecutive items of about equal total weight."""
-    total = sum(weight(item) for item in items)
-    shares: list[list[_T]] = [[]]
-    done = 0.0
+def deal(items: Sequence[_T], weight: Callable[[_T], float], parts: int,
+         group: Callable[[_T], Any] = lambda item: item) -> list[list[_T]]:
+    """``items`` dealt out into at most ``parts`` shares of about equal total weight, each in the items' order.
+
+    Consecutive items with the same ``group`` stay together (the files of one page, which
+    share work); each group goes to the share that has the least weight so far, so heavy
+    items that come together in the list (the class indexes, the query pages) are spread
+    over the shares rather than landing in one, and a wrong weight costs little.
+    """
+    parts = max(1, parts)
+    shares: list[list[_T]] = [[] for _ in range(parts)]
+    loads = [0.0] * parts
+    current, key, target = None, object(), 0
     for item in items:
-        if len(shares) < parts and done >= total * len(shares) / parts and shares[-1]:
-            shares.append([])
-        shares[-1].append(item)
-        done += weight(item)
-    return shares
+        k = group(item)
+        if current is None or k != key:
+            target = min(range(parts), key=loads.__getitem__)
+            current, key = shares[target], k
+        current.append(item)
+        loads[target] += weight(item)
+    return [share for share in shares if share] or [[]]
 
 
 class Child:

@@ -272,17 +272,22 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     linked from it rather than written again (see :class:`gdegraph.core.atomic.TreeWriter`).
     """
     from gdegraph.core.atomic import atomic_directory
-    from gdegraph.core.forked import cores, run_shares, split
+    from gdegraph.core.forked import cores, deal, run_shares
 
     started = time.perf_counter()
     dist = dist if dist is not None else Path("dist")
     site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
     paths = list(site.paths())  # binds the gallery's queries once; each query page runs its own in its share
     site.warm()
-    shares = split(paths, _cost, workers or cores())
+    shares = deal(paths, _cost, workers or cores(), group=_resource_of)
     with atomic_directory(out_dir) as tmp:
         done = run_shares(shares, lambda share: _write_share(site, share, tmp, out_dir, share is shares[0]))
     return SiteResult(out_dir, sum(d[0] for d in done), sum(d[1] for d in done), time.perf_counter() - started)
+
+
+def _resource_of(path: str) -> str:
+    """A resource's page and its RDF files share one group (they share the prepared description)."""
+    return path.rpartition(".")[0]
 
 
 def _cost(path: str) -> float:
@@ -290,7 +295,7 @@ def _cost(path: str) -> float:
     if path.startswith("classes/") and path.endswith(".html"):
         return 50.0
     if path.startswith("queries/"):
-        return 60.0  # its query runs with it
+        return 20.0  # its query runs with it
     if path.endswith(".html") or path.startswith("explore/"):
         return 10.0
     return 1.0
