@@ -22,15 +22,17 @@ The rules that keep it safe:
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from gdegraph.core.errors import GdeError
 
-__all__ = ["Child", "cores", "deal", "run_shares"]
+__all__ = ["Child", "cores", "deal", "frozen_heap", "run_shares"]
 
 _T = TypeVar("_T")
 #: Most processes worth forking: the work is memory-bound beyond a few.
@@ -70,6 +72,23 @@ def deal(items: Sequence[_T], weight: Callable[[_T], float], parts: int,
         current.append(item)
         loads[target] += weight(item)
     return [share for share in shares if share] or [[]]
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Everything allocated so far left out of the cyclic garbage collector's passes, until the block ends.
+
+    What is built before work is shared out (a store, a page model) lives until the end, yet
+    every full collection would walk all of it again; and a collector walking it in a forked
+    child writes to the pages it shares with the parent, which then get copied. This is what
+    :func:`gc.freeze` is for. The objects go back under the collector afterwards, so a caller
+    that goes on (a test, the server) loses nothing.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class Child:

@@ -158,29 +158,31 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
+    from gdegraph.core.forked import Child, cores, frozen_heap
+
     settings = settings or PublishSettings()
-    worker = None
-    if dataset is None:
-        from gdegraph.core.forked import Child, cores
+    validate = dataset is None
+    if validate:
         from gdegraph.sources.dataset import build_store
 
         with stage("building the dataset"):
             dataset = build_store(shared)
-        store = dataset
-        worker = Child(lambda: _validate_and_make(store, settings), fork=cores() > 1)
-    try:
-        with stage("writing the dumps, tables and descriptions"):
-            files = publish_files(dataset, settings, made_elsewhere=None if worker is None else (
-                lambda: _made_by(worker, dataset, settings)))
-    except Exception:
-        _check(worker)  # a graph that does not validate explains the failure better
-        raise
-    except BaseException:
-        if worker is not None:
-            worker.cancel()
-        raise
-    with stage("validating (SHACL engine: sparql)"):
-        _check(worker)
+    store = dataset
+    with frozen_heap():  # the store's Python side lives to the end: no collector passes over it, here or forked
+        worker = Child(lambda: _validate_and_make(store, settings), fork=cores() > 1) if validate else None
+        try:
+            with stage("writing the dumps, tables and descriptions"):
+                files = publish_files(store, settings, made_elsewhere=None if worker is None else (
+                    lambda: _made_by(worker, store, settings)))
+        except Exception:
+            _check(worker)  # a graph that does not validate explains the failure better
+            raise
+        except BaseException:
+            if worker is not None:
+                worker.cancel()
+            raise
+        with stage("validating (SHACL engine: sparql)"):
+            _check(worker)
     result = PublishResult(out_dir=out_dir)
     replace_in_directory(out_dir, files)  # every dump new, or every dump as before (gdegraph.core.atomic)
     result.files = {name: len(data) for name, data in files.items()}

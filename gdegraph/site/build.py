@@ -272,7 +272,7 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     linked from it rather than written again (see :class:`gdegraph.core.atomic.TreeWriter`).
     """
     from gdegraph.core.atomic import atomic_directory
-    from gdegraph.core.forked import cores, deal, run_shares
+    from gdegraph.core.forked import cores, deal, frozen_heap, run_shares
 
     started = time.perf_counter()
     dist = dist if dist is not None else Path("dist")
@@ -280,7 +280,7 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     paths = list(site.paths())  # binds the gallery's queries once; each query page runs its own in its share
     site.warm()
     shares = deal(paths, _cost, workers or cores(), group=_resource_of)
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir) as tmp, frozen_heap():
         done = run_shares(shares, lambda share: _write_share(site, share, tmp, out_dir, share is shares[0]))
     return SiteResult(out_dir, sum(d[0] for d in done), sum(d[1] for d in done), time.perf_counter() - started)
 
