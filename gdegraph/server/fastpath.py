@@ -10,8 +10,9 @@ both still see every request, and answers the ordinary SPARQL ``GET`` itself
 with the endpoint's own functions (:func:`gdegraph.server.sparql.checked_query`
 and :func:`~gdegraph.server.sparql.answer`: the same checks, the same worker
 round trip, the same limits), writing the headers the middlewares would
-have added: ``Vary: Accept, Origin`` (CORS's), ``X-Content-Type-Options``
-and, for HTML, the Content-Security-Policy (:func:`security_headers`).
+have added, in their order: ``X-Content-Type-Options`` and, for HTML, the
+Content-Security-Policy (:func:`security_headers`), then CORS's ``Origin``
+joined into ``Vary``.
 
 Everything else takes the full stack, decided from the request line and
 headers alone before anything runs: other methods and paths, a request
@@ -107,5 +108,5 @@ class SparqlFastPath:
                 return
             response = await answer(state, params, query, accept, endpoint_iri(scope.get("scheme", "http"), host or ""))
         await send({"type": "http.response.start", "status": response.status_code,
-                    "headers": security_headers(_vary_origin(response.raw_headers))})
+                    "headers": _vary_origin(security_headers(response.raw_headers))})
         await send({"type": "http.response.body", "body": response.body})
