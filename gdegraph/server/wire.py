@@ -83,7 +83,7 @@ class Reader:
 
     def _fill(self, size: int) -> None:
         while len(self.buffer) < size:
-            data = self.sock.recv(max(self.chunk, size - len(self.buffer)))
+            data = self.sock.recv(self.chunk)
             if not data:
                 raise EOFError("the other end closed the connection")
             self.buffer += data
@@ -91,8 +91,21 @@ class Reader:
     def read(self) -> bytes:
         self._fill(HEADER.size)
         (size,) = HEADER.unpack_from(self.buffer)
-        self._fill(HEADER.size + size)
+        end = HEADER.size + size
+        if end > len(self.buffer) + self.chunk:  # a big message (the data): straight into its own buffer
+            payload = bytearray(size)
+            view, got = memoryview(payload), len(self.buffer) - HEADER.size
+            view[:got] = self.buffer[HEADER.size:]
+            self.buffer.clear()
+            while got < size:
+                n = self.sock.recv_into(view[got:])
+                if not n:
+                    raise EOFError("the other end closed the connection")
+                got += n
+            view.release()
+            return bytes(payload)
+        self._fill(end)
         with memoryview(self.buffer) as view:
-            payload = bytes(view[HEADER.size:HEADER.size + size])
-        del self.buffer[:HEADER.size + size]
-        return payload
+            payload_bytes = bytes(view[HEADER.size:end])
+        del self.buffer[:end]
+        return payload_bytes
