@@ -116,6 +116,25 @@ def test_1_the_sources_spelling_beside_the_name_of_the_time(capsys: pytest.Captu
     assert lone["RYA"]["exemplarName"] == "West Midlands Ambulance Service NHS Foundation Trust"  # 2016 name
 
 
+def test_1_a_later_role_takes_the_name_the_merger_gave(capsys: pytest.CaptureFixture[str], data: str) -> None:
+    # Regression: a 2021 membership was named with the 2016 ODS name. Seed 004 (18 March 2021) spells the members
+    # as they were then ("North Cumbria Integrated Care NHS Foundation Trust", "Mid and South Essex NHS Foundation
+    # Trust", "East Suffolk and North Essex ...", "North West Anglia ..."); ODS successor records date the mergers
+    # into each (RNL -> RNN 2019-10-01, RDD/RQ8 -> RAJ 2020-04-01, RGQ -> RDE 2018-06-30, RQQ -> RGN 2017-04-01).
+    members = by(cli_csv(capsys, "wave-members-aspirants-2", data, "wave-members", "-p",
+                         "wave=digital-aspirants-wave-2"), "odsCode")
+    assert {code: members[code]["memberName"] for code in ("RNN", "RAJ", "RDE", "RGN")} == {
+        "RNN": "North Cumbria Integrated Care NHS Foundation Trust",
+        "RAJ": "Mid and South Essex NHS Foundation Trust",
+        "RDE": "East Suffolk and North Essex NHS Foundation Trust",
+        "RGN": "North West Anglia NHS Foundation Trust"}
+    # a rename with no merger to date it keeps the name of the earlier file (the source spells it so too)
+    assert members["RCB"]["memberName"] == "York Teaching Hospital NHS Foundation Trust"
+    # and the same trust in its 2017 role keeps its 2016 name (test_1_names_as_of_the_fact...)
+    pairing = by(cli_csv(capsys, "pairings", data, "pairings"), "pairing")["https://w3id.org/gdegraph/id/pairing/rx4-rnn"]
+    assert pairing["followerName"] == "Cumbria Partnership NHS Foundation Trust"
+
+
 def test_1_network_labels_are_the_names_of_the_time(dataset: Any) -> None:
     from gdegraph.network.analysis import build_network, open_store, query_rows
 

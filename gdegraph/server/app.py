@@ -39,6 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gdegraph.server.cache import ReplayCache
 from gdegraph.server.conneg import negotiate, rdf_offers
+from gdegraph.server.fastpath import SparqlFastPath, security_headers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
 from gdegraph.site.build import PAGE_FORMATS, Site
@@ -48,11 +49,6 @@ __all__ = ["ServerState", "create_app"]
 
 #: Text responses from this size up are gzip-compressed for clients that accept it.
 GZIP_MINIMUM = 4096
-#: Map tiles are the one thing a page loads from another host (by the reader's browser, never by the server).
-TILES = "https://tile.openstreetmap.org"
-CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: " + TILES + "; script-src 'self'; "
-       "connect-src 'self'; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 @dataclass
@@ -201,12 +197,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                if (any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers)
-                        and not any(k == b"content-security-policy" for k, _ in headers)):  # its own: /reconcile/preview
-                    headers.append((b"content-security-policy", CSP.encode()))
-                message["headers"] = headers
+                message["headers"] = security_headers(list(message.get("headers", [])))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -279,7 +270,9 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
         Middleware(SecurityHeaders),
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
     ]
-    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache)]  # outermost first
+    # Outermost first: the drain and the replay cache see every request; the common SPARQL GET is then
+    # answered without Starlette's routing and middleware (gdegraph/server/fastpath.py).
+    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache), Middleware(SparqlFastPath, state=state)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.gde = state
     return app

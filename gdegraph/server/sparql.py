@@ -29,7 +29,7 @@ from gdegraph.server.evaluate import Job
 from gdegraph.server.policy import Refused, check_nesting
 from gdegraph.server.workers import PoolBusy, QueryTimeout
 
-__all__ = ["service_description", "sparql_endpoint"]
+__all__ = ["answer", "browser", "checked_query", "endpoint_iri", "service_description", "sparql_endpoint", "text"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -86,55 +86,70 @@ async def _params(request: Request, max_body: int, seconds: float) -> dict[str, 
     return params
 
 
-async def sparql_endpoint(request: Request) -> Response:
-    state = request.app.state.gde
-    limits = state.limits
-    try:
-        params = await _params(request, limits.max_body, limits.header_timeout)
-        if "update" in params:
-            raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
-        queries = params.get("query", [])
-        if len(queries) > 1:
-            raise Refused(400, "give exactly one query parameter")
-        if queries and len(queries[0]) > limits.max_query_length:
-            raise Refused(413, f"query too long: the limit is {limits.max_query_length} characters")
-        if queries and not queries[0].strip():
-            raise Refused(400, "empty query: give a SPARQL query in the query parameter")
-        if queries:
-            check_nesting(queries[0], limits.max_nesting)
-    except Refused as exc:
-        return text(exc.status, exc.message)
-    except ValueError as exc:  # too many parameters
-        return text(400, f"bad request: {exc}")
+def checked_query(params: dict[str, list[str]], limits: Any) -> str | None:
+    """The one query the parameters carry (None: none given), or :class:`Refused` with its status.
+
+    Only what can be judged in the event loop without parsing SPARQL: updates, the count,
+    length and emptiness of the query, and its nesting."""
+    if "update" in params:
+        raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise Refused(400, "give exactly one query parameter")
     if not queries:
-        return service_description(request)
-    if request.method != "POST" and _browser(request.headers.get("accept")):
-        # A shared query link opened in a browser: the workbench, which reads ?query= and runs it.
-        return Response(state.site.query_page(), headers={"Vary": "Accept"}, media_type="text/html; charset=utf-8")
-    job = Job(queries[0], request.headers.get("accept"), tuple(params.get("default-graph-uri", [])),
-              tuple(params.get("named-graph-uri", [])), _endpoint(request))
+        return None
+    if len(queries[0]) > limits.max_query_length:
+        raise Refused(413, f"query too long: the limit is {limits.max_query_length} characters")
+    if not queries[0].strip():
+        raise Refused(400, "empty query: give a SPARQL query in the query parameter")
+    check_nesting(queries[0], limits.max_nesting)
+    return queries[0]
+
+
+async def answer(state: Any, params: dict[str, list[str]], query: str, accept: str | None, base: str) -> Response:
+    """Run ``query`` in a worker (bounded by the time limit) and make its reply the HTTP response."""
+    job = Job(query, accept, tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
+              base)
     try:
         reply = await state.pool.run(job)
     except QueryTimeout:
-        return text(503, f"query stopped: it ran past the {limits.timeout:g} s time limit")
+        return text(503, f"query stopped: it ran past the {state.limits.timeout:g} s time limit")
     except PoolBusy:
         return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
     headers = {**reply.headers, "Vary": "Accept"}
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
 
-def _endpoint(request: Request) -> str:
+async def sparql_endpoint(request: Request) -> Response:
+    state = request.app.state.gde
+    limits = state.limits
+    try:
+        params = await _params(request, limits.max_body, limits.header_timeout)
+        query = checked_query(params, limits)
+    except Refused as exc:
+        return text(exc.status, exc.message)
+    except ValueError as exc:  # too many parameters
+        return text(400, f"bad request: {exc}")
+    if query is None:
+        return service_description(request)
+    if request.method != "POST" and browser(request.headers.get("accept")):
+        # A shared query link opened in a browser: the workbench, which reads ?query= and runs it.
+        return Response(state.site.query_page(), headers={"Vary": "Accept"}, media_type="text/html; charset=utf-8")
+    return await answer(state, params, query, request.headers.get("accept"),
+                        endpoint_iri(request.scope.get("scheme", "http"), request.headers.get("host", "")))
+
+
+def endpoint_iri(scheme: str, host: str) -> str:
     """The endpoint's own IRI (no query string): the base IRI of every query sent to it.
 
     The host comes from the request's ``Host`` header; one that is not a plain host[:port]
     falls back to ``localhost`` so that the base is always a valid IRI."""
-    host = request.headers.get("host", "")
     if not _HOST.fullmatch(host):
         host = "localhost"
-    return f"{request.scope.get('scheme', 'http')}://{host}/sparql"
+    return f"{scheme}://{host}/sparql"
 
 
-def _browser(accept: str | None) -> bool:
+def browser(accept: str | None) -> bool:
     """Whether ``Accept`` prefers HTML to every SPARQL result format (results win ties and ``*/*``).
 
     Remembered per header (clients send the same one every time; mimeparse costs more than the

@@ -19,7 +19,9 @@ query that meets a dead worker is tried once more on another. How it died
 says why: ``SIGSYS`` is the sandbox stopping a network connection (answered
 as the ``SERVICE`` refusal), ``SIGABRT`` a failed allocation under the memory
 cap (503). A message
-is a pickle behind an 8-byte length; the worker reads and writes its end
+is plain data behind an 8-byte length (:mod:`gdegraph.server.wire`: never a
+pickle, so a subverted worker cannot run code in the server by replying);
+the worker reads and writes its end
 with plain blocking calls, the parent's end is an asyncio protocol on the
 event loop (:class:`_Channel`), so a query costs one write and one read
 event in the parent and no thread hand-off. A worker that comes free is
@@ -35,10 +37,8 @@ import contextlib
 import gc
 import logging
 import multiprocessing
-import pickle
 import signal
 import socket
-import struct
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -46,12 +46,12 @@ from typing import Any
 from gdegraph.server.evaluate import MEMORY_MESSAGE, Engine, Job, Reply
 from gdegraph.server.policy import SERVICE_REFUSED
 from gdegraph.server.sandbox import NETWORK_SIGNAL, deny_network, limit_memory
+from gdegraph.server.wire import HEADER, Reader, decode_job, decode_reply, encode_job, encode_reply, frame, send
 
 __all__ = ["PoolBusy", "QueryTimeout", "WorkerPool"]
 
 _START_TIMEOUT = 120.0
 _log = logging.getLogger("gdegraph.server")
-_HEADER = struct.Struct("!Q")  #: the length of the pickle that follows
 
 
 class QueryTimeout(Exception):
@@ -66,36 +66,12 @@ class ReplyTooLarge(Exception):
     """A worker announced a reply over the size cap (it caps its own: this is a second line)."""
 
 
-def _frame(message: Any) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(data)) + data
-
-
-def _send(sock: socket.socket, message: Any) -> None:
-    sock.sendall(_frame(message))
-
-
-def _recv_exactly(sock: socket.socket, size: int) -> bytes:
-    buffer = bytearray(size)
-    view, got = memoryview(buffer), 0
-    while got < size:
-        n = sock.recv_into(view[got:])
-        if not n:
-            raise EOFError("the other end closed the connection")
-        got += n
-    return bytes(buffer)
-
-
-def _recv(sock: socket.socket) -> Any:
-    (size,) = _HEADER.unpack(_recv_exactly(sock, _HEADER.size))
-    return pickle.loads(_recv_exactly(sock, size))
-
-
 def _worker_main(sock: socket.socket, max_rows: int, max_response_bytes: int, max_memory: int | None) -> None:
     """Body of a worker process: receive and load the data, lock itself in, then answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
+    reader = Reader(sock)
     try:
-        engine = Engine(_recv(sock), max_rows, max_response_bytes)
+        engine = Engine(reader.read(), max_rows, max_response_bytes)
         for query in ("ASK { ?s ?p ?o }", "ASK FROM <urn:x:warm-up> { }"):  # import both paths now
             engine.run(Job(query))
         gc.freeze()  # the loaded store and imports live as long as the worker: not the collector's concern
@@ -103,12 +79,12 @@ def _worker_main(sock: socket.socket, max_rows: int, max_response_bytes: int, ma
             limit_memory(max_memory)
         deny_network()
     except Exception as exc:  # tell the parent why, rather than just dying
-        _send(sock, f"failed: {type(exc).__name__}: {exc}")
+        send(sock, f"failed: {type(exc).__name__}: {exc}".encode("utf-8", "replace"))
         return
-    _send(sock, "ready")
+    send(sock, b"ready")
     while True:
         try:
-            job = _recv(sock)
+            job = decode_job(reader.read())
         except (EOFError, OSError):
             return
         try:
@@ -118,7 +94,7 @@ def _worker_main(sock: socket.socket, max_rows: int, max_response_bytes: int, ma
         except Exception as exc:  # a bug must not kill the worker silently: report it as a 500
             reply = Reply.text(500, f"internal error: {type(exc).__name__}: {exc}")
         try:
-            _send(sock, reply)
+            send(sock, encode_reply(reply))
         except OSError:
             return
 
@@ -138,24 +114,24 @@ class _Channel(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
-        if len(self.buffer) < _HEADER.size:
+        if len(self.buffer) < HEADER.size:
             return
-        (size,) = _HEADER.unpack_from(self.buffer)
+        (size,) = HEADER.unpack_from(self.buffer)
         if size > self.max_bytes:  # the worker caps its replies; a bigger one means it misbehaves
             waiter, self.waiter = self.waiter, None
             if waiter is not None and not waiter.done():
                 waiter.set_exception(ReplyTooLarge())
             self.close()
             return
-        end = _HEADER.size + size
+        end = HEADER.size + size
         if len(self.buffer) < end:
             return
-        payload = bytes(self.buffer[_HEADER.size:end])
+        payload = bytes(self.buffer[HEADER.size:end])
         del self.buffer[:end]
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             try:
-                waiter.set_result(pickle.loads(payload))
+                waiter.set_result(decode_reply(payload))
             except Exception as exc:  # a corrupt message: the worker is discarded by the caller
                 waiter.set_exception(EOFError(f"unreadable reply: {exc}"))
 
@@ -174,7 +150,7 @@ class _Channel(asyncio.Protocol):
             waiter.set_exception(EOFError("the worker is gone"))
             return waiter
         self.waiter = waiter
-        self.transport.write(_frame(job))
+        self.transport.write(frame(encode_job(job)))
         return waiter
 
     def close(self) -> None:
@@ -199,9 +175,9 @@ class _Worker:
             child.close()
         try:
             self.sock.settimeout(_START_TIMEOUT)
-            _send(self.sock, data)
-            ready = _recv(self.sock)
-        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            send(self.sock, data)
+            ready = Reader(self.sock, 256).read().decode("utf-8", "replace")
+        except (OSError, EOFError) as exc:
             ready = f"failed: {exc}"
         if ready != "ready":
             self.kill()

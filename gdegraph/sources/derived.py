@@ -12,8 +12,9 @@ patterns and top-level FILTERs on every engine:
   ``validFrom <= D < validUntil``. A tier's status as of D is the firmest of its
   members' (a tier of proposed followers is proposed, whatever its award says);
 * **names as of the fact**: the trust's official name in the latest reference
-  file dated on or before the statement's date (``gde:exemplarName`` ...), not
-  today's name; and what became of each trust (``gde:currentOrganisation``,
+  file dated on or before the statement's date (``gde:exemplarName`` ...), or the
+  next file's name when a merger into the trust on or before that date marks the
+  rename, not today's name; and what became of each trust (``gde:currentOrganisation``,
   ``gde:nowLabel``), saying so when a closed trust's successor is not in the files;
 * **inference flags**: statements no source states (status *implied*) and values
   the curators derived (a funder the quote does not name, a pairing's wave) carry
@@ -204,8 +205,27 @@ def _status_at(steps: list[tuple[date | None, URIRef, URIRef]], day: date) -> UR
     return current
 
 
+def _mergers_into(g: Graph, trust: URIRef) -> list[date]:
+    """Dates on which another organisation merged into ``trust`` (ODS successor records)."""
+    days = []
+    for event in g.objects(trust, ORG.resultedFrom):
+        when = g.value(event, DCTERMS.date)
+        if when is not None and g.value(event, ORG.originalOrganization) != trust:
+            days.append(date.fromisoformat(str(when)[:10]))
+    return sorted(days)
+
+
 def name_as_of(g: Graph, trust: URIRef, day: date | None) -> str | None:
-    """The readable official name in the latest reference file dated on or before ``day``."""
+    """The trust's official name on ``day``, from the dated reference files.
+
+    The latest file dated on or before ``day`` gives the name, unless a later file
+    names the trust differently and an organisation merged into it between the two
+    files on or before ``day``: the reference files do not date renames, but a trust
+    that absorbs another takes its new name with the merger (Cumbria Partnership was
+    North Cumbria Integrated Care from the 2019 merger, so a 2021 membership uses
+    the new name while a 2017 one keeps the old). Without such a merger the earlier
+    name stands, as no file says it had changed by then.
+    """
     records = []
     for record in g.objects(trust, GDE.officialName):
         year, text = g.value(record, GDE.asOf), g.value(record, GDE.nameText)
@@ -219,6 +239,12 @@ def name_as_of(g: Graph, trust: URIRef, day: date | None) -> str | None:
     for year, text in records:
         if day is not None and year <= day.year:
             chosen = (year, text)
+    if day is not None:
+        mergers = [d for d in _mergers_into(g, trust) if chosen[0] < d.year and d <= day]
+        for year, text in records:
+            if year > chosen[0] and text != chosen[1] and any(d.year <= year for d in mergers):
+                chosen = (year, text)
+                break
     return readable_name(chosen[1])
 
 
