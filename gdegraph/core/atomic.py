@@ -238,9 +238,10 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
     _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
 
 
-def _read_without_atime(path: Path) -> bytes | None:
-    """A file's bytes, read without updating its access time where the system allows (a read that
-    writes to the file system's journal costs more than the read); None if it cannot be read."""
+def _read_without_atime(path: Path | str, size: int = -1) -> bytes | None:
+    """A file's bytes (at most ``size`` + 1 of them when ``size`` is given, enough to tell a file of
+    that size), read without updating its access time where the system allows (a read that writes
+    to the file system's journal costs more than the read); None if it cannot be read."""
     plain = os.O_RDONLY | getattr(os, "O_BINARY", 0)
     for flags in (plain | getattr(os, "O_NOATIME", 0), plain):
         try:
@@ -250,9 +251,20 @@ def _read_without_atime(path: Path) -> bytes | None:
         except OSError:
             return None
         try:
-            with os.fdopen(fd, "rb") as handle:
-                return handle.read()
+            if size < 0:
+                with os.fdopen(fd, "rb") as handle:
+                    return handle.read()
+            chunks, wanted = [], size + 1  # plain reads of the known size: no buffered file object per file
+            while wanted > 0:
+                chunk = os.read(fd, wanted)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                wanted -= len(chunk)
+            os.close(fd)
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
         except OSError:
+            os.close(fd)
             return None
     return None
 
@@ -295,7 +307,7 @@ class TreeWriter:
             dir_fd = self._folders[folder] = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         return dir_fd
 
-    def link(self, path: str, source: Path) -> bool:
+    def link(self, path: str, source: Path | str) -> bool:
         """Hard-link ``source`` as ``path``; False where links cannot be made (another file system, no
         permission, no relative calls), for the caller to write a copy."""
         if not self._relative:
@@ -307,7 +319,7 @@ class TreeWriter:
             return False
         return True
 
-    def _unchanged(self, folder: str, name: str, data: bytes) -> Path | None:
+    def _unchanged(self, folder: str, name: str, data: bytes) -> str | None:
         """The previous tree's file at this path if it holds exactly ``data``, else None."""
         if self.previous is None:
             return None
@@ -321,8 +333,8 @@ class TreeWriter:
             self._sizes[folder] = sizes
         if sizes.get(name) != len(data):
             return None
-        old = self.previous / folder / name
-        return old if _read_without_atime(old) == data else None
+        old = f"{self.previous}/{folder}/{name}" if folder else f"{self.previous}/{name}"
+        return old if _read_without_atime(old, len(data)) == data else None
 
     def write(self, path: str, data: bytes) -> None:
         folder, _, name = path.rpartition("/")
