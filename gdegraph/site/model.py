@@ -99,6 +99,7 @@ class Model:
         # a page asks the same node for one predicate after another.
         self._by_predicate: dict[Any, dict[NamedNode, tuple[Term, ...]]] = {}
         self._by_predicate_in: dict[Any, dict[NamedNode, tuple[Term, ...]]] = {}
+        self._outgoing: dict[Any, tuple[Statement, ...]] = {}
         self.store: Any = None  # the project store the quads came from, when there is one (the query gallery)
 
     @classmethod
@@ -117,10 +118,13 @@ class Model:
     # --- statements -------------------------------------------------------------------------
 
     def outgoing(self, subject: Term) -> list[Statement]:
-        """Statements with ``subject`` as subject, in a stable order."""
-        edges = self._out.get(subject, {})
-        return sorted((Statement(p, o, g) for (p, o), g in edges.items()),
-                      key=lambda st: (st.predicate.value, str(st.term)))
+        """Statements with ``subject`` as subject, in a stable order (made once; a new list each time)."""
+        found = self._outgoing.get(subject)
+        if found is None:
+            edges = self._out.get(subject, {})
+            found = self._outgoing[subject] = tuple(sorted((Statement(p, o, g) for (p, o), g in edges.items()),
+                                                           key=lambda st: (st.predicate.value, str(st.term))))
+        return list(found)
 
     def incoming(self, obj: Term) -> list[tuple[Term, Statement]]:
         """``(subject, statement)`` for every statement whose object is ``obj``."""
