@@ -36,8 +36,8 @@ from gdegraph.publish.serialise import (DUMP_STEM, Statements, dump_files, gzip_
 
 __all__ = [
     "DEFAULT_DUMPS_BASE", "DEFAULT_SPARQL_ENDPOINT", "DESCRIPTION_FILE", "DUMP_STEM", "SUMS_FILE",
-    "PublishResult", "PublishSettings", "count_statements", "dump_files", "gzip_bytes", "publish",
-    "publish_files", "serialise", "serialise_all", "sha256sums", "side_files", "sorted_quads", "union_triples",
+    "PublishResult", "PublishSettings", "count_statements", "dump_files", "grant_files", "gzip_bytes", "publish",
+    "publish_files", "serialise", "serialise_all", "sha256sums", "sorted_quads", "union_triples",
 ]
 
 DESCRIPTION_FILE = "void.ttl"
@@ -97,18 +97,15 @@ def sha256sums(files: Mapping[str, bytes], digests: Mapping[str, str] | None = N
     return "".join(f"{known.get(n) or hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
 
 
-def side_files(store: Any, settings: PublishSettings, release: Any) -> dict[str, bytes]:
-    """The 360Giving package and the tables (CSV + Data Package + CSVW, SQLite for Datasette).
+def grant_files(store: Any, settings: PublishSettings, release: Any) -> dict[str, bytes]:
+    """The 360Giving package (JSON, checked against its schema, and CSV).
 
-    They are made from the store alone, not from the sorted statements the dumps
-    share, so a publish makes them in the worker process that validates.
+    It is made from the store alone, not from the sorted statements the dumps share,
+    so a publish makes it in the worker process that validates.
     """
     from gdegraph.publish import giving360
-    from gdegraph.publish.table_files import tables_files
 
-    files = giving360.package_files(store, release=release, download_base=settings.dumps_base)
-    files.update(tables_files(store, settings.version))
-    return files
+    return giving360.package_files(store, release=release, download_base=settings.dumps_base)
 
 
 def publish_files(ds: Any, settings: PublishSettings | None = None, *,
@@ -117,12 +114,13 @@ def publish_files(ds: Any, settings: PublishSettings | None = None, *,
 
     ``ds`` is the build's pyoxigraph store (:func:`gdegraph.sources.dataset.build_store`),
     which every file is made from; an rdflib Dataset is copied into a store first.
-    ``made_elsewhere`` gives the :func:`side_files` when another process made them
-    (it is asked once the dumps are made); by default they are made here.
+    ``made_elsewhere`` gives the :func:`grant_files` when another process made them
+    (it is asked once the dumps and tables are made); by default they are made here.
     """
     import pyoxigraph as ox
 
     from gdegraph.publish import dataset_description
+    from gdegraph.publish.table_files import tables_files
     from gdegraph.store.oxigraph_store import OxigraphStore
 
     if not isinstance(ds, ox.Store):
@@ -132,7 +130,9 @@ def publish_files(ds: Any, settings: PublishSettings | None = None, *,
     statements = Statements(ds)  # sorted once: every dump, and the description's counts
     files = statement_dump_files(statements)
     files[CONTEXT_FILE] = context_document()
-    files.update(made_elsewhere() if made_elsewhere is not None else side_files(ds, settings, release))
+    tables = tables_files(ds, settings.version)  # CSV + Data Package + CSVW, SQLite for Datasette
+    files.update(made_elsewhere() if made_elsewhere is not None else grant_files(ds, settings, release))
+    files.update(tables)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}  # each file hashed once
     description = dataset_description.describe(
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
@@ -147,9 +147,9 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given), then write every
     published file.
 
-    Validation and the :func:`side_files` need the built store and nothing the
+    Validation and the :func:`grant_files` need the built store and nothing the
     dumps need, so where there is a second core a forked copy of this process
-    validates and makes those files while this one sorts and writes the dumps
+    validates and makes those files while this one sorts and writes the dumps and tables
     (:class:`gdegraph.core.forked.Child`); nothing is written until the verdict
     says the graph conforms. A failure while making the files from a graph that
     does not validate is reported as the validation failure it is.
@@ -193,7 +193,7 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
 
 
 def _validate_and_make(store: Any, settings: PublishSettings) -> dict[str, Any]:
-    """The worker's part: the verdict (first, so it is known whatever follows), then the :func:`side_files`,
+    """The worker's part: the verdict (first, so it is known whatever follows), then the :func:`grant_files`,
     base64 in the JSON that crosses the pipe; ``files`` is None if making them failed (the parent then
     makes them itself, so the failure is raised there with its own type)."""
     from gdegraph.publish.dataset_description import release_date
@@ -201,19 +201,19 @@ def _validate_and_make(store: Any, settings: PublishSettings) -> dict[str, Any]:
 
     verdict = store_verdict(store)
     try:
-        made = side_files(store, settings, release_date(store, settings.release_date))
+        made = grant_files(store, settings, release_date(store, settings.release_date))
     except Exception:  # noqa: BLE001 -- made again in the parent, which reports it
         return {"verdict": verdict, "files": None}
     return {"verdict": verdict, "files": {name: base64.b64encode(data).decode("ascii") for name, data in made.items()}}
 
 
 def _made_by(worker: Any, store: Any, settings: PublishSettings) -> dict[str, bytes]:
-    """The worker's :func:`side_files`, or the same made here if it could not make them."""
+    """The worker's :func:`grant_files`, or the same made here if it could not make them."""
     files = worker.result()["files"]
     if files is None:
         from gdegraph.publish.dataset_description import release_date
 
-        return side_files(store, settings, release_date(store, settings.release_date))
+        return grant_files(store, settings, release_date(store, settings.release_date))
     return {name: base64.b64decode(text) for name, text in files.items()}
 
 
