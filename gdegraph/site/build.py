@@ -168,9 +168,13 @@ class Site:
             return None, False
         return files.get(path[len(top) + 1:] if top == "static" else (name if folder == top else "")), True
 
+    #: The templates nearly every page is made with: compiled once before work is shared out.
+    SHARED_TEMPLATES = ("base.html", "macros.html", "resource.html")
+
     def warm(self) -> None:
-        """Compile every template now, once, rather than on first use (before work is shared out)."""
-        for name in self.env.list_templates():
+        """Compile the templates every share needs now, once, before work is shared out; the others
+        (the home page's, the workbench's, the class indexes' ...) are compiled where they are used."""
+        for name in self.SHARED_TEMPLATES:
             self.env.get_template(name)
 
     def render(self, path: str) -> tuple[bytes, str] | None:
