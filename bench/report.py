@@ -72,6 +72,17 @@ def curated_table(results: dict[str, Any]) -> list[str]:
     return out
 
 
+def build_profile_table(results: dict[str, Any]) -> list[str]:
+    """Where ``publish`` and ``site`` spend their CPU (bench.curated.profile_build), as a Markdown table."""
+    rows = results.get("build_profile") or []
+    if not rows or len(rows[0]) != 4:  # results from before the profile named its stages
+        return []
+    out = ["", "Where `publish` then `site` spend their time (cProfile, one run pinned to one core so the work "
+               "shared out between processes shows too; cumulative and own CPU seconds):", "",
+           _row("stage", "function", "cumulative", "own"), _row(*["---"] * 4)]
+    return out + [_row(stage, f"`{func}`", f"{cum:.2f} s", f"{own:.2f} s") for stage, func, cum, own in rows]
+
+
 def _shacl_cells(sh: dict[str, Any]) -> tuple[str, str]:
     py, fast = sh.get("pyshacl", {}), sh.get("fast", {})
     py_cell = (f"{py['parse_s'] + py['validate_s']:.1f} s, {py['process_peak_rss_mb']:.0f} MB" if "validate_s" in py
@@ -158,6 +169,7 @@ def table(results: dict[str, Any], scales: dict[str, dict[str, Any]]) -> str:
            f"{m.get('memory_gb', '?')} GB, Python {m.get('python', '?')}, pyoxigraph {m.get('pyoxigraph', '?')}; "
            f"load average at start {results.get('loadavg_at_start', '?')}", ""]
     out += curated_table(results)
+    out += build_profile_table(results)
     cc = results.get("crosscheck")
     if cc:
         differ = f": differ in {', '.join(cc['differing'])}" if cc["differing"] else ""

@@ -67,3 +67,13 @@ def test_replace_in_directory_keeps_others_and_fails_cleanly(tmp_path: Path) -> 
         replace_in_directory(target, {"a.txt": b"x", "no-such-folder/b.txt": b"y"})
     assert snapshot(target) == {"a.txt": b"1", "b.txt": b"3"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_replace_in_directory_links_a_file_whose_bytes_are_unchanged(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    replace_in_directory(target, {"same.txt": b"same", "new.txt": b"1"})
+    inodes = {p.name: p.stat().st_ino for p in target.iterdir()}
+    replace_in_directory(target, {"same.txt": b"same", "new.txt": b"2"})
+    assert snapshot(target) == {"same.txt": b"same", "new.txt": b"2"}
+    assert (target / "same.txt").stat().st_ino == inodes["same.txt"]
+    assert (target / "new.txt").stat().st_ino != inodes["new.txt"]

@@ -332,6 +332,28 @@ def test_cli_site_replaces_the_folder_atomically(dataset, tmp_path: Path) -> Non
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_worker_count_writes_the_same_site_and_a_rebuild_links_what_is_unchanged(
+        site_dir: Path, dataset, tmp_path: Path) -> None:
+    """One process or several (forked) write byte-identical trees; rebuilding over a site keeps the
+    unchanged files' inodes (linked, not rewritten) and rewrites a file that was changed in between."""
+    data, dist = prepare_dist(dataset)
+    one, three = tmp_path / "one", tmp_path / "three"
+    build_site(one, data, dist, workers=1)
+    build_site(three, data, dist, workers=3)
+    assert _tree(one) == _tree(three) == _tree(site_dir)
+    before = {p: p.stat().st_ino for p in one.rglob("*.html")}
+    tampered = one / "index.html"
+    tampered.write_bytes(b"edited by hand")
+    build_site(one, data, dist, workers=2)
+    assert _tree(one) == _tree(three)
+    kept = [p for p, inode in before.items() if p.stat().st_ino == inode]
+    assert tampered not in kept and len(kept) == len(before) - 1
+
+
 def test_network_and_map_data_name_trusts_as_of_their_role_and_date_every_status(site_dir: Path) -> None:
     """explore/network.js (issue 16 item 1, issue 18 item 4): each trust is named as when paired, with what it is
     now beside it, and each pairing carries its status as of every date of the slider (none before it was made);

@@ -94,7 +94,42 @@ def _dispatch(argv: Sequence[str] | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the exit status (the console script exits with it)."""
+    """Run the command line and return the exit status (the console script exits with it).
+
+    Called without ``argv`` it is the process's own command line (the console script,
+    ``python -m gdegraph.cli``): once the command is over, the process ends at once
+    (:func:`_end_process`) rather than freeing object by object what a build leaves
+    behind (after ``gdegraph site``, about 0.15 s of tearing down the page model).
+    """
+    status = _main(argv)
+    if argv is None:
+        _end_process(status)
+    return status
+
+
+def _end_process(status: int) -> None:
+    """End the process with ``status`` now, its output flushed, skipping the interpreter's teardown.
+
+    Only when nothing is left to finish: no other thread running (the server's, a
+    pool's), standard streams that flush, logging shut down; otherwise this returns
+    and the interpreter exits as usual. Every file gdegraph writes is closed (and
+    renamed into place) before its command returns, so nothing is lost.
+    """
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.shutdown()
+    os._exit(status)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     session.reset()
     try:
         with warnings.catch_warnings():  # restores the caller's warning display afterwards

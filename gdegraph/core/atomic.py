@@ -24,7 +24,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_directory", "atomic_output", "atomic_write_bytes", "atomic_write_text", "replace_in_directory"]
+__all__ = ["TreeWriter", "atomic_directory", "atomic_output", "atomic_write_bytes", "atomic_write_text",
+           "replace_in_directory"]
 
 
 def _umask() -> int:
@@ -192,6 +193,16 @@ def _link_tree(source: Path, dest: Path, skip: set[str]) -> None:
                 shutil.copy2(entry.path, target)
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data`` (then it is linked, not rewritten)."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+    except OSError:
+        return False
+    return _read_without_atime(path) == data
+
+
 def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) -> None:
     """Write ``files`` (name: bytes) into the directory ``path`` as one change, old files kept.
 
@@ -200,16 +211,21 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
     two renames). A reader, or a process killed at any point, sees the
     previous complete folder or the new one, never old dumps beside new
     ones; temporaries carry the writer's process id, and any left by a
-    process that no longer exists are removed by the next call.
+    process that no longer exists are removed by the next call. A file whose
+    bytes are already those in ``path`` is linked like the others rather than
+    written and synced again (its data is on disk already).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
     try:
+        unchanged = {name for name, data in files.items() if _holds(target / name, data)} if target.is_dir() else set()
         if target.is_dir():
-            _link_tree(target, tmp, set(files))
+            _link_tree(target, tmp, set(files) - unchanged)
         for name, data in files.items():
+            if name in unchanged:
+                continue
             with open(tmp / name, "wb") as handle:
                 handle.write(data)
                 os.fsync(handle.fileno())
@@ -220,3 +236,120 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
+
+
+def _read_without_atime(path: Path | str, size: int = -1) -> bytes | None:
+    """A file's bytes (at most ``size`` + 1 of them when ``size`` is given, enough to tell a file of
+    that size), read without updating its access time where the system allows (a read that writes
+    to the file system's journal costs more than the read); None if it cannot be read."""
+    plain = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    for flags in (plain | getattr(os, "O_NOATIME", 0), plain):
+        try:
+            fd = os.open(path, flags)
+        except PermissionError:  # O_NOATIME needs the file's owner
+            continue
+        except OSError:
+            return None
+        try:
+            if size < 0:
+                with os.fdopen(fd, "rb") as handle:
+                    return handle.read()
+            chunks, wanted = [], size + 1  # plain reads of the known size: no buffered file object per file
+            while wanted > 0:
+                chunk = os.read(fd, wanted)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                wanted -= len(chunk)
+            os.close(fd)
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        except OSError:
+            os.close(fd)
+            return None
+    return None
+
+
+class TreeWriter:
+    """Writes new files into a fresh directory tree, a few system calls each.
+
+    The tree is made visible as a whole by :func:`atomic_directory`,
+    so each file needs no atomic write of its own: it is created (``O_EXCL``)
+    relative to an open descriptor of its folder, written and closed. Files
+    get the usual ``0666 & ~umask``, as ``Path.write_bytes`` gives them.
+    Several processes may write into one tree, each its own files.
+
+    With ``previous`` (the tree being replaced) a file whose bytes are exactly
+    those already there is hard-linked from it instead of written again: the
+    same bytes, no data written, and deleting the previous tree then frees no
+    blocks. Nothing is taken on trust: every file is rendered and compared.
+    """
+
+    def __init__(self, root: Path, previous: Path | None = None) -> None:
+        self.root = root
+        self.previous = previous if previous is not None and previous.is_dir() else None
+        self._folders: dict[str, int] = {}
+        self._sizes: dict[str, dict[str, int]] = {}
+        self._relative = os.open in os.supports_dir_fd
+
+    def __enter__(self) -> TreeWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self._folders.values():
+            os.close(fd)
+        self._folders.clear()
+
+    def _folder(self, folder: str) -> int:
+        dir_fd = self._folders.get(folder)
+        if dir_fd is None:
+            directory = self.root / folder
+            directory.mkdir(parents=True, exist_ok=True)
+            dir_fd = self._folders[folder] = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        return dir_fd
+
+    def link(self, path: str, source: Path | str) -> bool:
+        """Hard-link ``source`` as ``path``; False where links cannot be made (another file system, no
+        permission, no relative calls), for the caller to write a copy."""
+        if not self._relative:
+            return False
+        folder, _, name = path.rpartition("/")
+        try:
+            os.link(source, name, dst_dir_fd=self._folder(folder))
+        except OSError:
+            return False
+        return True
+
+    def _unchanged(self, folder: str, name: str, data: bytes) -> str | None:
+        """The previous tree's file at this path if it holds exactly ``data``, else None."""
+        if self.previous is None:
+            return None
+        sizes = self._sizes.get(folder)
+        if sizes is None:
+            try:
+                with os.scandir(self.previous / folder) as entries:
+                    sizes = {e.name: e.stat().st_size for e in entries if e.is_file(follow_symlinks=False)}
+            except OSError:
+                sizes = {}
+            self._sizes[folder] = sizes
+        if sizes.get(name) != len(data):
+            return None
+        old = f"{self.previous}/{folder}/{name}" if folder else f"{self.previous}/{name}"
+        return old if _read_without_atime(old, len(data)) == data else None
+
+    def write(self, path: str, data: bytes) -> None:
+        folder, _, name = path.rpartition("/")
+        old = self._unchanged(folder, name, data)
+        if old is not None and self.link(path, old):
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        if self._relative:
+            fd = os.open(name, flags, 0o666, dir_fd=self._folder(folder))
+        else:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / path, flags, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)

@@ -58,7 +58,13 @@ def _disable() -> bool:
 
 
 def steps(items: Iterable[_T], desc: str, unit: str = "file", total: int | None = None) -> Iterator[_T]:
-    """``items`` with a progress bar (count, rate, elapsed) while they are consumed."""
+    """``items`` with a progress bar (count, rate, elapsed) while they are consumed.
+
+    tqdm is imported only when the bar is shown (its import costs tens of milliseconds).
+    """
+    if _disable():
+        yield from items
+        return
     from tqdm import tqdm
 
     yield from tqdm(items, desc=desc, unit=unit, total=total, file=sys.stderr, disable=_disable(), leave=False,
@@ -67,7 +73,10 @@ def steps(items: Iterable[_T], desc: str, unit: str = "file", total: int | None 
 
 @contextlib.contextmanager
 def stage(desc: str) -> Iterator[Any]:
-    """One step of long work: its name while it runs, then how long it took."""
+    """One step of long work: its name while it runs, then how long it took (nothing when progress is off)."""
+    if _disable():
+        yield None
+        return
     from tqdm import tqdm
 
     bar = tqdm(total=1, desc=desc, file=sys.stderr, disable=_disable(), bar_format=_STAGE_FORMAT, leave=True)

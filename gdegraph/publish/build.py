@@ -10,8 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gdegraph.sources.dataset import union
-from gdegraph.validate.validation import validated_dataset
+from gdegraph.validate.verdict import validated_store
 
 __all__ = ["BuildResult", "build"]
 
@@ -42,14 +41,16 @@ def build(out_dir: Path, shared: Path | None = None, *, engine: str = "sparql") 
     from gdegraph.core.atomic import replace_in_directory
     from gdegraph.publish.dumps import serialise_all
 
+    from collections import Counter
+
     started = time.perf_counter()
-    ds, report = validated_dataset(shared, engine)
-    merged = union(ds)
-    result = BuildResult(out_dir=out_dir, triples=len(merged))
-    result.graphs = {str(g.identifier).rsplit("/", 1)[-1]: len(g) for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)) if len(g)}
+    store, report = validated_store(shared, engine)
+    sizes = Counter(q.graph_name.value for q in store)
+    result = BuildResult(out_dir=out_dir, triples=len({q.triple for q in store}))
+    result.graphs = {name.rsplit("/", 1)[-1]: sizes[name] for name in sorted(sizes)}
     result.warnings = len(getattr(report, "warnings", []) or [])
-    # Sorted, prefix-stable serialisations (gdegraph.publish.dumps): rdflib's own differ run to run.
-    outputs = serialise_all(ds, ("turtle", "trig"))  # converted to pyoxigraph and sorted once for both
+    # Sorted, prefix-stable serialisations (gdegraph.publish.dumps), from the store: sorted once for both.
+    outputs = serialise_all(store, ("turtle", "trig"))
     result.files = [out_dir / name for name in (*outputs, "build-report.txt")]
     result.seconds = time.perf_counter() - started
     outputs["build-report.txt"] = (str(result) + "\n").encode("utf-8")

@@ -6,12 +6,8 @@ package, a VoID/DCAT description of all of it and a ``SHA256SUMS`` file.
 
 Reproducibility is the point: the same input must give byte-identical files,
 so a rebuild can be checked against a published checksum and a diff of two
-releases shows only real changes. rdflib's serialisers do not promise a
-stable order, so every syntax is written here from *sorted* statements:
-pyoxigraph serialises them (it writes in input order and groups consecutive
-statements about one subject), except JSON-LD, which :mod:`gdegraph.model.jsonld_context`
-writes compactly itself. Blank nodes are refused (their labels are random);
-gzip members get ``mtime=0`` and no file name; no date comes from the clock.
+releases shows only real changes: every syntax is written from sorted
+statements (:mod:`gdegraph.publish.serialise`) and no date comes from the clock.
 
 All files are produced in memory first and only then written, all together
 (:func:`gdegraph.core.atomic.replace_in_directory`: a fresh folder swapped in),
@@ -20,35 +16,34 @@ so a failure or a kill leaves every dump as it was, or every dump new.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 
 from gdegraph.core.version import package_version
 from gdegraph.core import mediatypes
-from gdegraph.core.errors import GdeError, InputError
-from gdegraph.model.jsonld_context import (CONTEXT_FILE, PREFIXES, RDF_TYPE, context_document, jsonld_document,
-                                     used_prefixes)
+from gdegraph.core.errors import InputError
+from gdegraph.model.jsonld_context import CONTEXT_FILE, context_document
+from gdegraph.publish.serialise import (DUMP_STEM, Statements, dump_files, gzip_bytes, serialise, serialise_all,
+                                        sorted_quads, statement_dump_files, union_triples)
 
 __all__ = [
     "DEFAULT_DUMPS_BASE", "DEFAULT_SPARQL_ENDPOINT", "DESCRIPTION_FILE", "DUMP_STEM", "SUMS_FILE",
-    "PublishResult", "PublishSettings", "count_statements", "dump_files", "gzip_bytes", "publish",
+    "PublishResult", "PublishSettings", "count_statements", "dump_files", "grant_files", "gzip_bytes", "publish",
     "publish_files", "serialise", "serialise_all", "sha256sums", "sorted_quads", "union_triples",
 ]
 
-DUMP_STEM = "gdegraph"
 DESCRIPTION_FILE = "void.ttl"
 SUMS_FILE = "SHA256SUMS"
 DEFAULT_DUMPS_BASE = "https://w3id.org/gdegraph/dumps/"
 DEFAULT_SPARQL_ENDPOINT = "https://w3id.org/gdegraph/sparql"
-_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
 @dataclass(frozen=True)
@@ -93,252 +88,101 @@ class PublishResult:
         return "\n".join(lines)
 
 
-def _ox_term(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term; blank nodes are refused (see the module docstring)."""
+def sha256sums(files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> bytes:
+    """``sha256sum``-compatible lines (``HEX  NAME``) sorted by name: ``sha256sum -c`` checks them.
+
+    ``digests`` holds the hex digests a caller has already computed (each file is hashed once).
+    """
+    known = digests or {}
+    return "".join(f"{known.get(n) or hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
+
+
+def grant_files(store: Any, settings: PublishSettings, release: Any) -> dict[str, bytes]:
+    """The 360Giving package (JSON, checked against its schema, and CSV).
+
+    It is made from the store alone, not from the sorted statements the dumps share,
+    so a publish makes it in the worker process that validates.
+    """
+    from gdegraph.publish import giving360
+
+    return giving360.package_files(store, release=release, download_base=settings.dumps_base)
+
+
+def publish_files(ds: Any, settings: PublishSettings | None = None, *,
+                  made_elsewhere: Callable[[], dict[str, bytes]] | None = None) -> dict[str, bytes]:
+    """Every published file (name -> bytes) for the built graph, without writing anything.
+
+    ``ds`` is the build's pyoxigraph store (:func:`gdegraph.sources.dataset.build_store`),
+    which every file is made from; an rdflib Dataset is copied into a store first.
+    ``made_elsewhere`` gives the :func:`grant_files` when another process made them
+    (it is asked once the dumps and tables are made); by default they are made here.
+    """
     import pyoxigraph as ox
 
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        raise GdeError(f"blank node _:{term} in the graph: its label would differ on every build; "
-                       "mint an IRI for it with gdegraph.model.iris")
-    raise GdeError(f"cannot publish RDF term {term!r}")
-
-
-def _sort_key(quad: Any) -> tuple[str, str, bool, str, str]:
-    """Graph, subject, ``rdf:type`` first, predicate, object: readable grouping in every syntax."""
-    graph = "" if type(quad.graph_name).__name__ == "DefaultGraph" else str(quad.graph_name)
-    return graph, str(quad.subject), quad.predicate.value != RDF_TYPE, str(quad.predicate), str(quad.object)
-
-
-class _Statements:
-    """A dataset's statements converted to pyoxigraph once: sorted quads, their union, the IRIs used.
-
-    Each distinct IRI is converted (and its N-Triples form, the sort key, made)
-    once, not once per use; the union of the graphs and the prefixes are
-    derived on first use and then shared by every syntax.
-    """
-
-    def __init__(self, ds: Dataset | Graph) -> None:
-        import pyoxigraph as ox
-
-        named: dict[str, tuple[Any, str]] = {}  # IRI -> (NamedNode, "<IRI>"), as subject, predicate or object
-        graphs: dict[str, tuple[Any, str]] = {}  # the same for graph names
-        datatypes: set[str] = set()
-        default_graph = ox.DefaultGraph()
-
-        def convert(term: Any, cache: dict[str, tuple[Any, str]]) -> tuple[Any, str]:
-            if isinstance(term, URIRef):
-                value = str(term)
-                hit = cache.get(value)
-                if hit is None:
-                    node = ox.NamedNode(value)
-                    hit = cache[value] = (node, str(node))
-                return hit
-            node = _ox_term(term)  # a literal (blank nodes are refused there)
-            datatypes.add(node.datatype.value)
-            return node, str(node)
-
-        unique: dict[tuple[str, str, bool, str, str], tuple[Any, Any, Any, Any]] = {}
-        quads = ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ((*t, None) for t in ds)
-        for s, p, o, g in quads:
-            name = getattr(g, "identifier", g)
-            if name is None or str(name) == _DEFAULT_GRAPH:
-                graph, graph_key = default_graph, ""
-            else:
-                graph, graph_key = convert(name, graphs)
-            subject, subject_key = convert(s, named)
-            predicate, predicate_key = convert(p, named)
-            obj, obj_key = convert(o, named)
-            key = (graph_key, subject_key, predicate.value != RDF_TYPE, predicate_key, obj_key)
-            if key not in unique:
-                unique[key] = (subject, predicate, obj, graph)
-        self.keys = sorted(unique)
-        self.quads = [ox.Quad(*unique[key]) for key in self.keys]
-        self._triple_iris = set(named) | datatypes
-        self._quad_iris = self._triple_iris | set(graphs)
-        self._triples: list[Any] | None = None
-
-    @property
-    def triples(self) -> list[Any]:
-        """The union of the graphs: each distinct triple once, in the same order (:func:`union_triples`)."""
-        if self._triples is None:
-            unique: dict[tuple[str, str, bool, str, str], Any] = {}
-            for key, quad in zip(self.keys, self.quads):
-                if key[1:] not in unique:
-                    unique[key[1:]] = quad.triple
-            self._triples = [unique[key] for key in sorted(unique)]
-        return self._triples
-
-    def prefixes(self, quads: bool) -> dict[str, str]:
-        """:func:`_used_prefixes` of the quads or of their union."""
-        return used_prefixes(self._quad_iris if quads else self._triple_iris)
-
-
-def sorted_quads(ds: Dataset | Graph) -> list[Any]:
-    """Every statement as a pyoxigraph quad, deduplicated and in :func:`_sort_key` order."""
-    return _Statements(ds).quads
-
-
-def union_triples(quads: Iterable[Any]) -> list[Any]:
-    """The union of the graphs of sorted quads: pyoxigraph triples, deduplicated, still sorted."""
-    unique: dict[tuple[str, str, bool, str, str], Any] = {}
-    for quad in quads:
-        unique.setdefault(("",) + _sort_key(quad)[1:], quad.triple)
-    return [unique[key] for key in sorted(unique)]
-
-
-def _used_prefixes(statements: Iterable[Any]) -> dict[str, str]:
-    """The published prefixes whose namespace some IRI in ``statements`` starts with, sorted."""
-    iris: set[str] = set()
-    for st in statements:
-        for term in (st.subject, st.predicate, st.object, getattr(st, "graph_name", None)):
-            if type(term).__name__ == "NamedNode":
-                iris.add(term.value)
-            elif type(term).__name__ == "Literal":
-                iris.add(term.datatype.value)
-    return used_prefixes(iris)
-
-
-_XMLNS = re.compile(r'\s(xmlns(?::[\w.-]+)?)="([^"]*)"')
-
-
-def _fix_header(text: str, fmt: mediatypes.FileFormat, prefixes: Mapping[str, str]) -> str:
-    """Rewrite the prefix declarations in sorted order, independent of pyoxigraph's choice."""
-    if fmt.name in ("turtle", "trig"):
-        lines = text.splitlines(keepends=True)
-        header = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "".join(lines[header:])
-    if fmt.name == "rdfxml":
-        head, sep, rest = text.partition("<rdf:RDF")
-        tag, close, tail = rest.partition(">")
-        attrs = "".join(f' {k}="{v}"' for k, v in sorted(_XMLNS.findall(tag)))
-        return head + sep + attrs + close + tail
-    return text
-
-
-def _write_syntax(statements: list[Any], fmt: mediatypes.FileFormat, prefixes: Any) -> bytes:
-    """Sorted statements in one syntax; ``prefixes()`` gives the used prefixes when the syntax has any."""
-    import pyoxigraph as ox
-
-    if fmt.name == "jsonld":
-        return jsonld_document(statements)
-    if fmt.name in ("ntriples", "nquads"):
-        lines = ox.serialize(statements, format=fmt.oxigraph()).splitlines(keepends=True)
-        return b"".join(sorted(set(lines)))
-    used = prefixes()
-    text = ox.serialize(statements, format=fmt.oxigraph(), prefixes=used).decode("utf-8")
-    return _fix_header(text, fmt, used).encode("utf-8")
-
-
-def _rdf_format(fmt_name: str) -> mediatypes.FileFormat:
-    fmt = mediatypes.by_name(fmt_name)
-    if fmt is None or not fmt.rdf:
-        raise ValueError(f"not an RDF format: {fmt_name!r}")
-    return fmt
-
-
-def serialise(ds: Dataset | Graph, fmt_name: str, quads: list[Any] | None = None) -> bytes:
-    """The dataset (quad syntaxes) or the union of its graphs (triple syntaxes) as sorted bytes.
-
-    ``quads`` (from :func:`sorted_quads`) saves recomputing them for each format.
-    """
-    fmt = _rdf_format(fmt_name)
-    if quads is None:
-        converted = _Statements(ds)
-        statements = converted.quads if fmt.quads else converted.triples
-        return _write_syntax(statements, fmt, lambda: converted.prefixes(fmt.quads))
-    statements = quads if fmt.quads else union_triples(quads)
-    return _write_syntax(statements, fmt, lambda: _used_prefixes(statements))
-
-
-def serialise_all(ds: Dataset | Graph, fmt_names: Iterable[str]) -> dict[str, bytes]:
-    """``gdegraph.{ext}`` -> bytes for each named syntax, the statements converted and sorted once."""
-    return dict(_serialised(ds, fmt_names))
-
-
-def _serialised(ds: Dataset | Graph, fmt_names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) per syntax, one at a time, so a caller can gzip one while the next is written."""
-    converted = _Statements(ds)
-    for fmt in map(_rdf_format, fmt_names):
-        statements = converted.quads if fmt.quads else converted.triples
-        yield f"{DUMP_STEM}.{fmt.extension}", _write_syntax(
-            statements, fmt, lambda fmt=fmt: converted.prefixes(fmt.quads))
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """gzip with ``mtime=0`` and no file name in the header, so equal input gives equal bytes.
-
-    Level 6 (gzip's own default), not 9: on the dumps it is four times faster for
-    files about 5% larger, and gzip was the slowest step of a publish.
-    """
-    return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-def dump_files(ds: Dataset) -> dict[str, bytes]:
-    """``gdegraph.{ext}`` and ``gdegraph.{ext}.gz`` for every RDF syntax, in the table's order.
-
-    The statements are converted and sorted once for all syntaxes. gzip (the
-    slowest single step, and outside the GIL) runs in a second thread while
-    the next syntax is written.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip") as pool:
-        plain, zipped = {}, {}
-        for name, data in _serialised(ds, [fmt.name for fmt in mediatypes.RDF_FORMATS]):
-            plain[name] = data
-            zipped[name] = pool.submit(gzip_bytes, data)
-        files: dict[str, bytes] = {}
-        for name, data in plain.items():
-            files[name] = data
-            files[f"{name}.gz"] = zipped[name].result()
-    return files
-
-
-def sha256sums(files: Mapping[str, bytes]) -> bytes:
-    """``sha256sum``-compatible lines (``HEX  NAME``) sorted by name: ``sha256sum -c`` checks them."""
-    return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
-
-
-def publish_files(ds: Dataset, settings: PublishSettings | None = None) -> dict[str, bytes]:
-    """Every published file (name -> bytes) for a built dataset, without writing anything."""
-    from gdegraph.publish import dataset_description, giving360
+    from gdegraph.publish import dataset_description
     from gdegraph.publish.table_files import tables_files
+    from gdegraph.store.oxigraph_store import OxigraphStore
 
+    if not isinstance(ds, ox.Store):
+        ds = OxigraphStore.from_dataset(ds).store
     settings = settings or PublishSettings()
     release = dataset_description.release_date(ds, settings.release_date)
-    files = dump_files(ds)
+    statements = Statements(ds)  # sorted once: every dump, and the description's counts
+    files = statement_dump_files(statements)
     files[CONTEXT_FILE] = context_document()
-    files.update(giving360.package_files(ds, release=release, download_base=settings.dumps_base))
-    files.update(tables_files(ds, settings.version))  # CSV + Data Package + CSVW, SQLite for Datasette
+    tables = tables_files(ds, settings.version)  # CSV + Data Package + CSVW, SQLite for Datasette
+    files.update(made_elsewhere() if made_elsewhere is not None else grant_files(ds, settings, release))
+    files.update(tables)
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}  # each file hashed once
     description = dataset_description.describe(
         ds, files, dumps_base=settings.dumps_base, sparql_endpoint=settings.sparql_endpoint,
-        version=settings.version, release=release)
+        version=settings.version, release=release, triples=statements.union_forms(), digests=digests)
     files[DESCRIPTION_FILE] = serialise(description, "turtle")
-    files[SUMS_FILE] = sha256sums(files)
+    files[SUMS_FILE] = sha256sums(files, digests)
     return files
 
 
 def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
-            *, dataset: Dataset | None = None) -> PublishResult:
-    """Build and validate (unless ``dataset`` is given), then write every published file."""
+            *, dataset: Any = None) -> PublishResult:
+    """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given), then write every
+    published file.
+
+    Validation and the :func:`grant_files` need the built store and nothing the
+    dumps need, so where there is a second core a forked copy of this process
+    validates and makes those files while this one sorts and writes the dumps and tables
+    (:class:`gdegraph.core.forked.Child`); nothing is written until the verdict
+    says the graph conforms. A failure while making the files from a graph that
+    does not validate is reported as the validation failure it is.
+    """
     from gdegraph.core.atomic import replace_in_directory
     from gdegraph.core.progress import stage
     from gdegraph.publish.giving360 import PACKAGE_FILE
 
-    if dataset is None:
-        from gdegraph.validate.validation import validated_dataset
+    from gdegraph.core.forked import Child, cores, frozen_heap
 
-        dataset, _ = validated_dataset(shared)
-    with stage("writing the dumps, tables and descriptions"):
-        files = publish_files(dataset, settings)
+    settings = settings or PublishSettings()
+    validate = dataset is None
+    if validate:
+        from gdegraph.sources.dataset import build_store
+
+        with stage("building the dataset"):
+            dataset = build_store(shared)
+    store = dataset
+    with frozen_heap():  # the store's Python side lives to the end: no collector passes over it, here or forked
+        worker = Child(lambda: _validate_and_make(store, settings), fork=cores() > 1) if validate else None
+        try:
+            with stage("writing the dumps, tables and descriptions"):
+                files = publish_files(store, settings, made_elsewhere=None if worker is None else (
+                    lambda: _made_by(worker, store, settings)))
+        except Exception:
+            _check(worker)  # a graph that does not validate explains the failure better
+            raise
+        except BaseException:
+            if worker is not None:
+                worker.cancel()
+            raise
+        with stage("validating (SHACL engine: sparql)"):
+            _check(worker)
     result = PublishResult(out_dir=out_dir)
     replace_in_directory(out_dir, files)  # every dump new, or every dump as before (gdegraph.core.atomic)
     result.files = {name: len(data) for name, data in files.items()}
@@ -346,6 +190,38 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     result.triples, result.quads = files[f"{DUMP_STEM}.nt"].count(b"\n"), files[f"{DUMP_STEM}.nq"].count(b"\n")
     result.grants = len(json.loads(files[PACKAGE_FILE])["grants"])
     return result
+
+
+def _validate_and_make(store: Any, settings: PublishSettings) -> dict[str, Any]:
+    """The worker's part: the verdict (first, so it is known whatever follows), then the :func:`grant_files`,
+    base64 in the JSON that crosses the pipe; ``files`` is None if making them failed (the parent then
+    makes them itself, so the failure is raised there with its own type)."""
+    from gdegraph.publish.dataset_description import release_date
+    from gdegraph.validate.verdict import store_verdict
+
+    verdict = store_verdict(store)
+    try:
+        made = grant_files(store, settings, release_date(store, settings.release_date))
+    except Exception:  # noqa: BLE001 -- made again in the parent, which reports it
+        return {"verdict": verdict, "files": None}
+    return {"verdict": verdict, "files": {name: base64.b64encode(data).decode("ascii") for name, data in made.items()}}
+
+
+def _made_by(worker: Any, store: Any, settings: PublishSettings) -> dict[str, bytes]:
+    """The worker's :func:`grant_files`, or the same made here if it could not make them."""
+    files = worker.result()["files"]
+    if files is None:
+        from gdegraph.publish.dataset_description import release_date
+
+        return grant_files(store, settings, release_date(store, settings.release_date))
+    return {name: base64.b64decode(text) for name, text in files.items()}
+
+
+def _check(worker: Any) -> None:
+    if worker is not None:
+        from gdegraph.validate.verdict import raise_unless_conforms
+
+        raise_unless_conforms(worker.result()["verdict"])
 
 
 def count_statements(path: str | Path, parser: str = "rdflib") -> int:

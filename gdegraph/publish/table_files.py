@@ -40,10 +40,14 @@ def table_file_titles() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 def tables_files(dataset: Any, version: str) -> dict[str, bytes]:
     """Every published table file: the CSV with their Frictionless and CSVW metadata, and the SQLite
-    database with its Datasette metadata, all from one pyoxigraph store over ``dataset``."""
+    database with its Datasette metadata, all queried from ``dataset``: the build's pyoxigraph store
+    itself, or an rdflib Dataset copied into one."""
     from gdegraph.publish.csvw import table_files
     from gdegraph.publish.sqlite_db import sqlite_files
     from gdegraph.store.oxigraph_store import OxigraphStore
 
-    tables = table_rows(OxigraphStore.from_dataset(dataset))
+    import pyoxigraph as ox
+
+    store = OxigraphStore(dataset) if isinstance(dataset, ox.Store) else OxigraphStore.from_dataset(dataset)
+    tables = table_rows(store)
     return {**table_files(tables, version), **sqlite_files(tables)}

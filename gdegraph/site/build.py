@@ -24,7 +24,6 @@ Per-resource RDF formats are the triple syntaxes of :data:`gdegraph.core.mediaty
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterable
@@ -156,15 +155,35 @@ class Site:
         yield from (f"network/{name}" for name in self.pictures)
         yield from (f"dumps/{name}" for name in self.dumps)
 
-    def render(self, path: str) -> tuple[bytes, str] | None:
-        """The bytes and media type of one site path, or None if the site has no such file."""
+    def copied_file(self, path: str) -> tuple[Path | None, bool]:
+        """(the file a site path is a copy of, or None; whether the path is under a copied folder at all).
+
+        ``static/`` comes from the package, ``network/`` and ``dumps/`` from the
+        folder ``gdegraph publish`` and ``gdegraph network`` wrote.
+        """
         folder, _, name = path.rpartition("/")
         top = folder.partition("/")[0]
         files = {"static": self.static, "network": self.pictures, "dumps": self.dumps}.get(top)
-        if files is not None:
-            file = files.get(path[len(top) + 1:] if top == "static" else (name if folder == top else ""))
+        if files is None:
+            return None, False
+        return files.get(path[len(top) + 1:] if top == "static" else (name if folder == top else "")), True
+
+    #: The templates nearly every page is made with: compiled once before work is shared out.
+    SHARED_TEMPLATES = ("base.html", "macros.html", "resource.html")
+
+    def warm(self) -> None:
+        """Compile the templates every share needs now, once, before work is shared out; the others
+        (the home page's, the workbench's, the class indexes' ...) are compiled where they are used."""
+        for name in self.SHARED_TEMPLATES:
+            self.env.get_template(name)
+
+    def render(self, path: str) -> tuple[bytes, str] | None:
+        """The bytes and media type of one site path, or None if the site has no such file."""
+        file, copied = self.copied_file(path)
+        if copied:
             if file is None:
                 return None
+            name = path.rpartition("/")[2]
             fmt, gzipped = mediatypes.by_filename(name)
             media = "application/gzip" if gzipped else (_media_type(fmt) if fmt else _static_type(name))
             return file.read_bytes(), media
@@ -243,68 +262,66 @@ class SiteResult:
         return f"gdegraph site: {self.pages} pages, {self.files} files in {self.out_dir} ({self.seconds:.1f} s)"
 
 
-def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None) -> SiteResult:
+def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None, *,
+               workers: int | None = None) -> SiteResult:
     """Render every file of the site into ``out_dir``, replacing it as a whole on success.
 
     ``dist`` is where ``gdegraph publish`` and the network pictures left their
-    files (``dumps/`` and ``network/`` are copied from it when present).
+    files (``dumps/`` and ``network/`` are copied from it when present, as hard
+    links where the file system allows: those files are only ever replaced, never
+    rewritten in place). The pages are shared out between ``workers`` processes
+    (default: one per core, :func:`gdegraph.core.forked.cores`), forked once the
+    model is read and the templates compiled; every file is the same whichever
+    process renders it. A file whose bytes the site being replaced already has is
+    linked from it rather than written again (see :class:`gdegraph.core.atomic.TreeWriter`).
     """
     from gdegraph.core.atomic import atomic_directory
-    from gdegraph.core.progress import steps
+    from gdegraph.core.forked import cores, deal, frozen_heap, run_shares
 
     started = time.perf_counter()
     dist = dist if dist is not None else Path("dist")
     site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
+    paths = list(site.paths())  # binds the gallery's queries once; each query page runs its own in its share
+    site.warm()
+    shares = deal(paths, _cost, workers or cores(), group=_resource_of)
+    with atomic_directory(out_dir) as tmp, frozen_heap():
+        done = run_shares(shares, lambda share: _write_share(site, share, tmp, out_dir, share is shares[0]))
+    return SiteResult(out_dir, sum(d[0] for d in done), sum(d[1] for d in done), time.perf_counter() - started)
+
+
+def _resource_of(path: str) -> str:
+    """A resource's page and its RDF files share one group (they share the prepared description)."""
+    return path.rpartition(".")[0]
+
+
+def _cost(path: str) -> float:
+    """About how long a path takes to render, relative to one RDF file (for sharing the work out evenly)."""
+    if path.startswith("classes/") and path.endswith(".html"):
+        return 50.0
+    if path.startswith("queries/"):
+        return 20.0  # its query runs with it
+    if path.endswith(".html") or path.startswith("explore/"):
+        return 10.0
+    return 1.0
+
+
+def _write_share(site: Site, paths: list[str], root: Path, previous: Path, progress: bool) -> list[int]:
+    """Render and write ``paths`` into ``root`` (unchanged files linked from ``previous``, the site being
+    replaced); [files, pages] written (a progress bar in the first share)."""
+    from gdegraph.core.atomic import TreeWriter
+    from gdegraph.core.progress import steps
+
     files = pages = 0
-    with atomic_directory(out_dir) as tmp, _TreeWriter(tmp) as writer:
-        for path in steps(site.paths(), "writing the site"):
+    with TreeWriter(root, previous) as writer:
+        for path in steps(paths, "writing the site") if progress else paths:
+            source, _ = site.copied_file(path)
+            if source is not None and not path.startswith("static/") and writer.link(path, source):
+                files += 1
+                continue
             rendered = site.render(path)
             if rendered is None:
                 continue
             writer.write(path, rendered[0])
             files += 1
             pages += path.endswith(".html")
-    return SiteResult(out_dir, files, pages, time.perf_counter() - started)
-
-
-class _TreeWriter:
-    """Writes new files into a fresh directory tree, a few system calls each.
-
-    The tree is made visible as a whole by :func:`gdegraph.core.atomic.atomic_directory`,
-    so each file needs no atomic write of its own: it is created (``O_EXCL``)
-    relative to an open descriptor of its folder, written and closed. Files
-    get the usual ``0666 & ~umask``, as ``Path.write_bytes`` gives them.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._folders: dict[str, int] = {}
-        self._relative = os.open in os.supports_dir_fd
-
-    def __enter__(self) -> _TreeWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for fd in self._folders.values():
-            os.close(fd)
-        self._folders.clear()
-
-    def write(self, path: str, data: bytes) -> None:
-        folder, _, name = path.rpartition("/")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-        if self._relative:
-            dir_fd = self._folders.get(folder)
-            if dir_fd is None:
-                directory = self.root / folder
-                directory.mkdir(parents=True, exist_ok=True)
-                dir_fd = self._folders[folder] = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-            fd = os.open(name, flags, 0o666, dir_fd=dir_fd)
-        else:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.root / path, flags, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+    return [files, pages]

@@ -27,7 +27,7 @@ from pyoxigraph import Literal, NamedNode
 
 from gdegraph.site.model import Model
 
-__all__ = ["GalleryQuery", "gallery", "local_quads"]
+__all__ = ["GalleryQuery", "answer", "gallery", "local_quads"]
 
 #: Rows shown on a query's page (the workbench shows them all, within the server's limits).
 MAX_ROWS = 200
@@ -46,6 +46,8 @@ class GalleryQuery:
     total: int = 0
     answer: str = ""  # for ASK, CONSTRUCT and DESCRIBE: a sentence instead of a table
     error: str = ""
+    bound: bool = False  # the text was bound on a store, so the query can be run (:func:`answer`)
+    answered: bool = False
 
 
 def _cell(model: Model, term: Any) -> tuple[str, str | None, str | None]:
@@ -59,7 +61,7 @@ def _cell(model: Model, term: Any) -> tuple[str, str | None, str | None]:
 
 
 def gallery(model: Model) -> list[GalleryQuery]:
-    """Every library query with its example-bound text and its results on ``model``'s store.
+    """Every library query with its example-bound text (its results: :func:`answer`).
 
     Without a store (a model made from bare quads) the pages still show text and parameters.
     """
@@ -78,11 +80,27 @@ def gallery(model: Model) -> list[GalleryQuery]:
                 raw = {p.name: p.example for p in query.params if p.example is not None}
                 bindings = bind_params(query, raw, store)
                 item.text = with_values(query.text, bindings)
-                _run(model, store, item)
+                item.bound = True
             except GdeError as exc:
                 item.error = str(exc)
         found.append(item)
     return found
+
+
+def answer(model: Model, item: GalleryQuery) -> GalleryQuery:
+    """``item`` with its results on ``model``'s store, run the first time it is asked for (then kept).
+
+    A query that fails on the graph shows its error instead, as one whose parameters did not bind.
+    """
+    from gdegraph.core.errors import GdeError
+
+    if item.bound and not item.answered:
+        item.answered = True
+        try:
+            _run(model, model.store, item)
+        except GdeError as exc:
+            item.error = str(exc)
+    return item
 
 
 def _run(model: Model, store: Any, item: GalleryQuery) -> None:

@@ -60,6 +60,14 @@ class Statement:
         self.graphs = tuple(sorted(graphs))
 
 
+def _grouped(pairs: Iterable[tuple[NamedNode, Term]]) -> dict[NamedNode, tuple[Term, ...]]:
+    """(predicate, term) pairs as predicate -> its terms sorted by their N-Triples form."""
+    found: dict[NamedNode, list[Term]] = {}
+    for predicate, term in pairs:
+        found.setdefault(predicate, []).append(term)
+    return {predicate: tuple(sorted(terms, key=str)) for predicate, terms in found.items()}
+
+
 def graph_key(graph_name: Any) -> str:
     """``seed-000`` for ``graph/seed-000``; ``default`` for the default graph."""
     value = getattr(graph_name, "value", None)
@@ -87,6 +95,11 @@ class Model:
         self._paths = self._assign_paths()
         self._labels: dict[Any, str] = {}
         self._instances: dict[Any, list[Term]] = {}
+        # A term's statements grouped by predicate and sorted, made the first time one is asked for:
+        # a page asks the same node for one predicate after another.
+        self._by_predicate: dict[Any, dict[NamedNode, tuple[Term, ...]]] = {}
+        self._by_predicate_in: dict[Any, dict[NamedNode, tuple[Term, ...]]] = {}
+        self._outgoing: dict[Any, tuple[Statement, ...]] = {}
         self.store: Any = None  # the project store the quads came from, when there is one (the query gallery)
 
     @classmethod
@@ -105,10 +118,13 @@ class Model:
     # --- statements -------------------------------------------------------------------------
 
     def outgoing(self, subject: Term) -> list[Statement]:
-        """Statements with ``subject`` as subject, in a stable order."""
-        edges = self._out.get(subject, {})
-        return sorted((Statement(p, o, g) for (p, o), g in edges.items()),
-                      key=lambda st: (st.predicate.value, str(st.term)))
+        """Statements with ``subject`` as subject, in a stable order (made once; a new list each time)."""
+        found = self._outgoing.get(subject)
+        if found is None:
+            edges = self._out.get(subject, {})
+            found = self._outgoing[subject] = tuple(sorted((Statement(p, o, g) for (p, o), g in edges.items()),
+                                                           key=lambda st: (st.predicate.value, str(st.term))))
+        return list(found)
 
     def incoming(self, obj: Term) -> list[tuple[Term, Statement]]:
         """``(subject, statement)`` for every statement whose object is ``obj``."""
@@ -117,16 +133,24 @@ class Model:
                       key=lambda item: (item[1].predicate.value, str(item[0])))
 
     def objects(self, subject: Term, predicate: NamedNode | str) -> list[Term]:
+        """The objects of ``subject``'s ``predicate`` statements, sorted (a new list each time)."""
         pred = predicate if isinstance(predicate, NamedNode) else NamedNode(predicate)
-        return sorted((o for (p, o) in self._out.get(subject, {}) if p == pred), key=str)
+        by_predicate = self._by_predicate.get(subject)
+        if by_predicate is None:
+            by_predicate = self._by_predicate[subject] = _grouped(self._out.get(subject, {}))
+        return list(by_predicate.get(pred, ()))
 
     def first(self, subject: Term, predicate: NamedNode | str) -> Term | None:
         values = self.objects(subject, predicate)
         return values[0] if values else None
 
     def subjects(self, predicate: NamedNode | str, obj: Term) -> list[Term]:
+        """The subjects of ``predicate`` statements with ``obj`` as object, sorted (a new list each time)."""
         pred = predicate if isinstance(predicate, NamedNode) else NamedNode(predicate)
-        return sorted((s for (s, p) in self._in.get(obj, {}) if p == pred), key=str)
+        by_predicate = self._by_predicate_in.get(obj)
+        if by_predicate is None:
+            by_predicate = self._by_predicate_in[obj] = _grouped((p, s) for (s, p) in self._in.get(obj, {}))
+        return list(by_predicate.get(pred, ()))
 
     def types(self, subject: Term) -> list[NamedNode]:
         return [t for t in self.objects(subject, RDF_TYPE) if isinstance(t, NamedNode)]

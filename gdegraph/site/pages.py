@@ -20,7 +20,7 @@ from gdegraph.core import mediatypes
 from gdegraph.model import iris
 from gdegraph.site.explore import ROLE_COLOURS
 from gdegraph.site.facts import Facts
-from gdegraph.site.gallery import GalleryQuery, gallery
+from gdegraph.site.gallery import GalleryQuery, answer, gallery
 from gdegraph.site.tables import FACET_LABELS, Table, table
 from gdegraph.site.views import GRAPH_NOTES, Here, Views
 
@@ -128,6 +128,7 @@ class Pages:
         q = self.queries.get(name)
         if q is None:
             return None
+        answer(self.model, q)
         rows = [[(text, here.href(path + ".html") if path else iri, iri) for text, path, iri in row] for row in q.rows]
         return {"title": q.title, "q": q, "rows": rows, "workbench": here.href("sparql.html"),
                 "permalink_query": q.text}

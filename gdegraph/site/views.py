@@ -11,7 +11,7 @@ the server.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
@@ -83,6 +83,10 @@ class Value:
     note: str = ""
     lang: str | None = None
     title: str = ""
+    #: Its markup, made the first time a page shows it (:func:`value_html`, :func:`graph_links_html`); not an
+    #: argument, so ``dataclasses.replace`` of a value starts without it.
+    html: str | None = field(default=None, init=False, repr=False, compare=False)
+    graph_html: str | None = field(default=None, init=False, repr=False, compare=False)
 
 
 class _Html(str):
@@ -115,6 +119,8 @@ def value_html(v: Value) -> _Html:
     keeps the same fragments as macros, and tests/test_site.py checks that
     both give identical bytes.
     """
+    if v.html is not None:
+        return v.html  # type: ignore[return-value]
     if v.href:
         html = f'<a href="{escape(v.href)}"'
         if v.title:
@@ -126,13 +132,18 @@ def value_html(v: Value) -> _Html:
         html = (f'<span lang="{escape(v.lang)}">' if v.lang else "<span>") + f"{escape(v.text)}</span>"
     if v.note:
         html += f' <small class="note">({escape(v.note)})</small>'
-    return _Html(html)
+    v.html = made = _Html(html)
+    return made
 
 
 def graph_links_html(graphs: list[Value]) -> _Html:
     """The sources (or named graphs) stating a value, as links separated by "; " (``{{ gs | graph_links }}``)."""
-    return _Html("; ".join(f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
-                          for g in graphs))
+    return _Html("; ".join(g.graph_html or _graph_link(g) for g in graphs))
+
+
+def _graph_link(g: Value) -> str:
+    g.graph_html = f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
+    return g.graph_html
 
 
 @dataclass
@@ -155,11 +166,23 @@ class Views:
         self.facts = facts
         self.provenance = Provenance(facts) if facts is not None else None
         self._classes: dict[str, int] | None = None
+        self._values: dict[tuple[Term, str], Value] = {}  # (term, page folder) -> value
         self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
         self._stated_in: dict[tuple[str, str], Value] = {}  # the same, named as a reader cites the source
 
     def value(self, term: Term, here: Here) -> Value:
-        """A term as text with a link: its page if it has one, else its IRI."""
+        """A term as text with a link: its page if it has one, else its IRI.
+
+        Values are never changed once made, so one (and its markup, made once) is shared by every
+        page in the same folder.
+        """
+        key = (term, here.folder)  # type: ignore[attr-defined]
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = self._value(term, here)
+        return found
+
+    def _value(self, term: Term, here: Here) -> Value:
         m = self.model
         if isinstance(term, Literal):
             datatype = term.datatype.value if term.datatype else XSD + "string"
@@ -304,7 +327,7 @@ class Views:
         derivations = []
         for d in prov.derivations(iri):
             rule = self.value(d.rule, here) if d.rule is not None else Value("none named")
-            rule.title = prov.rule_comment(d.rule)
+            rule = replace(rule, title=prov.rule_comment(d.rule))  # the shared value stays as it was
             derivations.append((d.what, rule, [self.value(p, here) for p in d.premises]))
         st, status = prov.statement(iri), None
         if st is not None and st.steps:

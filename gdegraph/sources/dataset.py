@@ -1,7 +1,11 @@
 """Build stage: sources -> load -> reference data -> inference -> validate -> write.
 
-The build assembles one :class:`rdflib.Dataset` with a named graph per source,
-so provenance survives into quad formats:
+The build assembles one pyoxigraph store (:func:`build_store`) with a named
+graph per source, so provenance survives into quad formats; every later stage
+(validation, the dumps, the tables, the 360Giving package, the dataset
+description) reads that store. :func:`build_dataset` is the same build as an
+:class:`rdflib.Dataset`, for pySHACL (the reference validator) and for code and
+tests written against rdflib. The graphs:
 
 * ``graph/ontology``: the ontology and its concept schemes;
 * ``graph/seed-000`` ... ``graph/seed-004``: what each seed article asserts;
@@ -13,6 +17,11 @@ so provenance survives into quad formats:
 
 Nothing is written unless the whole dataset validates; each output file is
 written atomically.
+
+The Python stages (the seed checksums, the reference data's scope, the derived
+facts) read the store through :class:`gdegraph.sources.store_graph.StoreGraph`,
+rdflib's look-ups answered by indexed pattern calls on the store, and what they
+compute goes into the store once, as one batch per graph.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.paths import Path as PropertyPath
@@ -30,7 +40,8 @@ from rdflib.paths import Path as PropertyPath
 from gdegraph.model import iris
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
-from gdegraph.sources.loading import load_files, parse_turtle_file
+from gdegraph.sources.loading import load_files, load_into_store, parse_turtle_file
+from gdegraph.sources.store_graph import StoreGraph, to_oxigraph
 
 GDE_LOCAL_FILE = URIRef(iris.term("localFile"))
 GDE_SHA256 = URIRef(iris.term("sha256"))
@@ -40,6 +51,7 @@ ONTOLOGY_GRAPH = iris.graph("ontology")
 REFDATA_GRAPH = iris.graph("refdata")
 BUILD_GRAPH = iris.graph("build")
 INFERRED_GRAPH = iris.graph("inferred")
+_DEFAULT = "urn:x-rdflib:default"
 
 
 def ontology_files() -> list[Path]:
@@ -91,18 +103,28 @@ class UnionGraph(Graph):
     addN = remove = add  # noqa: N815 (rdflib's name)
 
 
-def union(ds: Dataset | Graph) -> Graph:
+def union(ds: Dataset | Graph | ox.Store) -> Any:
     """All triples of every named graph as one plain graph (what a SPARQL user sees).
 
-    A read-only view (:class:`UnionGraph`) that follows later changes to the dataset;
-    a plain graph is returned as it is.
+    A read-only view that follows later changes to the dataset: :class:`UnionGraph` of
+    an rdflib Dataset, :class:`~gdegraph.sources.store_graph.StoreGraph` of a pyoxigraph
+    store; a plain graph is returned as it is.
     """
+    if isinstance(ds, ox.Store):
+        return StoreGraph(ds)
     return UnionGraph(ds) if isinstance(ds, Dataset) else ds
 
 
-def trust_codes(graph: Graph) -> dict[str, URIRef]:
+def trust_codes(graph: Graph | ox.Store) -> dict[str, URIRef]:
     """ODS codes of every trust IRI the curated data mentions, with one graph that mentions it."""
-    found: dict[str, URIRef] = {}
+    found: dict[str, Any] = {}
+    if isinstance(graph, ox.Store):
+        for quad in graph:
+            for term in (quad.subject, quad.object):
+                match = _TRUST_CODE_IRI.match(term.value) if isinstance(term, ox.NamedNode) else None
+                if match:
+                    found.setdefault(match.group(1), URIRef(getattr(quad.graph_name, "value", "")))
+        return dict(sorted(found.items()))
     for s, p, o, g in graph.quads((None, None, None, None)) if isinstance(graph, Dataset) else ():
         for term in (s, o):
             match = _TRUST_CODE_IRI.match(str(term)) if isinstance(term, URIRef) else None
@@ -129,64 +151,130 @@ def seed_checksums(curated: Graph, shared: Path) -> Graph:
 
 def build_dataset(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
                   replace_status: bool = False, data: Path | None = None) -> Dataset:
-    """Assemble the whole graph in memory, without validating or writing anything.
+    """The build (:func:`build_store`) as an :class:`rdflib.Dataset`, for pySHACL and rdflib code.
+
+    Arguments as :func:`build_store`. The data files' prefixes and the instance
+    prefixes (``trust:``, ``award:`` ...) are bound on the dataset.
+    """
+    store, prefixes = _build(shared, infer=infer, extra=extra, replace_status=replace_status, data=data)
+    return dataset_from_store(store, prefixes)
+
+
+def dataset_from_store(store: ox.Store, prefixes: dict[str, str] | None = None) -> Dataset:
+    """A store's quads as an :class:`rdflib.Dataset` (one rdflib graph per named graph), prefixes bound."""
+    from gdegraph.sources.oxigraph_terms import from_oxigraph, quiet_literal_warnings
+
+    ds = Dataset()
+    terms: dict[Any, Any] = {}
+
+    def term(node: Any) -> Any:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = from_oxigraph(node)
+        return found
+
+    graphs: dict[Any, Graph] = {}
+
+    def graph(name: Any) -> Graph:
+        found = graphs.get(name)
+        if found is None:
+            found = graphs[name] = ds.graph(URIRef(getattr(name, "value", _DEFAULT)))
+        return found
+
+    with quiet_literal_warnings():
+        ds.addN((term(q.subject), term(q.predicate), term(q.object), graph(q.graph_name)) for q in store)
+    for prefix, namespace in (prefixes or {}).items():
+        ds.bind(prefix, URIRef(namespace), override=True)
+    _bind_instance_prefixes(ds)
+    return ds
+
+
+def build_store(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
+                replace_status: bool = False, data: Path | None = None) -> ox.Store:
+    """Assemble the whole graph in one pyoxigraph store, without validating or writing anything.
 
     ``extra`` files (test fixtures) load after ``data/``, each into its own named graph; with
     ``replace_status`` a statement whose gde:status an extra file gives loses the status
     the curated files gave it (the fixture states its later history). ``data`` is another
     folder of curated files than ``data/`` (``gdegraph ingest --data-dir``).
     """
-    from gdegraph.sources.inference import entailments
+    return _build(shared, infer=infer, extra=extra, replace_status=replace_status, data=data)[0]
+
+
+def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
+           replace_status: bool, data: Path | None = None) -> tuple[ox.Store, dict[str, str]]:
+    """The store and the prefixes the data files declare (for rdflib's bindings)."""
     from gdegraph.sources.refdata import reference_graph
 
     shared_dir = paths.require_dir(paths.seeds_dir(shared).parent, "shared folder", paths.SHARED_HINT)
-    ds = Dataset()
-    ontology = load_ontology()
-    _add(ds, ontology, ONTOLOGY_GRAPH)
-    load_files(data_files(data), dataset=ds)
+    store = ox.Store()
+    for path in ontology_files():
+        load_into_store([path], store, lambda _: ONTOLOGY_GRAPH)
+    prefixes = load_into_store(data_files(data), store)
     if extra:
-        _load_extra(ds, extra, replace_status)
-    curated = union(ds)
-    _add(ds, seed_checksums(curated, shared_dir), BUILD_GRAPH)
-    codes = trust_codes(ds)
-    reference_graph(codes, paths.refdata_dir(shared_dir), into=ds.graph(URIRef(REFDATA_GRAPH)))
-    _check_trusts_described(ds, codes)
+        prefixes.update(_load_extra(store, extra, replace_status))
+    curated = StoreGraph(store)
+    _add(store, seed_checksums(curated, shared_dir), BUILD_GRAPH)
+    codes = trust_codes(store)
+    refdata = _GraphWriter(REFDATA_GRAPH)
+    reference_graph(codes, paths.refdata_dir(shared_dir), into=refdata)  # type: ignore[arg-type]
+    store.extend(refdata.quads)
+    _check_trusts_described(store, codes)
     if infer:
         from gdegraph.sources.derived import derived_facts
+        from gdegraph.sources.inference import store_entailments
 
-        _add(ds, derived_facts(union(ds)), INFERRED_GRAPH)
-        _add(ds, entailments(ontology, union(ds)), INFERRED_GRAPH)
-    for prefix, namespace in ontology.namespaces():
-        ds.bind(prefix, namespace, override=False)
-    _bind_instance_prefixes(ds)
-    return ds
+        _add(store, derived_facts(StoreGraph(store)), INFERRED_GRAPH)
+        store.extend(store_entailments(store, ONTOLOGY_GRAPH, INFERRED_GRAPH))
+    return store, prefixes
 
 
-def _load_extra(ds: Dataset, files: list[Path], replace_status: bool) -> None:
-    before = {g.identifier for g in ds.graphs()}
-    load_files(files, dataset=ds)
-    if not replace_status:
-        return
-    status = URIRef(iris.term("status"))
-    added = [g for g in ds.graphs() if g.identifier not in before]
-    for graph in added:
-        for statement, value in graph.subject_objects(status):
-            for other in ds.graphs():
-                if other.identifier in before:
-                    other.remove((statement, status, None))
+class _GraphWriter:
+    """What a stage adds as rdflib triples, kept as pyoxigraph quads of one graph (``Graph.add``'s signature)."""
+
+    def __init__(self, graph_iri: str) -> None:
+        self.graph = ox.NamedNode(graph_iri)
+        self.quads: list[ox.Quad] = []
+        self._terms: dict[Any, Any] = {}
+
+    def _ox(self, term: Any) -> Any:
+        found = self._terms.get(term)
+        if found is None:
+            found = self._terms[term] = to_oxigraph(term)
+        return found
+
+    def add(self, triple: tuple[Any, Any, Any]) -> None:
+        s, p, o = triple
+        self.quads.append(ox.Quad(self._ox(s), self._ox(p), self._ox(o), self.graph))
 
 
-def _add(ds: Dataset, graph: Graph, graph_iri: str) -> None:
-    target = ds.graph(URIRef(graph_iri))
+def _load_extra(store: ox.Store, files: list[Path], replace_status: bool) -> dict[str, str]:
+    before = set(store.named_graphs())
+    prefixes = load_into_store(files, store)
+    if replace_status:
+        status = ox.NamedNode(iris.term("status"))
+        added = [g for g in store.named_graphs() if g not in before]
+        for graph in added:
+            for quad in list(store.quads_for_pattern(None, status, None, graph)):
+                for old in list(store.quads_for_pattern(quad.subject, status, None, None)):
+                    if old.graph_name in before:
+                        store.remove(old)
+    return prefixes
+
+
+def _add(store: ox.Store, graph: Any, graph_iri: str) -> None:
+    """rdflib triples (a graph, a :class:`TripleSet`) into one named graph of the store, in one batch."""
+    writer = _GraphWriter(graph_iri)
     for triple in graph:
-        target.add(triple)
+        writer.add(triple)
+    store.extend(writer.quads)
 
 
-def _check_trusts_described(ds: Dataset, codes: dict[str, URIRef]) -> None:
+def _check_trusts_described(store: ox.Store, codes: dict[str, URIRef]) -> None:
     """A trust code used in curated data must resolve in the reference data: no guessed codes."""
-    reference = ds.graph(URIRef(REFDATA_GRAPH))
+    reference, ods_code = ox.NamedNode(REFDATA_GRAPH), ox.NamedNode(iris.term("odsCode"))
     for code, graph_iri in codes.items():
-        if (URIRef(iris.trust(code)), URIRef(iris.term("odsCode")), None) not in reference:
+        if not any(True for _ in store.quads_for_pattern(ox.NamedNode(iris.trust(code)), ods_code, None, reference)):
             stem = str(graph_iri).rsplit("/", 1)[-1]
             raise InputError(
                 f"trust code {code} is not in the ODS reference files",

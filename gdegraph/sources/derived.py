@@ -34,6 +34,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from gdegraph.model import iris
 from gdegraph.model.names import readable_name
+from gdegraph.sources.store_graph import TripleSet
 
 GDE = Namespace(iris.DEF)
 #: Statement classes with a status history.
@@ -330,9 +331,9 @@ def _conflicts(g: Graph, out: Graph) -> None:
                 out.add((statement, GDE.overriddenBy, default))
 
 
-def derived_facts(graph: Graph) -> Graph:
-    """The derived triples for the union of the curated and reference graphs."""
-    out = Graph()
+def derived_facts(graph: Graph) -> TripleSet:
+    """The derived triples for the union of the curated and reference graphs (any rdflib-style graph)."""
+    out = TripleSet()
     histories = _history(graph, out)
     _tier_status(graph, out, histories)
     _names(graph, out)

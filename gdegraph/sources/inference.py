@@ -24,7 +24,8 @@ graph with statements no user asks for. The rules are closed under each other
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -32,15 +33,15 @@ from rdflib.namespace import OWL, RDF, RDFS
 Triple = tuple[URIRef, URIRef, object]
 
 
-def _closure(pairs: Iterable[tuple[URIRef, URIRef]]) -> dict[URIRef, set[URIRef]]:
+def _closure(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, set[Any]]:
     """Reflexive-free transitive closure of a parent relation (child -> all ancestors)."""
-    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    parents: dict[Any, set[Any]] = defaultdict(set)
     for child, parent in pairs:
         if child != parent:
             parents[child].add(parent)
-    closed: dict[URIRef, set[URIRef]] = {}
+    closed: dict[Any, set[Any]] = {}
     for start in list(parents):
-        seen: set[URIRef] = set()
+        seen: set[Any] = set()
         stack = list(parents[start])
         while stack:
             node = stack.pop()
@@ -52,38 +53,74 @@ def _closure(pairs: Iterable[tuple[URIRef, URIRef]]) -> dict[URIRef, set[URIRef]
 
 
 def entailments(ontology: Graph, data: Graph) -> Graph:
-    """Return the entailed triples of ``data`` under ``ontology`` that are not already in it."""
-    superclasses = _closure(
-        (s, o) for s, o in ontology.subject_objects(RDFS.subClassOf) if isinstance(s, URIRef) and isinstance(o, URIRef)
-    )
-    superproperties = _closure(
-        (s, o) for s, o in ontology.subject_objects(RDFS.subPropertyOf) if isinstance(s, URIRef) and isinstance(o, URIRef)
-    )
-    inverse: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for p, q in ontology.subject_objects(OWL.inverseOf):
+    """Return the entailed triples of ``data`` under ``ontology`` that are not already in it (rdflib graphs)."""
+    iri = lambda term: isinstance(term, URIRef)  # noqa: E731
+    inferred = Graph()
+    for triple in _entail(
+        set(data), RDF.type,
+        _closure((s, o) for s, o in ontology.subject_objects(RDFS.subClassOf) if iri(s) and iri(o)),
+        _closure((s, o) for s, o in ontology.subject_objects(RDFS.subPropertyOf) if iri(s) and iri(o)),
+        list(ontology.subject_objects(OWL.inverseOf)), set(ontology.subjects(RDF.type, OWL.SymmetricProperty)), iri,
+    ):
+        inferred.add(triple)
+    return inferred
+
+
+def store_entailments(store: Any, ontology_graph: str, into_graph: str) -> list[Any]:
+    """The same entailments over every graph of a pyoxigraph store, as quads of ``into_graph``.
+
+    The build's path: the terms stay Oxigraph's from the store to the new quads, so
+    no triple of the dataset is converted to rdflib to be checked against the rules.
+    """
+    import pyoxigraph as ox
+
+    onto = ox.NamedNode(ontology_graph)
+
+    def pairs(predicate: str) -> list[tuple[Any, Any]]:
+        return [(q.subject, q.object) for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, onto)]
+
+    iri = lambda term: isinstance(term, ox.NamedNode)  # noqa: E731
+    rdf_type = ox.NamedNode(str(RDF.type))
+    symmetric = {q.subject for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(OWL.SymmetricProperty)), onto)}
+    found = _entail(
+        {(q.subject, q.predicate, q.object) for q in store}, rdf_type,
+        _closure((s, o) for s, o in pairs(str(RDFS.subClassOf)) if iri(s) and iri(o)),
+        _closure((s, o) for s, o in pairs(str(RDFS.subPropertyOf)) if iri(s) and iri(o)),
+        pairs(str(OWL.inverseOf)), symmetric, iri)
+    graph = ox.NamedNode(into_graph)
+    return [ox.Quad(s, p, o, graph) for s, p, o in found]
+
+
+def _entail(known: set[tuple[Any, Any, Any]], rdf_type: Any, superclasses: dict[Any, set[Any]],
+            superproperties: dict[Any, set[Any]], inverse_pairs: Iterable[tuple[Any, Any]], symmetric: set[Any],
+            is_iri: Callable[[Any], bool]) -> list[tuple[Any, Any, Any]]:
+    """The rules to a fixpoint over ``known`` (which grows): the new triples, in the order found.
+
+    Written once for both kinds of term (rdflib's, Oxigraph's): only equality,
+    hashing and ``is_iri`` are asked of a term.
+    """
+    inverse: dict[Any, set[Any]] = defaultdict(set)
+    for p, q in inverse_pairs:
         inverse[p].add(q)
         inverse[q].add(p)
-    symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
-
-    known: set[tuple] = set(data)
-    inferred = Graph()
+    inferred: list[tuple[Any, Any, Any]] = []
     frontier = list(known)
     while frontier:
-        new: list[tuple] = []
+        new: list[tuple[Any, Any, Any]] = []
         for s, p, o in frontier:
-            candidates: list[tuple] = []
-            if p == RDF.type and o in superclasses:
-                candidates += [(s, RDF.type, c) for c in superclasses[o]]
+            candidates: list[tuple[Any, Any, Any]] = []
+            if p == rdf_type and o in superclasses:
+                candidates += [(s, rdf_type, c) for c in superclasses[o]]
             for sp in superproperties.get(p, ()):
                 candidates.append((s, sp, o))
-            if isinstance(o, URIRef):
+            if is_iri(o):
                 candidates += [(o, q, s) for q in inverse.get(p, ())]
                 if p in symmetric:
                     candidates.append((o, p, s))
             for triple in candidates:
                 if triple not in known:
                     known.add(triple)
-                    inferred.add(triple)
+                    inferred.append(triple)
                     new.append(triple)
         frontier = new
     return inferred

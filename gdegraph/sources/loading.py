@@ -56,6 +56,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -63,7 +64,7 @@ from rdflib.term import Node
 
 from gdegraph.model import iris
 from gdegraph.core.errors import InputError
-from gdegraph.sources.oxigraph_terms import TermConverter, UnsupportedTerm, quiet_literal_warnings
+from gdegraph.sources.oxigraph_terms import OxigraphTerms, TermConverter, UnsupportedTerm, quiet_literal_warnings
 from gdegraph.sources.turtle_errors import (
     input_error_from_bad_syntax,
     input_error_from_oxigraph,
@@ -75,6 +76,7 @@ __all__ = [
     "default_graph_iri",
     "input_error_from_bad_syntax",
     "load_files",
+    "load_into_store",
     "parse_turtle_file",
     "quiet_literal_warnings",
 ]
@@ -143,11 +145,18 @@ def _parse(path: Path, key: str) -> tuple[list[tuple[Node, Node, Node]], dict[st
 
     ``key`` (the graph IRI, or the file name) seeds the blank-node labels.
     """
+    return _parse_with(path, key, lambda prefix, text: TermConverter(prefix, text))
+
+
+def _parse_with(path: Path, key: str, converter: Callable[[str, str], Callable[[object], Any]]
+                ) -> tuple[list[tuple[Any, Any, Any]], dict[str, str]]:
+    """Parse one Turtle file with ``converter(blank-node prefix, text)`` turning Oxigraph's terms into the
+    caller's (rdflib terms, or Oxigraph's own with blank nodes relabelled): every defect an InputError."""
     data, text = _decode(_read(path), path)
     digest = hashlib.sha256(key.encode("utf-8") + b"\0" + data).hexdigest()[:12]
-    convert = TermConverter(f"b{digest}", text)
+    convert = converter(f"b{digest}", text)
     parser = ox.parse(data, format=ox.RdfFormat.TURTLE)
-    triples: list[tuple[Node, Node, Node]] = []
+    triples: list[tuple[Any, Any, Any]] = []
     try:
         with quiet_literal_warnings():
             for quad in parser:
@@ -231,3 +240,39 @@ def load_files(
         _bind(target, prefixes)
         target.addN((s, p, o, graph) for s, p, o in triples)
     return target
+
+
+def load_into_store(
+    paths: Iterable[str | os.PathLike[str]],
+    store: ox.Store,
+    graph_iri_for: Callable[[Path], str] = default_graph_iri,
+    taken: dict[str, Path] | None = None,
+) -> dict[str, str]:
+    """Parse Turtle files straight into a pyoxigraph store, each file into its own named graph.
+
+    The build's loader: the same checks and errors as :func:`load_files` (one
+    parser decides what is valid, the same located :class:`InputError`s, the
+    same refusal of RDF 1.2 terms, blank nodes labelled from the file), but the
+    terms stay Oxigraph's, so no rdflib object is made. The store holds literals
+    as Oxigraph holds them: language tags lower-cased (BCP 47 tags are
+    case-insensitive) and well-typed numbers in canonical form. ``taken`` maps
+    the graphs already loaded to their files (two files for one graph are an
+    error, as in :func:`load_files`). Returns the prefixes the files declared.
+    """
+    sources: dict[str, Path] = taken if taken is not None else {}
+    prefixes: dict[str, str] = {}
+    for item in paths:
+        path = Path(item)
+        graph_iri = graph_iri_for(path)
+        if graph_iri in sources:
+            raise InputError(
+                f"two files map to the same named graph <{graph_iri}>: {sources[graph_iri]} and {path}",
+                path=path,
+                hint="rename one of them",
+            )
+        sources[graph_iri] = path
+        triples, declared = _parse_with(path, graph_iri, OxigraphTerms)
+        graph = ox.NamedNode(graph_iri)
+        store.extend([ox.Quad(s, p, o, graph) for s, p, o in triples])
+        prefixes.update(declared)
+    return prefixes

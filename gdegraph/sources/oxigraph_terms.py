@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from gdegraph.sources.turtle_errors import mask_non_syntax
 
-__all__ = ["TermConverter", "UnsupportedTerm", "quiet_literal_warnings"]
+__all__ = ["OxigraphTerms", "TermConverter", "UnsupportedTerm", "from_oxigraph", "quiet_literal_warnings"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -94,6 +94,54 @@ class TermConverter:
         if isinstance(term, ox.Triple):
             raise UnsupportedTerm("RDF 1.2 triple terms and reifiers (<< >>, {| |}) are not supported")
         raise UnsupportedTerm(f"unsupported RDF term {type(term).__name__}")
+
+
+class OxigraphTerms:
+    """Keeps Oxigraph's terms for one file (the build's store), with :class:`TermConverter`'s checks:
+    blank nodes labelled from the per-file seed, RDF 1.2 terms refused with :class:`UnsupportedTerm`."""
+
+    def __init__(self, bnode_prefix: str, text: str) -> None:  # noqa: ARG002 -- TermConverter's signature
+        self._bnode_prefix = bnode_prefix
+        self._bnodes: dict[str, ox.BlankNode] = {}
+
+    def __call__(self, term: object) -> object:
+        if isinstance(term, ox.NamedNode):
+            return term
+        if isinstance(term, ox.Literal):
+            if term.direction is not None:
+                raise UnsupportedTerm("directional language tags (RDF 1.2, e.g. @en--ltr) are not supported")
+            return term
+        if isinstance(term, ox.BlankNode):
+            node = self._bnodes.get(term.value)
+            if node is None:
+                node = self._bnodes[term.value] = ox.BlankNode(f"{self._bnode_prefix}n{len(self._bnodes)}")
+            return node
+        if isinstance(term, ox.Triple):
+            raise UnsupportedTerm("RDF 1.2 triple terms and reifiers (<< >>, {| |}) are not supported")
+        raise UnsupportedTerm(f"unsupported RDF term {type(term).__name__}")
+
+
+def from_oxigraph(term: object) -> Node | None:
+    """A store's term as an rdflib term (a store keeps no original spelling to go back to).
+
+    Ill-typed literals are kept as written, as :class:`TermConverter` keeps them.
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    with quiet_literal_warnings():
+        literal = Literal(term.value, datatype=URIRef(term.datatype.value))
+        if literal.ill_typed:
+            literal = Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return literal
 
 
 class _DropIllTypedLiteralWarnings(logging.Filter):

@@ -43,6 +43,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from gdegraph.core.errors import InputError
+from gdegraph.sources.oxigraph_terms import from_oxigraph  # re-exported: reports resolve store terms with it
 from gdegraph.validate.shacl_functions import FUNCTIONS, pattern_function, well_typed
 
 if TYPE_CHECKING:  # the compiler's records; the compiler itself never imports this module
@@ -138,27 +139,6 @@ class TermBridge:
             return None if term is None else URIRef(term.value)
         known = self._bnodes.get(term) if isinstance(term, ox.BlankNode) else self._literals.get(term)
         return known if known is not None else from_oxigraph(term)
-
-
-def from_oxigraph(term: Any) -> Node | None:
-    """A store's term as an rdflib term (dumps: no original spelling to go back to)."""
-    from gdegraph.sources.oxigraph_terms import quiet_literal_warnings
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    with quiet_literal_warnings():
-        literal = Literal(term.value, datatype=URIRef(term.datatype.value))
-        if literal.ill_typed:  # keep the value as written, as gdegraph.sources.loading does
-            literal = Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-    return literal
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ from gdegraph.validate.results import (LABELS, SEVERITIES, Context, StoreContext
                                          render_path, report_skeleton, sparql_results, top_level)
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "ValidationReport", "ValidationResult", "compiled_shapes", "format_report",
-           "ontology_graph", "qc_queries", "shapes_graph", "validate_dataset", "validate_dump", "validate_paths", "validated_dataset"]
+           "ontology_graph", "qc_queries", "shapes_graph", "validate_dataset", "validate_dump", "validate_paths",
+           "validate_store"]
 
 ENGINES = ("sparql", "pyshacl")
 DEFAULT_ENGINE = "sparql"
@@ -210,7 +211,8 @@ def _run_sparql(context: Context, graphs: Mapping[URIRef, Graph], shapes: Graph,
     return report, results + qc_results(run_qc(store, queries), context, bridge.to_rdflib)
 
 
-def _check_engine(engine: str) -> None:
+def check_engine(engine: str) -> None:
+    """Refuse an unknown SHACL engine name before any work is done (the user's typo, with the choices)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
 
@@ -236,7 +238,7 @@ def validate_dataset(ds: Dataset | Graph, *, files: Mapping[str, str] | None = N
     are mapped to ``ontology/`` and ``data/`` files. ``engine`` is ``"sparql"``
     (fast) or ``"pyshacl"`` (the reference); see the module docstring.
     """
-    _check_engine(engine)
+    check_engine(engine)
     shapes = shapes if shapes is not None else shapes_graph()
     compiled = compiled_shapes(shapes) if engine == "sparql" else None  # unsupported shapes fail before any work
     graphs = _graphs(ds)
@@ -262,29 +264,63 @@ def validate_dump(path: Path, *, engine: str = DEFAULT_ENGINE, shapes: Graph | N
     The ontology is added as ``graph/ontology`` if the dump lacks it. Results
     name the dump's graphs, not files: a dump need not come from this checkout.
     """
-    _check_engine(engine)
+    check_engine(engine)
     shapes = shapes if shapes is not None else shapes_graph()
     queries = tuple(queries if queries is not None else qc_queries())
     if engine == "pyshacl":
         return validate_dataset(_rdflib_dump(path), files={}, shapes=shapes, queries=queries, engine=engine)
     import pyoxigraph as ox
 
-    from gdegraph.validate.shacl_oxigraph import StoreView, TermBridge, drop_graph, from_oxigraph, load_dump, run_checks, run_qc
+    from gdegraph.validate.shacl_oxigraph import TermBridge, load_dump
 
     compiled = compiled_shapes(shapes)
     store = load_dump(path)
     if not any(True for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH)))):
         TermBridge().load(store, {ONTOLOGY_GRAPH: ontology_graph()})
+    return _validate_store(store, {}, shapes, compiled, queries, restore=False)
+
+
+def validate_store(store: Any, *, files: Mapping[str, str] | None = None, shapes: Graph | None = None,
+                   queries: Iterable | None = None) -> ValidationReport:
+    """Validate a pyoxigraph store as it is (the build's), with the sparql engine.
+
+    The build's own path: its store is checked where it stands, with no copy
+    into rdflib or into a second store. ``files`` maps named graphs to the files
+    they were read from (default: the build's, as :func:`validate_dataset`). The
+    store is left as it was (the QC queries run with ``graph/inferred`` set aside
+    and then put back).
+    """
+    shapes = shapes if shapes is not None else shapes_graph()
+    compiled = compiled_shapes(shapes)
+    queries = tuple(queries if queries is not None else qc_queries())
+    return _validate_store(store, files if files is not None else _build_files(), shapes, compiled, queries,
+                           restore=True)
+
+
+def _validate_store(store: Any, files: Mapping[str, str], shapes: Graph, compiled: Any, queries: tuple,
+                    *, restore: bool) -> ValidationReport:
+    """The checks over every graph, then the QC queries over the asserted ones (``graph/inferred`` dropped,
+    and put back if ``restore``), resolved against the store."""
+    import pyoxigraph as ox
+
+    from gdegraph.validate.shacl_oxigraph import StoreView, drop_graph, from_oxigraph, run_checks, run_qc
+
+    inferred = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH))))
     inferred_labels = Graph()  # kept aside: the QC results' labels are looked up after graph/inferred is dropped
-    for prop in LABELS:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None, ox.NamedNode(str(INFERRED_GRAPH))):
-            inferred_labels.add((from_oxigraph(quad.subject), prop, from_oxigraph(quad.object)))
-    context = StoreContext(StoreView(store), files={})
+    labels = {ox.NamedNode(str(prop)): prop for prop in LABELS}
+    for quad in inferred:
+        if quad.predicate in labels:
+            inferred_labels.add((from_oxigraph(quad.subject), labels[quad.predicate], from_oxigraph(quad.object)))
+    context = StoreContext(StoreView(store), files=files)
     report, root = report_skeleton(shapes)
     results = sparql_results(run_checks(store, compiled), shapes, context, from_oxigraph, report, root)
     drop_graph(store, str(INFERRED_GRAPH))
-    context.union.extra = inferred_labels
-    results += qc_results(run_qc(store, queries), context, from_oxigraph)
+    try:
+        context.union.extra = inferred_labels
+        results += qc_results(run_qc(store, queries), context, from_oxigraph)
+    finally:
+        if restore:
+            store.extend(inferred)
     return _report(results, report, shapes, queries)
 
 
@@ -336,7 +372,7 @@ def validate_paths(paths: list[Path], fmt: str = "text", shared: Path | None = N
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
-    _check_engine(engine)
+    check_engine(engine)
     if data is not None:
         if paths:
             raise InputError("give Turtle PATHS or a dump (--data), not both")
@@ -361,22 +397,3 @@ def validate_paths(paths: list[Path], fmt: str = "text", shared: Path | None = N
         report = validate_dataset(ds, files=files, engine=engine)
     return report.conforms, format_report(report, fmt)
 
-
-def validated_dataset(shared: Path | None = None, engine: str = "sparql") -> tuple[Dataset, Any]:
-    """Build the dataset and validate it, raising :class:`ValidationFailed` if it does not conform.
-
-    Shared by ``build`` and ``publish`` so both write exactly what was validated.
-    Returns the dataset and the validation report (for its warnings). ``engine``
-    is the SHACL engine: ``"sparql"`` (fast) or ``"pyshacl"`` (the reference);
-    see :mod:`gdegraph.validate.validation`.
-    """
-    from gdegraph.core.progress import stage
-    from gdegraph.sources.dataset import build_dataset
-
-    with stage("building the dataset"):
-        ds = build_dataset(shared)
-    with stage(f"validating (SHACL engine: {engine})"):
-        report = validate_dataset(ds, engine=engine)
-    if not report.conforms:
-        raise ValidationFailed(format_report(report, "text"), "the graph does not validate; nothing was written")
-    return ds, report

@@ -13,8 +13,9 @@ from gdegraph.publish.dataset_description.terms import CC_BY, DATASET, DCAT, OGL
 
 
 def distribution(g: Graph, name: str, data: bytes, base: str, release: Literal,
-                  licences: set[URIRef]) -> None:
-    """A ``dcat:Distribution`` for one file: URL, media type, size, checksum, format and licences."""
+                  licences: set[URIRef], digest: str | None = None) -> None:
+    """A ``dcat:Distribution`` for one file: URL, media type, size, checksum (``digest``, the SHA-256
+    in hex, when the caller has it), format and licences."""
     from gdegraph.publish import giving360
 
     fmt, gzipped = mediatypes.by_filename(name)
@@ -51,4 +52,5 @@ def distribution(g: Graph, name: str, data: bytes, base: str, release: Literal,
         g.add((node, DCAT.compressFormat, URIRef(mediatypes.GZIP.iana)))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+    g.add((checksum, SPDX.checksumValue, Literal(digest or hashlib.sha256(data).hexdigest(),
+                                                         datatype=XSD.hexBinary)))

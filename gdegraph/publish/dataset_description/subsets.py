@@ -8,8 +8,10 @@ of the reference-data graph of their own, under the ODbL.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from gdegraph.model import iris
@@ -63,20 +65,24 @@ def rights_text(licences: set[URIRef], credits: list[str]) -> str:
     return " ".join(parts)
 
 
-def subsets(g: Graph, ds: Dataset, union: Graph) -> set[URIRef]:
-    """One ``void:subset`` per named graph, with its size, sources, licences and attribution."""
+def subsets(g: Graph, store: Any, union: Graph) -> set[URIRef]:
+    """One ``void:subset`` per named graph of the pyoxigraph store, with its size, sources, licences and
+    attribution; ``union`` is the store's union (:class:`~gdegraph.sources.store_graph.StoreGraph`)."""
     from gdegraph.sources.dataset import REFDATA_GRAPH
+    from gdegraph.sources.store_graph import named_graphs
 
     all_licences: set[URIRef] = set()
     licensed = {s: set(union.objects(s, DCTERMS.license)) for s in union.subjects(DCTERMS.license)
                 if str(s).startswith(SOURCE_SPACE)}
-    for graph in sorted(ds.graphs(), key=lambda x: str(x.identifier)):
+    for graph in named_graphs(store):
         if not len(graph) or not str(graph.identifier).startswith(iris.GRAPH):
             continue
         node, key = graph.identifier, str(graph.identifier)[len(iris.GRAPH):]
         sources = {o for p in (PROV.wasDerivedFrom, GDE.recordedIn) for o in graph.objects(None, p)
                    if str(o).startswith(SOURCE_SPACE)}
-        sources |= {s for s in graph.subjects() if str(s).startswith(SOURCE_SPACE)}
+        sources |= {URIRef(q.subject.value) for q in graph.oxigraph_quads()
+                    if getattr(q.subject, "value", "").startswith(SOURCE_SPACE)
+                    and not isinstance(q.subject, ox.BlankNode)}
         licences = set().union(*(licensed.get(s, set()) for s in sources))
         if str(node) != REFDATA_GRAPH:
             licences.add(CC_BY)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from typing import Any
 
-Triples = set[tuple[URIRef, URIRef, object]]
+#: Distinct triples, each term in its N-Triples form (``<iri>``, ``"text"@en``, ``_:b``): cheap to hash
+#: and compare, and two terms are the same term exactly when their forms are equal.
+Triples = set[tuple[str, str, str]]
 
 
-def union_triples(ds: Dataset | Graph) -> Triples:
-    """Union of all graphs; xsd:string literals folded into plain ones (RDF 1.1 treats them as one)."""
-    out = set()
-    for s, p, o in (ds.triples((None, None, None)) if not isinstance(ds, Dataset) else
-                    (q[:3] for q in ds.quads((None, None, None, None)))):
-        if isinstance(o, Literal) and o.datatype == XSD.string:
-            o = Literal(str(o))
-        out.add((s, p, o))
-    return out
+def union_triples(store: Any) -> Triples:
+    """Union of all graphs of a pyoxigraph store: each distinct triple once, as N-Triples forms.
+
+    RDF 1.1 makes a plain literal and an ``xsd:string`` one the same term, and so does
+    Oxigraph (both are written ``"text"``), so they are counted once.
+    """
+    return {(str(q.subject), str(q.predicate), str(q.object)) for q in store}

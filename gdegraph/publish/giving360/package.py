@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from gdegraph.core.errors import ValidationFailed
@@ -27,12 +27,16 @@ TITLES = {PACKAGE_FILE: "Funding awards to trusts as a 360Giving data package (J
 STANDARD_VERSION = "1.4"
 
 
-def grants_package(ds: Dataset | Graph, *, release: Literal | None = None,
+def grants_package(ds: Any, *, release: Literal | None = None,
                    download_base: str = "") -> dict[str, Any]:
-    """The 360Giving package: grants sorted by id, plus what was left out and why."""
+    """The 360Giving package: grants sorted by id, plus what was left out and why.
+
+    ``ds`` is the build's pyoxigraph store (read through a
+    :class:`~gdegraph.sources.store_graph.StoreGraph`), an rdflib Dataset or a graph.
+    """
     from gdegraph.sources.dataset import union
 
-    g = union(ds) if isinstance(ds, Dataset) else ds
+    g = union(ds)
     grants: dict[str, dict[str, Any]] = {}
     by_award: dict[URIRef, dict[URIRef, str]] = {}
     excluded, skipped = [], []
@@ -82,7 +86,7 @@ def grants_package(ds: Dataset | Graph, *, release: Literal | None = None,
     return package
 
 
-def package_files(ds: Dataset | Graph, *, release: Literal | None = None,
+def package_files(ds: Any, *, release: Literal | None = None,
                   download_base: str = "") -> dict[str, bytes]:
     """``awards-360giving.json`` and ``.csv``; refuses to publish a package the schema rejects."""
     package = grants_package(ds, release=release, download_base=download_base)

@@ -1,0 +1,177 @@
+"""Share CPU-bound Python work between this process and forked copies of it, one per core.
+
+Rendering a thousand pages is pure Python, so threads would take turns on the
+GIL; a forked process starts with everything the parent has already built
+(the page model, the compiled templates) at no copying cost and works on its
+own share. Used where the shares are independent and each worker's output is
+its own files (the site's pages): the result a worker sends back is small
+(counts), and the parent decides success for all.
+
+The rules that keep it safe:
+
+* a child never returns into the parent's code: whatever happens it ends with
+  ``os._exit`` (no ``finally`` of the parent's, such as removing a half-built
+  output folder, runs twice; no buffered output is flushed twice);
+* if the parent's own share fails, or it is interrupted, the children are
+  stopped and waited for before the error goes on, so no child still writes
+  into a folder that is being removed;
+* a child's failure is re-raised in the parent as a :class:`GdeError` naming it;
+* where ``os.fork`` does not exist, or one core is all there is, every share
+  runs here, in order: the output is the same either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from gdegraph.core.errors import GdeError
+
+__all__ = ["Child", "cores", "deal", "frozen_heap", "run_shares"]
+
+_T = TypeVar("_T")
+#: Most processes worth forking: the work is memory-bound beyond a few.
+MAX_WORKERS = 4
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says), at most :data:`MAX_WORKERS`;
+    1 where processes cannot be forked."""
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, available))
+
+
+def deal(items: Sequence[_T], weight: Callable[[_T], float], parts: int,
+         group: Callable[[_T], Any] = lambda item: item) -> list[list[_T]]:
+    """``items`` dealt out into at most ``parts`` shares of about equal total weight, each in the items' order.
+
+    Consecutive items with the same ``group`` stay together (the files of one page, which
+    share work); each group goes to the share that has the least weight so far, so heavy
+    items that come together in the list (the class indexes, the query pages) are spread
+    over the shares rather than landing in one, and a wrong weight costs little.
+    """
+    parts = max(1, parts)
+    shares: list[list[_T]] = [[] for _ in range(parts)]
+    loads = [0.0] * parts
+    current, key, target = None, object(), 0
+    for item in items:
+        k = group(item)
+        if current is None or k != key:
+            target = min(range(parts), key=loads.__getitem__)
+            current, key = shares[target], k
+        current.append(item)
+        loads[target] += weight(item)
+    return [share for share in shares if share] or [[]]
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Everything allocated so far left out of the cyclic garbage collector's passes, until the block ends.
+
+    What is built before work is shared out (a store, a page model) lives until the end, yet
+    every full collection would walk all of it again; and a collector walking it in a forked
+    child writes to the pages it shares with the parent, which then get copied. This is what
+    :func:`gc.freeze` is for. The objects go back under the collector afterwards, so a caller
+    that goes on (a test, the server) loses nothing.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+class Child:
+    """Work started in a forked child (or, where there is no fork, done already): ask for its result."""
+
+    def __init__(self, work: Callable[[], Any], fork: bool = True) -> None:
+        self._pid = self._reader = 0
+        self._done: tuple[Any, BaseException | None] | None = None
+        if fork and hasattr(os, "fork"):
+            self._pid, self._reader = _fork(work)
+            return
+        try:
+            self._done = (work(), None)
+        except Exception as exc:  # kept for result(), as a child's failure would be
+            self._done = (None, exc)
+
+    def result(self) -> Any:
+        """What the work returned (waiting for the child); its failure raised here."""
+        if self._done is None:
+            self._done = (_collect(self._pid, self._reader), None)
+        value, error = self._done
+        if error is not None:
+            raise error
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the caller failed and no longer wants the result)."""
+        if self._done is None:
+            _stop(self._pid, self._reader)
+            self._done = (None, GdeError("the worker process was stopped"))
+
+
+def run_shares(shares: Sequence[Sequence[_T]], work: Callable[[Sequence[_T]], Any]) -> list[Any]:
+    """``work(share)`` for every share, the first here and each other in a forked child, results in order.
+
+    ``work`` returns something JSON can carry (it crosses a pipe from the children).
+    """
+    if len(shares) < 2 or not hasattr(os, "fork"):
+        return [work(share) for share in shares]
+    children = [Child(lambda share=share: work(share)) for share in shares[1:]]
+    try:
+        first = work(shares[0])
+    except BaseException:
+        for child in children:
+            child.cancel()
+        raise
+    return [first, *(child.result() for child in children)]
+
+
+def _fork(work: Callable[[], Any]) -> tuple[int, int]:
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, report, and leave without running any of the parent's code
+        os.close(reader)
+        status = 1
+        try:
+            message = json.dumps({"result": work()})
+            status = 0
+        except BaseException as exc:  # noqa: BLE001 -- every failure must reach the parent
+            message = json.dumps({"error": f"{type(exc).__name__}: {exc}"})
+        try:
+            with os.fdopen(writer, "w", encoding="utf-8") as pipe:
+                pipe.write(message)
+        finally:
+            os._exit(status)
+    os.close(writer)
+    return pid, reader
+
+
+def _collect(pid: int, reader: int) -> Any:
+    with os.fdopen(reader, "r", encoding="utf-8") as pipe:
+        text = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    answer = json.loads(text) if text else {}
+    if status != 0 or "result" not in answer:
+        raise GdeError(f"a worker process failed: {answer.get('error') or f'exit status {status}'}")
+    return answer["result"]
+
+
+def _stop(pid: int, reader: int) -> None:
+    os.close(reader)
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)

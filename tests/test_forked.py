@@ -1,0 +1,63 @@
+"""Work shared with forked processes: the same results as here, failures reported, nothing left running."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from gdegraph.core.errors import GdeError
+from gdegraph.core.forked import Child, deal, run_shares
+
+
+def test_deal_balances_weight_keeps_groups_together_and_order_within_a_share() -> None:
+    items = list(range(10))
+    shares = deal(items, lambda i: 10.0 if i in (6, 7) else 1.0, 2)
+    assert sorted(i for share in shares for i in share) == items
+    assert all(share == sorted(share) for share in shares)
+    assert {6, 7} & set(shares[0]) and {6, 7} & set(shares[1]), "the two heavy items go to different shares"
+    paired = deal(items, lambda i: 1.0, 2, group=lambda i: i // 2)
+    assert all(i + 1 in share for share in paired for i in share if i % 2 == 0), "a group is never cut"
+    assert deal(items, lambda i: 1.0, 1) == [items]
+    assert deal([], lambda i: 1.0, 3) == [[]]
+
+
+def test_shares_run_in_other_processes_and_come_back_in_order() -> None:
+    results = run_shares([[1, 2], [3], [4, 5]], lambda share: [os.getpid(), sum(share)])
+    assert [total for _, total in results] == [3, 3, 9]
+    assert results[0][0] == os.getpid() and len({pid for pid, _ in results}) == 3
+
+
+def test_a_failing_child_is_reported_and_reaped() -> None:
+    def work(share: list[int]) -> int:
+        if share == [2]:
+            raise ValueError("no twos")
+        return share[0]
+
+    with pytest.raises(GdeError, match="ValueError: no twos"):
+        run_shares([[1], [2]], work)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_a_failing_parent_stops_its_children() -> None:
+    def work(share: list[int]) -> int:
+        if share == [1]:
+            raise KeyError("parent")
+        import time
+
+        time.sleep(30)
+        return 0
+
+    with pytest.raises(KeyError):
+        run_shares([[1], [2]], work)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_without_fork_the_work_is_done_here() -> None:
+    child = Child(lambda: os.getpid(), fork=False)
+    assert child.result() == os.getpid()
+    failed = Child(lambda: 1 / 0, fork=False)
+    with pytest.raises(ZeroDivisionError):
+        failed.result()
