@@ -121,7 +121,7 @@ def network_table(scales: dict[str, dict[str, Any]]) -> list[str]:
                         f"{_s(nw['bare'])}, {nw['bare']['peak_rss_mb']['median']:.0f} MB", f"{nw['ratio']}x",
                         "<= 2x", _verdict(nw["ratio"] <= TARGETS["network"]), "yes" if nw["same_network"] else "**no**",
                         "; ".join(f"{k} {v:.2f} s" for k, v in steps),
-                        f"{nw['total'].get('loadavg', '?')}, {str(nw.get('date', ''))[:10]}"))
+                        f"{nw['total'].get('loadavg', '?')}, {str(nw.get('date') or scales[name].get('date', ''))[:10]}"))
     largest, nw = list(rows.items())[-1]
     if nw.get("profile"):
         out += ["", f"Where `gdegraph network --data` spends its time at {largest} (cProfile, one run, "
