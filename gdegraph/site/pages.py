@@ -111,8 +111,7 @@ class Pages:
     def network(self) -> dict[str, Any]:
         facts = self.facts
         return {"title": "The pairing network", "roles": ROLE_COLOURS, "dated": facts.dated,
-                "sectors": sorted({facts.label(s) for st in facts.pairings for s in st.sector}),
-                "statuses": sorted({facts.label(st.status) for st in facts.pairings if st.status})}
+                "sectors": sorted({facts.label(s) for st in facts.pairings for s in st.sector})}
 
     def workbench(self, here: Here) -> dict[str, Any]:
         items = [{"name": q.name, "title": q.title, "description": q.description, "params": q.params,
