@@ -121,3 +121,22 @@ def test_a_large_answer_carries_the_full_stacks_vary_header(server: Server) -> N
     assert fast[1] == unzipped
     assert ("vary", "Accept, Accept-Encoding, Origin") in fast[1]
 
+
+def test_a_repeated_header_cannot_poison_the_replay_cache(server: Server) -> None:
+    """The answer follows the first ``Accept`` (as Starlette reads headers); the replay cache must not
+    file it under another one, or every later client asking for that one would get this answer."""
+    target = "/sparql?" + urllib.parse.urlencode({"query": PREFIX + "ASK { ?t a gde:Trust } # poison"})
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.putrequest("GET", target)
+        conn.putheader("Accept", CSV)
+        conn.putheader("Accept", JSON)
+        conn.endheaders()
+        first = conn.getresponse()
+        first.read()
+    finally:
+        conn.close()
+    assert first.getheader("content-type", "").startswith("text/csv")
+    status, headers, body = _get(server, target, {"Accept": JSON})
+    assert status == 200 and dict(headers)["content-type"] == JSON and body.startswith(b"{")
