@@ -108,7 +108,11 @@ class Child:
     def result(self) -> Any:
         """What the work returned (waiting for the child); its failure raised here."""
         if self._done is None:
-            self._done = (_collect(self._pid, self._reader), None)
+            reader, self._reader = self._reader, -1  # _collect closes it, whatever happens
+            try:
+                self._done = (_collect(self._pid, reader), None)
+            except GdeError as exc:  # the child failed (and is reaped): cancel() has nothing left to stop
+                self._done = (None, exc)
         value, error = self._done
         if error is not None:
             raise error
@@ -130,12 +134,11 @@ def run_shares(shares: Sequence[Sequence[_T]], work: Callable[[Sequence[_T]], An
         return [work(share) for share in shares]
     children = [Child(lambda share=share: work(share)) for share in shares[1:]]
     try:
-        first = work(shares[0])
-    except BaseException:
+        return [work(shares[0]), *(child.result() for child in children)]
+    except BaseException:  # this share, or a child, failed (or Ctrl-C): the others still running are stopped
         for child in children:
             child.cancel()
         raise
-    return [first, *(child.result() for child in children)]
 
 
 def _fork(work: Callable[[], Any]) -> tuple[int, int]:
@@ -161,17 +164,22 @@ def _fork(work: Callable[[], Any]) -> tuple[int, int]:
 def _collect(pid: int, reader: int) -> Any:
     with os.fdopen(reader, "r", encoding="utf-8") as pipe:
         text = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    answer = json.loads(text) if text else {}
-    if status != 0 or "result" not in answer:
-        raise GdeError(f"a worker process failed: {answer.get('error') or f'exit status {status}'}")
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    try:
+        answer = json.loads(text) if text else {}
+    except ValueError:  # cut short: the child was killed while it wrote
+        answer = {}
+    if code != 0 or "result" not in answer:
+        how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        raise GdeError(f"a worker process failed: {answer.get('error') or how}")
     return answer["result"]
 
 
 def _stop(pid: int, reader: int) -> None:
-    os.close(reader)
+    if reader >= 0:
+        os.close(reader)
     try:
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):  # already reaped (interrupted while collecting it)
         pass
-    os.waitpid(pid, 0)
