@@ -95,3 +95,14 @@ def test_a_child_killed_mid_work_is_a_clear_error() -> None:
         run_shares([[1], [2]], work)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_failed_childs_result_asked_again_raises_the_same_error() -> None:
+    """publish asks for the validating child's result twice (its files, then its verdict): a child that
+    failed must give its GdeError both times, not read its closed pipe again (OSError: bad file descriptor,
+    or another file's bytes once the descriptor is reused)."""
+    child = Child(lambda: 1 / 0)
+    for _ in range(2):
+        with pytest.raises(GdeError, match="ZeroDivisionError"):
+            child.result()
+    child.cancel()  # nothing left to stop or close
