@@ -77,3 +77,28 @@ def test_replace_in_directory_links_a_file_whose_bytes_are_unchanged(tmp_path: P
     assert snapshot(target) == {"same.txt": b"same", "new.txt": b"2"}
     assert (target / "same.txt").stat().st_ino == inodes["same.txt"]
     assert (target / "new.txt").stat().st_ino != inodes["new.txt"]
+
+
+def test_a_site_build_killed_half_way_is_cleared_by_the_next(tmp_path: Path) -> None:
+    """atomic_directory (gdegraph site's dist/site) in a process SIGKILLed half way through the tree: its
+    half-written temporary beside the target is removed by the next build, not left there for ever."""
+    import os
+    import signal
+
+    from gdegraph.core.atomic import atomic_directory
+
+    site = tmp_path / "dist" / "site"
+    pid = os.fork()
+    if pid == 0:  # the killed build
+        try:
+            with atomic_directory(site) as tmp:
+                (tmp / "index.html").write_text("half")
+                os.kill(os.getpid(), signal.SIGKILL)
+        finally:
+            os._exit(1)
+    assert os.waitpid(pid, 0)[1] == signal.SIGKILL
+    assert [p.name for p in site.parent.iterdir() if ".tmp" in p.name], "the killed build left its temporary"
+    with atomic_directory(site) as tmp:
+        (tmp / "index.html").write_text("whole")
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+    assert (site / "index.html").read_text() == "whole"

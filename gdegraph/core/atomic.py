@@ -117,13 +117,17 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     The swap is two renames, so for an instant ``path`` does not exist; a
     reader never sees a mixture of old and new files, which is what matters
-    for a generated site.
+    for a generated site. The temporaries carry the writer's process id, and
+    any left by a process that no longer exists (killed half way through a
+    site: tens of megabytes) are removed by the next call, as
+    :func:`replace_in_directory` does.
     """
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(f"{target} exists and is not a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    _remove_stale_temporaries(target)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
@@ -131,7 +135,7 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
-    _swap_in(tmp, target, f".{target.name}.old-")
+    _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
 
 
 def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
