@@ -102,3 +102,23 @@ def test_a_site_build_killed_half_way_is_cleared_by_the_next(tmp_path: Path) -> 
         (tmp / "index.html").write_text("whole")
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
     assert (site / "index.html").read_text() == "whole"
+
+
+def test_a_writer_killed_between_its_two_renames_loses_nothing(tmp_path: Path) -> None:
+    """Killed after moving dist/ aside and before moving the new one in: dist/ is missing and
+    ``.dist.old-PID-*`` holds the only copy of the files the next publish does not write (the site,
+    the pictures). The next call puts that copy back rather than deleting it as a stale temporary."""
+    import os
+
+    dist = tmp_path / "dist"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          check=True).stdout.decode().strip()  # a process id that no longer runs
+    aside = tmp_path / f".dist.old-{gone}-abcd1234"
+    (aside / "site").mkdir(parents=True)
+    (aside / "site" / "index.html").write_text("<p>the site</p>")
+    (tmp_path / f".dist.tmp-{gone}-efgh5678").mkdir()  # its new tree, complete or not: not trusted
+    replace_in_directory(dist, {"gdegraph.nt": b"new"})
+    assert (dist / "site" / "index.html").read_text() == "<p>the site</p>"
+    assert (dist / "gdegraph.nt").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert os.path.isdir(dist)

@@ -159,8 +159,12 @@ def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
 
 
 def _remove_stale_temporaries(target: Path) -> None:
-    """Delete ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` siblings left by a process that is gone (killed)."""
-    for sibling in target.parent.glob(f".{target.name}.*-*-*"):
+    """Delete ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` siblings left by a process that is gone (killed).
+
+    One exception: a writer killed between its two renames leaves no ``target`` and its previous
+    tree as ``.NAME.old-PID-*``, the only copy of what the next write may keep (the site beside
+    the dumps); that one is put back as ``target`` instead."""
+    for sibling in sorted(target.parent.glob(f".{target.name}.*-*-*")):
         kind, _, rest = sibling.name[len(target.name) + 2:].partition("-")
         pid = rest.split("-", 1)[0]
         if kind not in ("tmp", "old") or not pid.isdigit() or not sibling.is_dir():
@@ -168,7 +172,10 @@ def _remove_stale_temporaries(target: Path) -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            shutil.rmtree(sibling, ignore_errors=True)
+            if kind == "old" and not os.path.lexists(target):
+                os.replace(sibling, target)
+            else:
+                shutil.rmtree(sibling, ignore_errors=True)
         except PermissionError:  # alive, someone else's
             continue
 
