@@ -12,9 +12,9 @@ The rules that keep it safe:
 * a child never returns into the parent's code: whatever happens it ends with
   ``os._exit`` (no ``finally`` of the parent's, such as removing a half-built
   output folder, runs twice; no buffered output is flushed twice);
-* if the parent's own share fails, a child fails, or the parent is interrupted,
-  the children still running are stopped and waited for before the error goes on, so no child still writes
-  into a folder that is being removed;
+* if the parent's own share fails, a child fails, or the parent is
+  interrupted, the children still running are stopped and waited for before
+  the error goes on, so no child still writes into a folder being removed;
 * a child's failure is re-raised in the parent as a :class:`GdeError` naming it
   (its exception, or the signal that killed it);
 * where ``os.fork`` does not exist, or one core is all there is, every share
