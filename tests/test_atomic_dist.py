@@ -77,3 +77,48 @@ def test_replace_in_directory_links_a_file_whose_bytes_are_unchanged(tmp_path: P
     assert snapshot(target) == {"same.txt": b"same", "new.txt": b"2"}
     assert (target / "same.txt").stat().st_ino == inodes["same.txt"]
     assert (target / "new.txt").stat().st_ino != inodes["new.txt"]
+
+
+def test_a_site_build_killed_half_way_is_cleared_by_the_next(tmp_path: Path) -> None:
+    """atomic_directory (gdegraph site's dist/site) in a process SIGKILLed half way through the tree: its
+    half-written temporary beside the target is removed by the next build, not left there for ever."""
+    import os
+    import signal
+
+    from gdegraph.core.atomic import atomic_directory
+
+    site = tmp_path / "dist" / "site"
+    pid = os.fork()
+    if pid == 0:  # the killed build
+        try:
+            with atomic_directory(site) as tmp:
+                (tmp / "index.html").write_text("half")
+                os.kill(os.getpid(), signal.SIGKILL)
+        finally:
+            os._exit(1)
+    assert os.waitpid(pid, 0)[1] == signal.SIGKILL
+    assert [p.name for p in site.parent.iterdir() if ".tmp" in p.name], "the killed build left its temporary"
+    with atomic_directory(site) as tmp:
+        (tmp / "index.html").write_text("whole")
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+    assert (site / "index.html").read_text() == "whole"
+
+
+def test_a_writer_killed_between_its_two_renames_loses_nothing(tmp_path: Path) -> None:
+    """Killed after moving dist/ aside and before moving the new one in: dist/ is missing and
+    ``.dist.old-PID-*`` holds the only copy of the files the next publish does not write (the site,
+    the pictures). The next call puts that copy back rather than deleting it as a stale temporary."""
+    import os
+
+    dist = tmp_path / "dist"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          check=True).stdout.decode().strip()  # a process id that no longer runs
+    aside = tmp_path / f".dist.old-{gone}-abcd1234"
+    (aside / "site").mkdir(parents=True)
+    (aside / "site" / "index.html").write_text("<p>the site</p>")
+    (tmp_path / f".dist.tmp-{gone}-efgh5678").mkdir()  # its new tree, complete or not: not trusted
+    replace_in_directory(dist, {"gdegraph.nt": b"new"})
+    assert (dist / "site" / "index.html").read_text() == "<p>the site</p>"
+    assert (dist / "gdegraph.nt").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert os.path.isdir(dist)

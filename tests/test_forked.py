@@ -61,3 +61,48 @@ def test_without_fork_the_work_is_done_here() -> None:
     failed = Child(lambda: 1 / 0, fork=False)
     with pytest.raises(ZeroDivisionError):
         failed.result()
+
+
+def test_a_failing_child_stops_the_other_children() -> None:
+    """The first child's failure is raised while a later child still works: that one is stopped and
+    reaped before the error goes on (the caller then removes the folder it was writing into)."""
+    def work(share: list[int]) -> int:
+        if share == [2]:
+            raise ValueError("no twos")
+        if share == [3]:
+            import time
+
+            time.sleep(30)
+        return share[0]
+
+    with pytest.raises(GdeError, match="ValueError: no twos"):
+        run_shares([[1], [2], [3]], work)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the sleeping child was not left running
+
+
+def test_a_child_killed_mid_work_is_a_clear_error() -> None:
+    """Killed (the out-of-memory killer, say) before it reports: a GdeError naming the signal, not a bare
+    exit status or an unreadable message."""
+    import signal
+
+    def work(share: list[int]) -> int:
+        if share == [2]:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return share[0]
+
+    with pytest.raises(GdeError, match="a worker process failed: killed by signal 9"):
+        run_shares([[1], [2]], work)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_failed_childs_result_asked_again_raises_the_same_error() -> None:
+    """publish asks for the validating child's result twice (its files, then its verdict): a child that
+    failed must give its GdeError both times, not read its closed pipe again (OSError: bad file descriptor,
+    or another file's bytes once the descriptor is reused)."""
+    child = Child(lambda: 1 / 0)
+    for _ in range(2):
+        with pytest.raises(GdeError, match="ZeroDivisionError"):
+            child.result()
+    child.cancel()  # nothing left to stop or close

@@ -103,3 +103,40 @@ def test_requests_whose_answer_the_middlewares_change_take_the_full_stack(
     state = type("State", (), {"limits": None, "pool": None})()  # the fast path would fail on it: unused
     asyncio.run(SparqlFastPath(app, state)(scope, None, None))  # type: ignore[arg-type]
     assert reached == [scope]
+
+
+def test_a_large_answer_carries_the_full_stacks_vary_header(server: Server) -> None:
+    """From GZIP_MINIMUM bytes up the full stack adds ``Vary: Accept-Encoding`` even when it does not
+    compress (the answer would be compressed for a client that accepts gzip), so the fast path must too;
+    otherwise a shared cache would hand a gzip-compressed copy to a client that cannot read it."""
+    import gzip
+
+    query = 'SELECT ?x WHERE { BIND("' + "x" * (2 * GZIP_MINIMUM) + '" AS ?x) }'
+    target = "/sparql?" + urllib.parse.urlencode({"query": query})
+    fast = _get(server, target, {"Accept": JSON, "Accept-Encoding": "identity"})
+    full = _get(server, target, {"Accept": JSON, "Accept-Encoding": "gzip"})
+    assert fast[0] == full[0] == 200 and len(fast[2]) >= GZIP_MINIMUM
+    assert gzip.decompress(full[2]) == fast[2]
+    unzipped = [(k, str(len(fast[2])) if k == "content-length" else v) for k, v in full[1] if k != "content-encoding"]
+    assert fast[1] == unzipped
+    assert ("vary", "Accept, Accept-Encoding, Origin") in fast[1]
+
+
+def test_a_repeated_header_cannot_poison_the_replay_cache(server: Server) -> None:
+    """The answer follows the first ``Accept`` (as Starlette reads headers); the replay cache must not
+    file it under another one, or every later client asking for that one would get this answer."""
+    target = "/sparql?" + urllib.parse.urlencode({"query": PREFIX + "ASK { ?t a gde:Trust } # poison"})
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.putrequest("GET", target)
+        conn.putheader("Accept", CSV)
+        conn.putheader("Accept", JSON)
+        conn.endheaders()
+        first = conn.getresponse()
+        first.read()
+    finally:
+        conn.close()
+    assert first.getheader("content-type", "").startswith("text/csv")
+    status, headers, body = _get(server, target, {"Accept": JSON})
+    assert status == 200 and dict(headers)["content-type"] == JSON and body.startswith(b"{")

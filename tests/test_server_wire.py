@@ -47,6 +47,11 @@ def _raw_reply(status: int, media_type: object, headers: object, body: bytes = b
     b"", b"\x00", _raw_reply(0, "text/plain", {}), _raw_reply(700, "text/plain", {}),
     _raw_reply(200, "text/plain\r\nSet-Cookie: x=1", {}), _raw_reply(200, 5, {}), _raw_reply(200, "text/plain", []),
     struct.pack("!HI", 200, 5) + b"[1, 2",
+    # statuses whose framing differs (no body allowed, or the connection switches protocol): never a worker's
+    _raw_reply(101, "text/plain", {}, b"x"), _raw_reply(100, "text/plain", {}), _raw_reply(204, "text/plain", {}, b"x"),
+    _raw_reply(304, "text/plain", {}, b"x"),
+    struct.pack("!HI", 200, 1) + b"5", struct.pack("!HI", 200, 4) + b"null",  # metadata not a two-item array
+    struct.pack("!HI", 200, 22) + b'["text/plain", {}, {}]',
 ])
 def test_a_malformed_reply_is_refused(payload: bytes) -> None:
     with pytest.raises(ValueError):

@@ -117,13 +117,17 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     The swap is two renames, so for an instant ``path`` does not exist; a
     reader never sees a mixture of old and new files, which is what matters
-    for a generated site.
+    for a generated site. The temporaries carry the writer's process id, and
+    any left by a process that no longer exists (killed half way through a
+    site: tens of megabytes) are removed by the next call, as
+    :func:`replace_in_directory` does.
     """
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(f"{target} exists and is not a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    _remove_stale_temporaries(target)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
@@ -131,7 +135,7 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
-    _swap_in(tmp, target, f".{target.name}.old-")
+    _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
 
 
 def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
@@ -155,8 +159,12 @@ def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
 
 
 def _remove_stale_temporaries(target: Path) -> None:
-    """Delete ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` siblings left by a process that is gone (killed)."""
-    for sibling in target.parent.glob(f".{target.name}.*-*-*"):
+    """Delete ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` siblings left by a process that is gone (killed).
+
+    One exception: a writer killed between its two renames leaves no ``target`` and its previous
+    tree as ``.NAME.old-PID-*``, the only copy of what the next write may keep (the site beside
+    the dumps); that one is put back as ``target`` instead."""
+    for sibling in sorted(target.parent.glob(f".{target.name}.*-*-*")):
         kind, _, rest = sibling.name[len(target.name) + 2:].partition("-")
         pid = rest.split("-", 1)[0]
         if kind not in ("tmp", "old") or not pid.isdigit() or not sibling.is_dir():
@@ -164,7 +172,10 @@ def _remove_stale_temporaries(target: Path) -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            shutil.rmtree(sibling, ignore_errors=True)
+            if kind == "old" and not os.path.lexists(target):
+                os.replace(sibling, target)
+            else:
+                shutil.rmtree(sibling, ignore_errors=True)
         except PermissionError:  # alive, someone else's
             continue
 

@@ -12,10 +12,11 @@ The rules that keep it safe:
 * a child never returns into the parent's code: whatever happens it ends with
   ``os._exit`` (no ``finally`` of the parent's, such as removing a half-built
   output folder, runs twice; no buffered output is flushed twice);
-* if the parent's own share fails, or it is interrupted, the children are
-  stopped and waited for before the error goes on, so no child still writes
-  into a folder that is being removed;
-* a child's failure is re-raised in the parent as a :class:`GdeError` naming it;
+* if the parent's own share fails, a child fails, or the parent is
+  interrupted, the children still running are stopped and waited for before
+  the error goes on, so no child still writes into a folder being removed;
+* a child's failure is re-raised in the parent as a :class:`GdeError` naming it
+  (its exception, or the signal that killed it);
 * where ``os.fork`` does not exist, or one core is all there is, every share
   runs here, in order: the output is the same either way.
 """
@@ -108,7 +109,11 @@ class Child:
     def result(self) -> Any:
         """What the work returned (waiting for the child); its failure raised here."""
         if self._done is None:
-            self._done = (_collect(self._pid, self._reader), None)
+            reader, self._reader = self._reader, -1  # _collect closes it, whatever happens
+            try:
+                self._done = (_collect(self._pid, reader), None)
+            except GdeError as exc:  # the child failed (and is reaped): cancel() has nothing left to stop
+                self._done = (None, exc)
         value, error = self._done
         if error is not None:
             raise error
@@ -130,12 +135,11 @@ def run_shares(shares: Sequence[Sequence[_T]], work: Callable[[Sequence[_T]], An
         return [work(share) for share in shares]
     children = [Child(lambda share=share: work(share)) for share in shares[1:]]
     try:
-        first = work(shares[0])
-    except BaseException:
+        return [work(shares[0]), *(child.result() for child in children)]
+    except BaseException:  # this share, or a child, failed (or Ctrl-C): the others still running are stopped
         for child in children:
             child.cancel()
         raise
-    return [first, *(child.result() for child in children)]
 
 
 def _fork(work: Callable[[], Any]) -> tuple[int, int]:
@@ -161,17 +165,22 @@ def _fork(work: Callable[[], Any]) -> tuple[int, int]:
 def _collect(pid: int, reader: int) -> Any:
     with os.fdopen(reader, "r", encoding="utf-8") as pipe:
         text = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    answer = json.loads(text) if text else {}
-    if status != 0 or "result" not in answer:
-        raise GdeError(f"a worker process failed: {answer.get('error') or f'exit status {status}'}")
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    try:
+        answer = json.loads(text) if text else {}
+    except ValueError:  # cut short: the child was killed while it wrote
+        answer = {}
+    if code != 0 or "result" not in answer:
+        how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        raise GdeError(f"a worker process failed: {answer.get('error') or how}")
     return answer["result"]
 
 
 def _stop(pid: int, reader: int) -> None:
-    os.close(reader)
+    if reader >= 0:
+        os.close(reader)
     try:
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):  # already reaped (interrupted while collecting it)
         pass
-    os.waitpid(pid, 0)

@@ -39,16 +39,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gdegraph.server.cache import ReplayCache
 from gdegraph.server.conneg import negotiate, rdf_offers
-from gdegraph.server.fastpath import SparqlFastPath, security_headers
+from gdegraph.server.fastpath import GZIP_MINIMUM, SparqlFastPath, security_headers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
 from gdegraph.site.build import PAGE_FORMATS, Site
 from gdegraph.site.model import Model
 
-__all__ = ["ServerState", "create_app"]
+__all__ = ["GZIP_MINIMUM", "ServerState", "create_app"]
 
-#: Text responses from this size up are gzip-compressed for clients that accept it.
-GZIP_MINIMUM = 4096
 
 
 @dataclass

@@ -6,9 +6,9 @@ gets the same answer; public endpoints cache results for the same reason
 pure ASGI middleware in front of the application: it records the response
 the whole stack gave to ``GET /sparql`` (status, every header, the bytes),
 keyed by everything the answer depends on (the query string, ``Accept``,
-``Accept-Encoding``, ``Origin`` and ``Host``), and replays it, so a hit
-costs no routing, no worker round trip and no engine: most of a request's
-cost. Only complete 200 answers are kept, each at most ``max_entry``
+``Accept-Encoding``, ``Origin`` and ``Host``, every value of a repeated
+one), and replays it, so a hit costs no routing, no worker round trip and
+no engine: most of a request's cost. Only complete 200 answers are kept, each at most ``max_entry``
 bytes, ``max_total`` bytes in all (least recently used first out), and
 never for a query whose text could call a function that answers
 differently each time (``NOW``, ``RAND``, ``UUID``, ``STRUUID``,
@@ -39,6 +39,19 @@ def volatile(query_string: bytes) -> bool:
     return not text or any(word in text for word in _VOLATILE)
 
 
+def _key_values(headers: list[tuple[bytes, bytes]]) -> tuple[tuple[bytes, ...], ...]:
+    """Every value of each header in :data:`_KEY_HEADERS`, in order: a repeated header is part of the key.
+
+    Why all of them: the answer follows the first value (Starlette's ``Headers.get``), so a key
+    from any one value (``dict(headers)`` keeps the last) would let ``Accept: text/csv`` sent
+    before ``Accept: application/json`` file a CSV answer under the JSON key for everyone."""
+    found: dict[bytes, tuple[bytes, ...]] = {}
+    for name, value in headers:
+        if name in _KEY_HEADERS:
+            found[name] = (*found.get(name, ()), value)
+    return tuple(found.get(name, ()) for name in _KEY_HEADERS)
+
+
 class ReplayCache:
     """A byte-bounded LRU of whole ``GET /sparql`` responses (pure ASGI)."""
 
@@ -52,8 +65,7 @@ class ReplayCache:
                 or not scope["query_string"]:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        key = (scope["query_string"], *(headers.get(name) for name in _KEY_HEADERS))
+        key = (scope["query_string"], *_key_values(scope["headers"]))
         hit = self._entries.get(key)
         if hit is not None:
             self._entries.move_to_end(key)

@@ -10,9 +10,10 @@ both still see every request, and answers the ordinary SPARQL ``GET`` itself
 with the endpoint's own functions (:func:`gdegraph.server.sparql.checked_query`
 and :func:`~gdegraph.server.sparql.answer`: the same checks, the same worker
 round trip, the same limits), writing the headers the middlewares would
-have added, in their order: ``X-Content-Type-Options`` and, for HTML, the
-Content-Security-Policy (:func:`security_headers`), then CORS's ``Origin``
-joined into ``Vary``.
+have added, in their order: GZip's ``Accept-Encoding`` joined into ``Vary``
+from :data:`GZIP_MINIMUM` bytes (added even when the client takes no gzip),
+``X-Content-Type-Options`` and, for HTML, the Content-Security-Policy
+(:func:`security_headers`), then CORS's ``Origin`` joined into ``Vary``.
 
 Everything else takes the full stack, decided from the request line and
 headers alone before anything runs: other methods and paths, a request
@@ -27,13 +28,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gdegraph.server import querystring
 from gdegraph.server.policy import Refused
 from gdegraph.server.sparql import answer, browser, checked_query, endpoint_iri, text
 
-__all__ = ["CSP", "SparqlFastPath", "security_headers"]
+__all__ = ["CSP", "GZIP_MINIMUM", "SparqlFastPath", "security_headers"]
 
 #: Map tiles are the one thing a page loads from another host (by the reader's browser, never by the server).
 TILES = "https://tile.openstreetmap.org"
@@ -41,6 +43,9 @@ CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' dat
        "connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
+#: Text responses from this size up are gzip-compressed for clients that accept it (app.py's GZipMiddleware).
+GZIP_MINIMUM = 4096
+_UNCOMPRESSED = frozenset(DEFAULT_EXCLUDED_CONTENT_TYPES)
 _CSP = (b"content-security-policy", CSP.encode())
 
 
@@ -53,13 +58,13 @@ def security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, by
     return headers
 
 
-def _vary_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """What Starlette's CORS middleware does to a response to a request without ``Origin``:
-    every ``Vary`` joined into the first one's place, ``Origin`` added."""
+def _add_vary(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
+    """What Starlette's middlewares do to add ``name`` to ``Vary`` (``MutableHeaders.add_vary_header``):
+    every ``Vary`` joined into the first one's place, ``name`` added."""
     values = [v for k, v in headers if k == b"vary"]
     if not values:
-        return [*headers, (b"vary", b"Origin")]
-    joined = b", ".join([*values, b"Origin"])
+        return [*headers, (b"vary", name)]
+    joined = b", ".join([*values, name])
     out, done = [], False
     for k, v in headers:
         if k == b"vary":
@@ -69,6 +74,19 @@ def _vary_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]
         else:
             out.append((k, v))
     return out
+
+
+def _gzip_identity(headers: list[tuple[bytes, bytes]], size: int) -> list[tuple[bytes, bytes]]:
+    """What Starlette's GZip middleware does to a response for a client that takes no gzip: from
+    :data:`GZIP_MINIMUM` bytes of a compressible type, ``Accept-Encoding`` added to ``Vary`` (that
+    client's copy differs from a gzip-taking client's), the body left as it is."""
+    if size < GZIP_MINIMUM or any(k == b"content-encoding" for k, _ in headers):
+        return headers
+    media = next((v for k, v in headers if k == b"content-type"), b"").decode("latin-1")
+    media = media.partition(";")[0].strip().lower()
+    if {media, media.partition("/")[0] + "/*"} & _UNCOMPRESSED:
+        return headers
+    return _add_vary(headers, b"Accept-Encoding")
 
 
 class SparqlFastPath:
@@ -108,5 +126,5 @@ class SparqlFastPath:
                 return
             response = await answer(state, params, query, accept, endpoint_iri(scope.get("scheme", "http"), host or ""))
         await send({"type": "http.response.start", "status": response.status_code,
-                    "headers": _vary_origin(security_headers(response.raw_headers))})
+                    "headers": _add_vary(security_headers(_gzip_identity(response.raw_headers, len(response.body))), b"Origin")})
         await send({"type": "http.response.body", "body": response.body})

@@ -5,9 +5,9 @@ connections and may start processes), its workers are. Unpickling runs code
 the bytes name, so a worker subverted through a bug in the engine could
 take over the main process with one reply, and the sandbox would have
 bought nothing. Here a reply is read as a status number, two JSON strings
-and raw bytes, and checked (a status between 100 and 599, a printable media
-type, only the response headers a worker may set), so the worst a
-misbehaving worker can do is give a wrong answer or be killed.
+and raw bytes, and checked (a final status, 200 to 599, that carries a
+body, a printable media type, only the response headers a worker may set),
+so the worst a misbehaving worker can do is give a wrong answer or be killed.
 
 A message is an 8-byte length and that many bytes:
 
@@ -36,6 +36,9 @@ _REPLY = struct.Struct("!HI")  #: status, length of the JSON metadata
 #: The only response headers a worker may set (gdegraph.server.evaluate); any other is dropped.
 REPLY_HEADERS = frozenset({"Gdegraph-Truncated"})
 _PRINTABLE = re.compile(r"[\x20-\x7e]{1,200}")
+#: Statuses a worker never sends whose framing is not "these bytes are the body": 1xx would tell the
+#: client (or a proxy) that the connection switches protocol, these carry no body at all.
+_NO_BODY = frozenset({204, 205, 304})
 
 
 def frame(payload: bytes) -> bytes:
@@ -67,9 +70,12 @@ def decode_reply(payload: bytes) -> Reply:
     if len(payload) < _REPLY.size:
         raise ValueError("short reply")
     status, size = _REPLY.unpack_from(payload)
-    media_type, headers = json.loads(payload[_REPLY.size:_REPLY.size + size])
-    if not 100 <= status <= 599 or not isinstance(media_type, str) or not _PRINTABLE.fullmatch(media_type) \
-            or not isinstance(headers, dict):
+    meta = json.loads(payload[_REPLY.size:_REPLY.size + size])
+    if not isinstance(meta, list) or len(meta) != 2:
+        raise ValueError("malformed reply")
+    media_type, headers = meta
+    if not 200 <= status <= 599 or status in _NO_BODY or not isinstance(media_type, str) \
+            or not _PRINTABLE.fullmatch(media_type) or not isinstance(headers, dict):
         raise ValueError("malformed reply")
     kept = {k: v for k, v in headers.items() if k in REPLY_HEADERS and isinstance(v, str) and _PRINTABLE.fullmatch(v)}
     return Reply(status, media_type, payload[_REPLY.size + size:], kept)

@@ -51,7 +51,12 @@ class OxigraphStore:
 
     @classmethod
     def from_dataset(cls, dataset: Any) -> OxigraphStore:
-        """Copy an rdflib Dataset, keeping its named graphs (one per source)."""
+        """Copy an rdflib Dataset, keeping its named graphs (one per source).
+
+        The quads go in sorted: an in-memory store gives them back in an order that follows their
+        insertion, and an rdflib Dataset's order follows Python's string hashing, which differs
+        from run to run; unsorted, the site built from the graph in memory (explore/quads.js,
+        the gallery's GROUP_CONCAT cells) changed with every run."""
         from pyoxigraph import DefaultGraph, Quad
 
         from gdegraph.store.rdflib_store import from_rdflib
@@ -63,6 +68,7 @@ class OxigraphStore:
             name = getattr(g, "identifier", g)
             graph = default if name is None or str(name) == "urn:x-rdflib:default" else from_rdflib(name)
             quads.append(Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o, spelling=False), graph))
+        quads.sort(key=str)
         store.store.bulk_extend(quads)
         return store
 
