@@ -248,6 +248,9 @@ def test_workbench_typed_query_and_gallery_query(root: str, browser: Any) -> Non
     assert links and links[0].text.endswith(")") and not links[0].text.startswith("http"), \
         "dataset IRIs read as names (with their codes) and open their pages"
     assert links[0].get_attribute("href").startswith(root + "id/trust/")
+    # regression: the nine-column result widened the whole page (a horizontal scrollbar under everything)
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"a wide result widens the page by {overflow} px instead of scrolling in its box"
     shot(browser, prefix(root) + "workbench.png")
     clean(browser)
 
