@@ -41,7 +41,8 @@ from gdegraph.model import iris
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
 from gdegraph.sources.loading import load_files, load_into_store, parse_turtle_file
-from gdegraph.sources.store_graph import StoreGraph, to_oxigraph
+from gdegraph.sources.store_graph import StoreGraph
+from gdegraph.store.rdflib_store import from_rdflib
 
 GDE_LOCAL_FILE = URIRef(iris.term("localFile"))
 GDE_SHA256 = URIRef(iris.term("sha256"))
@@ -240,7 +241,7 @@ class _GraphWriter:
     def _ox(self, term: Any) -> Any:
         found = self._terms.get(term)
         if found is None:
-            found = self._terms[term] = to_oxigraph(term)
+            found = self._terms[term] = from_rdflib(term, spelling=False)  # as written: the dumps keep it
         return found
 
     def add(self, triple: tuple[Any, Any, Any]) -> None:

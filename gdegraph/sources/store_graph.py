@@ -21,6 +21,7 @@ life of the view, which cannot outlive the store it reads).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,30 +32,19 @@ from rdflib.paths import Path as PropertyPath
 from rdflib.term import Node
 
 from gdegraph.sources.oxigraph_terms import from_oxigraph
+from gdegraph.store.rdflib_store import from_rdflib
 
-__all__ = ["GraphLookups", "StoreGraph", "TripleSet", "named_graphs", "to_oxigraph"]
+__all__ = ["GraphLookups", "StoreGraph", "TripleSet", "named_graphs"]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Triple = tuple[Node, Node, Node]
 
 
-def to_oxigraph(term: Node) -> Any:
-    """An rdflib term as a pyoxigraph term (a literal with its lexical form as it is)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(term, language=term.language)
-    return ox.Literal(term, datatype=ox.NamedNode(term.datatype or _XSD_STRING))
-
-
-class GraphLookups:
+class GraphLookups(ABC):
     """rdflib's derived look-ups (subjects, objects, value, ...) over a ``triples(pattern)`` method."""
 
-    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[Triple]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[Triple]:
+        """The triples matching ``pattern`` (``None`` matches anything)."""
 
     def __iter__(self) -> Iterator[Triple]:
         return self.triples((None, None, None))
@@ -118,7 +108,7 @@ class StoreGraph(GraphLookups):
             return None
         found = self._to.get(term)
         if found is None:
-            found = self._to[term] = to_oxigraph(term)
+            found = self._to[term] = from_rdflib(term, spelling=False)
         return found
 
     def _rdflib(self, term: Any) -> Node:
