@@ -209,6 +209,18 @@ def default_graph_iri(path: Path) -> str:
     return iris.graph(key)
 
 
+def _claim_graph(sources: dict[str, Path], graph_iri: str, path: Path) -> str:
+    """Record that ``path`` fills ``graph_iri``; a second file for the same graph is an error, not a merge."""
+    if graph_iri in sources:
+        raise InputError(
+            f"two files map to the same named graph <{graph_iri}>: {sources[graph_iri]} and {path}",
+            path=path,
+            hint="rename one of them",
+        )
+    sources[graph_iri] = path
+    return graph_iri
+
+
 def load_files(
     paths: Iterable[str | os.PathLike[str]],
     dataset: Dataset | None = None,
@@ -227,14 +239,7 @@ def load_files(
     sources: dict[str, Path] = {}
     for item in paths:
         path = Path(item)
-        graph_iri = graph_iri_for(path)
-        if graph_iri in sources:
-            raise InputError(
-                f"two files map to the same named graph <{graph_iri}>: {sources[graph_iri]} and {path}",
-                path=path,
-                hint="rename one of them",
-            )
-        sources[graph_iri] = path
+        graph_iri = _claim_graph(sources, graph_iri_for(path), path)
         triples, prefixes = _parse(path, graph_iri)
         graph = target.graph(URIRef(graph_iri))
         _bind(target, prefixes)
@@ -263,14 +268,7 @@ def load_into_store(
     prefixes: dict[str, str] = {}
     for item in paths:
         path = Path(item)
-        graph_iri = graph_iri_for(path)
-        if graph_iri in sources:
-            raise InputError(
-                f"two files map to the same named graph <{graph_iri}>: {sources[graph_iri]} and {path}",
-                path=path,
-                hint="rename one of them",
-            )
-        sources[graph_iri] = path
+        graph_iri = _claim_graph(sources, graph_iri_for(path), path)
         triples, declared = _parse_with(path, graph_iri, OxigraphTerms)
         graph = ox.NamedNode(graph_iri)
         store.extend([ox.Quad(s, p, o, graph) for s, p, o in triples])
