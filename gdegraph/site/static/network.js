@@ -141,7 +141,9 @@
     }
     function readHash() {
       const params = new URLSearchParams(window.location.hash.slice(1));
-      for (const b of boxes) if (params.has(b.name)) b.checked = params.getAll(b.name).includes(b.value);
+      // The address is the whole state: a group it does not name is at its defaults, whatever the browser
+      // restored into the server-rendered boxes (it does on a reload or a visit to the same address).
+      for (const b of boxes) b.checked = params.has(b.name) ? params.getAll(b.name).includes(b.value) : b.defaultChecked;
       const wanted = params.get("as-of");
       if (slider && dates.length && wanted) {
         let index = 0; // the latest step on or before the date asked for (the network is the same until the next)
