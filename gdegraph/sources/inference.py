@@ -82,11 +82,16 @@ def store_entailments(store: Any, ontology_graph: str, into_graph: str) -> list[
     iri = lambda term: isinstance(term, ox.NamedNode)  # noqa: E731
     rdf_type = ox.NamedNode(str(RDF.type))
     symmetric = {q.subject for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(OWL.SymmetricProperty)), onto)}
-    found = _entail(
-        {(q.subject, q.predicate, q.object) for q in store}, rdf_type,
-        _closure((s, o) for s, o in pairs(str(RDFS.subClassOf)) if iri(s) and iri(o)),
-        _closure((s, o) for s, o in pairs(str(RDFS.subPropertyOf)) if iri(s) and iri(o)),
-        pairs(str(OWL.inverseOf)), symmetric, iri)
+    superclasses = _closure((s, o) for s, o in pairs(str(RDFS.subClassOf)) if iri(s) and iri(o))
+    superproperties = _closure((s, o) for s, o in pairs(str(RDFS.subPropertyOf)) if iri(s) and iri(o))
+    inverses = pairs(str(OWL.inverseOf))
+    # Only triples with a predicate some rule reads or writes can start a rule or already hold what one
+    # entails: the rest of the store (most of it) need not become Python tuples.
+    predicates = {rdf_type, *symmetric, *(p for pair in inverses for p in pair), *superproperties,
+                  *(p for supers in superproperties.values() for p in supers)}
+    known = {(q.subject, q.predicate, q.object) for predicate in predicates if iri(predicate)
+             for q in store.quads_for_pattern(None, predicate, None, None)}
+    found = _entail(known, rdf_type, superclasses, superproperties, inverses, symmetric, iri)
     graph = ox.NamedNode(into_graph)
     return [ox.Quad(s, p, o, graph) for s, p, o in found]
 
