@@ -205,20 +205,26 @@ def build_store(shared: Path | None = None, *, infer: bool = True, extra: list[P
 def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
            replace_status: bool, data: Path | None = None) -> tuple[ox.Store, dict[str, str]]:
     """The store and the prefixes the data files declare (for rdflib's bindings)."""
-    from gdegraph.sources.refdata import reference_graph
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gdegraph.sources.refdata import load_reference, reference_graph, wgs84_points
 
     shared_dir = paths.require_dir(paths.seeds_dir(shared).parent, "shared folder", paths.SHARED_HINT)
-    store = ox.Store()
-    for path in ontology_files():
-        load_into_store([path], store, lambda _: ONTOLOGY_GRAPH)
-    prefixes = load_into_store(data_files(data), store)
-    if extra:
-        prefixes.update(_load_extra(store, extra, replace_status))
-    curated = StoreGraph(store)
-    _add(store, seed_checksums(curated, shared_dir), BUILD_GRAPH)
-    codes = trust_codes(store)
-    refdata = _GraphWriter(REFDATA_GRAPH)
-    reference_graph(codes, paths.refdata_dir(shared_dir), into=refdata)  # type: ignore[arg-type]
+    refdata_dir = paths.refdata_dir(shared_dir)
+    ref = load_reference(refdata_dir)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wgs84") as pool:
+        points = pool.submit(wgs84_points, ref)  # PROJ sets up (outside the GIL) while the Turtle files load
+        store = ox.Store()
+        for path in ontology_files():
+            load_into_store([path], store, lambda _: ONTOLOGY_GRAPH)
+        prefixes = load_into_store(data_files(data), store)
+        if extra:
+            prefixes.update(_load_extra(store, extra, replace_status))
+        curated = StoreGraph(store)
+        _add(store, seed_checksums(curated, shared_dir), BUILD_GRAPH)
+        codes = trust_codes(store)
+        refdata = _GraphWriter(REFDATA_GRAPH)
+        reference_graph(codes, refdata_dir, into=refdata, ref=ref, points=points.result())  # type: ignore[arg-type]
     store.extend(refdata.quads)
     _check_trusts_described(store, codes)
     if infer:

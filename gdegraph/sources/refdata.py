@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
@@ -49,7 +49,7 @@ from gdegraph.sources.refdata_files import (
 )
 
 __all__ = ["EtrRow", "PointRow", "ReferenceData", "Succession", "load_reference",
-           "reference_graph", "source_iri", "unknown_codes"]
+           "reference_graph", "source_iri", "unknown_codes", "wgs84_points"]
 
 GDE = Namespace(iris.DEF)
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
@@ -73,6 +73,22 @@ def _to_wgs84() -> Any:
 
     pyproj.network.set_network_enabled(False)
     return pyproj.Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+def wgs84_points(ref: ReferenceData) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of every NSPL postcode, converted in one call.
+
+    Why all of them, and apart: the build runs this in a thread as soon as the reference files are
+    read, and PROJ, which takes longer to find its transformation than to use it, releases the GIL
+    meanwhile, so it costs the build no time while the Turtle files load. Each point is converted as
+    it would be alone (the same PROJ call per point), so the coordinates are the same.
+    """
+    codes = sorted(ref.postcodes)
+    if not codes:
+        return {}
+    eastings, northings = zip(*(ref.postcodes[code] for code in codes))
+    lons, lats = _to_wgs84().transform(list(eastings), list(northings))
+    return dict(zip(codes, zip(lons, lats)))
 
 
 def _dec(value: float) -> Literal:
@@ -125,13 +141,14 @@ def _sources(g: Graph, ref: ReferenceData) -> None:
              (GDE.sha256, Literal(ref.sha256[name])))
 
 
-def _location(g: Graph, ref: ReferenceData, code: str, node: URIRef) -> None:
-    """A geo:Point: NSPL grid reference of the latest (else the 2016) postcode, else the OSM point."""
+def _location(g: Graph, ref: ReferenceData, code: str, node: URIRef, points: Mapping[str, tuple[float, float]]) -> None:
+    """A geo:Point: NSPL grid reference of the latest (else the 2016) postcode (``points``: converted), else the
+    OSM point."""
     rows = ref.etr_rows(code)
     point = URIRef(iris.instance("location", code.lower()))
     found = next((r for r in rows if r.postcode in ref.postcodes), None)
     if found is not None:
-        lon, lat = _to_wgs84().transform(*ref.postcodes[found.postcode])
+        lon, lat = points[found.postcode]
         year = FILES[found.file][0]
         method = (f"Easting and northing (British National Grid, EPSG:27700) of the trust's HQ postcode "
                   f"{found.postcode} in the {year} ODS file, from the ONS NSPL November 2020 subset, "
@@ -153,7 +170,8 @@ def _location(g: Graph, ref: ReferenceData, code: str, node: URIRef) -> None:
          *((PROV.wasDerivedFrom, source_iri(name)) for name in sources))
 
 
-def _organisation(g: Graph, ref: ReferenceData, code: str, regions: set[str]) -> None:
+def _organisation(g: Graph, ref: ReferenceData, code: str, regions: set[str],
+                  points: Mapping[str, tuple[float, float]]) -> None:
     """A trust (or an organisation reached through succession) with everything the files say."""
     node = URIRef(iris.trust(code))
     _add(g, node, (RDF.type, GDE.Trust), (GDE.odsCode, Literal(code)),
@@ -189,7 +207,7 @@ def _organisation(g: Graph, ref: ReferenceData, code: str, regions: set[str]) ->
         if re.fullmatch(r"Y\d\d", row.region):
             regions.add(row.region)
             g.add((node, GDE.nhsRegion, URIRef(iris.instance("region", row.region.lower()))))
-    _location(g, ref, code, node)
+    _location(g, ref, code, node, points)
 
 
 def _change_type(ref: ReferenceData, s: Succession) -> str | None:
@@ -248,13 +266,17 @@ def _regions(g: Graph, ref: ReferenceData, regions: set[str]) -> None:
                                       "file in the reference data), so the region is shown by its code.")))
 
 
-def reference_graph(trust_codes: Iterable[str], refdata_dir: Path, *, into: Graph | None = None) -> Graph:
+def reference_graph(trust_codes: Iterable[str], refdata_dir: Path, *, into: Graph | None = None,
+                    ref: ReferenceData | None = None, points: Mapping[str, tuple[float, float]] | None = None) -> Graph:
     """Triples for the given ODS codes, the organisations their succession records reach,
     the regions and the reference file sources. Unknown codes are an InputError.
 
     ``into`` (a dataset's named graph) receives the triples directly, which saves the
-    build adding each of them twice; it is returned, its prefix bindings left alone."""
-    ref = load_reference(refdata_dir)
+    build adding each of them twice; it is returned, its prefix bindings left alone.
+    ``ref`` is the files of ``refdata_dir`` already read, ``points`` their :func:`wgs84_points`
+    (the build has them ready); by default both are worked out here."""
+    ref = ref if ref is not None else load_reference(refdata_dir)
+    points = points if points is not None else wgs84_points(ref)
     codes = sorted(set(trust_codes))
     unknown = unknown_codes(codes, ref)
     if unknown:
@@ -268,7 +290,7 @@ def reference_graph(trust_codes: Iterable[str], refdata_dir: Path, *, into: Grap
     _sources(g, ref)
     regions: set[str] = set()
     for code in sorted(orgs):
-        _organisation(g, ref, code, regions)
+        _organisation(g, ref, code, regions, points)
     for s in events:
         _change(g, ref, s)
     _regions(g, ref, regions)
