@@ -212,11 +212,24 @@ def _value(term: Any) -> Any:
     return {"@value": term.value, "@type": compact_iri(datatype)}
 
 
+def _value_text(value: Any, indent: str) -> str:
+    """A :func:`_value` as :func:`_encode` writes it nested at the level whose lines start with ``indent``."""
+    if isinstance(value, str):
+        return _json_string(value)
+    inner = ",\n " + indent
+    return "{\n " + indent + inner.join(
+        _json_string(key) + ": " + _json_string(value[key]) for key in sorted(value)) + "\n" + indent + "}"
+
+
 def jsonld_document(triples: Iterable[Any]) -> bytes:
     """Compact JSON-LD (inline copy of :func:`context`) for pyoxigraph triples, deterministically.
 
     One node object per subject, ordered by subject; ``rdf:type`` IRIs go to
     ``@type``; a property with one value is written without an array.
+
+    The text is exactly ``_dumps({"@context": context(), "@graph": [...]})`` (tests/test_publish.py
+    compares it with the standard library's), written straight from the values, whose shapes
+    are known (a string, or an object of strings), rather than by the general :func:`_encode`.
     """
     nodes: dict[str, dict[str, list[tuple[Any, Any]]]] = {}
     for triple in triples:
@@ -235,19 +248,22 @@ def jsonld_document(triples: Iterable[Any]) -> bytes:
             node[key] = [(obj, value)]
         else:
             values.append((obj, value))
-    graph = []
+    out = ['{\n "@context": ', _context_in_document(), ',\n "@graph": ']
+    separator = "[\n  "
     for subject in sorted(nodes):
-        out: dict[str, Any] = {"@id": subject}
+        entries = {"@id": _json_string(subject)}
         for key, values in nodes[subject].items():
             if len(values) == 1:
-                out[key] = values[0][1]
+                entries[key] = _value_text(values[0][1], "   ")
                 continue
             unique = {str(obj): value for obj, value in values}  # ordered by the terms' N-Triples form
-            ordered = [unique[k] for k in sorted(unique)]
-            out[key] = ordered[0] if len(ordered) == 1 else ordered
-        graph.append(out)
-    # _dumps({"@context": context(), "@graph": graph}), with the unchanging context written once per process
-    text = ['{\n "@context": ', _context_in_document(), ',\n "@graph": ']
-    _encode(graph, 1, text)
-    text.append("\n}\n")
-    return "".join(text).encode("utf-8")
+            if len(unique) == 1:
+                entries[key] = _value_text(values[0][1], "   ")
+            else:
+                entries[key] = "[\n    " + ",\n    ".join(
+                    _value_text(unique[k], "    ") for k in sorted(unique)) + "\n   ]"
+        out.append(separator + "{\n   " + ",\n   ".join(
+            _json_string(key) + ": " + entries[key] for key in sorted(entries)) + "\n  }")
+        separator = ",\n  "
+    out.append("\n ]\n}\n" if nodes else "[]\n}\n")
+    return "".join(out).encode("utf-8")
