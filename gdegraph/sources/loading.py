@@ -79,6 +79,7 @@ __all__ = [
     "load_into_store",
     "parse_turtle_file",
     "quiet_literal_warnings",
+    "turtle_triples",
 ]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -178,6 +179,13 @@ def _parse_with(path: Path, key: str, converter: Callable[[str, str], Callable[[
 def _bind(graph: Graph, prefixes: dict[str, str]) -> None:
     for prefix, namespace in prefixes.items():
         graph.bind(prefix, URIRef(namespace), override=True)
+
+
+def turtle_triples(path: str | os.PathLike[str], graph_iri: str | None = None) -> list[tuple[Node, Node, Node]]:
+    """The triples of one Turtle file as rdflib terms, as :func:`parse_turtle_file` reads them, without
+    making a graph for them (a caller merging several files adds each triple once, into its own)."""
+    source = Path(path)
+    return _parse(source, graph_iri or source.name)[0]
 
 
 def parse_turtle_file(path: str | os.PathLike[str], graph_iri: str | None = None) -> Graph:

@@ -83,11 +83,11 @@ def _stamp(folder: Path, pattern: str) -> tuple[tuple[str, int], ...]:
 
 @lru_cache(maxsize=4)
 def _load_shapes(folder: Path, stamp: tuple[tuple[str, int], ...]) -> Graph:
-    from gdegraph.sources.loading import parse_turtle_file
+    from gdegraph.sources.loading import turtle_triples
 
     graph = Graph()
     for name, _ in stamp:
-        graph += parse_turtle_file(folder / name)
+        graph.addN((s, p, o, graph) for s, p, o in turtle_triples(folder / name))
     return graph
 
 
