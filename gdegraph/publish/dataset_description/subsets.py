@@ -37,18 +37,29 @@ def _label(graph: Graph, node: object) -> str:
     return str(node)
 
 
-def _attribution(union: Graph, sources: Iterable[URIRef]) -> list[str]:
-    """One credit per source: news articles by title, publisher and date; data files by their rights."""
+def _credit(union: Graph, src: URIRef) -> str | None:
+    """How a source is credited: a news article by title, publisher and date; a data file by its rights."""
+    rights = sorted(str(r) for r in union.objects(src, DCTERMS.rights))
+    if rights:
+        return f"{_label(union, src)}: {'; '.join(rights)}"
+    if (src, RDF.type, GDE.NewsArticle) in union:
+        publisher = next(iter(sorted(union.objects(src, DCTERMS.publisher))), None)
+        who = _label(union, publisher) if publisher is not None else "publisher not stated"
+        dates = sorted(str(d) for p in (DCTERMS.issued, DCTERMS.modified) for d in union.objects(src, p))
+        return f"{_label(union, src)} ({who}{', ' + '/'.join(dates) if dates else ''})"
+    return None
+
+
+def _attribution(union: Graph, sources: Iterable[URIRef], known: dict[URIRef, str | None] | None = None) -> list[str]:
+    """One credit per source (:func:`_credit`), in source order; ``known`` keeps the credits already worked
+    out (most sources are credited by several graphs, and graph/inferred credits them all)."""
+    known = known if known is not None else {}
     credits = []
     for src in sorted(sources):
-        rights = sorted(str(r) for r in union.objects(src, DCTERMS.rights))
-        if rights:
-            credits.append(f"{_label(union, src)}: {'; '.join(rights)}")
-        elif (src, RDF.type, GDE.NewsArticle) in union:
-            publisher = next(iter(sorted(union.objects(src, DCTERMS.publisher))), None)
-            who = _label(union, publisher) if publisher is not None else "publisher not stated"
-            dates = sorted(str(d) for p in (DCTERMS.issued, DCTERMS.modified) for d in union.objects(src, p))
-            credits.append(f"{_label(union, src)} ({who}{', ' + '/'.join(dates) if dates else ''})")
+        if src not in known:
+            known[src] = _credit(union, src)
+        if known[src] is not None:
+            credits.append(known[src])
     return credits
 
 
@@ -72,10 +83,12 @@ def subsets(g: Graph, store: Any, union: Graph) -> set[URIRef]:
     from gdegraph.sources.store_graph import named_graphs
 
     all_licences: set[URIRef] = set()
+    credits: dict[URIRef, str | None] = {}
     licensed = {s: set(union.objects(s, DCTERMS.license)) for s in union.subjects(DCTERMS.license)
                 if str(s).startswith(SOURCE_SPACE)}
     for graph in named_graphs(store):
-        if not len(graph) or not str(graph.identifier).startswith(iris.GRAPH):
+        size = len(graph)
+        if not size or not str(graph.identifier).startswith(iris.GRAPH):
             continue
         node, key = graph.identifier, str(graph.identifier)[len(iris.GRAPH):]
         sources = {o for p in (PROV.wasDerivedFrom, GDE.recordedIn) for o in graph.objects(None, p)
@@ -90,8 +103,8 @@ def subsets(g: Graph, store: Any, union: Graph) -> set[URIRef]:
         title = _GRAPH_TITLES.get(key) or f"What seed article {key.removeprefix('seed-')} asserts"
         g.add((DATASET, VOID.subset, node))
         for p, o in ((RDF.type, VOID.Dataset), (DCTERMS.title, Literal(title, lang="en")),
-                     (VOID.triples, Literal(len(graph))),
-                     (DCTERMS.rights, Literal(rights_text(licences, _attribution(union, sources)), lang="en")),
+                     (VOID.triples, Literal(size)),
+                     (DCTERMS.rights, Literal(rights_text(licences, _attribution(union, sources, credits)), lang="en")),
                      *((DCTERMS.license, lic) for lic in licences),
                      *((DCTERMS.source, s) for s in sources)):
             g.add((node, p, o))
