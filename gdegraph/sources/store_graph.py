@@ -22,7 +22,8 @@ life of the view, which cannot outlive the store it reads).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
 import pyoxigraph as ox
@@ -120,17 +121,29 @@ class StoreGraph(GraphLookups):
     def _quads(self, s: Any, p: Any, o: Any) -> Iterator[Any]:
         """The store's matching quads; over the union, one per distinct triple."""
         if isinstance(s, Literal) or isinstance(p, (Literal, BNode)):
-            return
+            return iter(())
         quads = self.store.quads_for_pattern(self._ox(s), self._ox(p), self._ox(o), self._graph)
         if self._graph is not None:
-            yield from quads
-            return
-        seen: set[Any] = set()
-        for quad in quads:
-            triple = quad.triple
-            if triple not in seen:
-                seen.add(triple)
-                yield quad
+            return quads
+        # Over the union a triple in several graphs comes once per graph; with two terms given,
+        # the third tells the triples apart, which is cheaper to ask of a quad than the triple.
+        if s is not None and p is not None:
+            return _distinct(quads, _OBJECT)
+        if p is not None and o is not None:
+            return _distinct(quads, _SUBJECT)
+        return _distinct(quads, _PREDICATE if s is not None and o is not None else _TRIPLE)
+
+    def value(self, subject: Any = None, predicate: Any = RDF.value, obj: Any = None, default: Any = None,
+              any: bool = True) -> Any:  # noqa: A002 -- rdflib's name
+        """As :meth:`GraphLookups.value`; the usual look-up (``subject``, ``predicate``, first object) goes
+        straight to the store's first match, which is the first of the distinct triples too."""
+        if not (any and subject is not None and predicate is not None and obj is None):
+            return super().value(subject, predicate, obj, default, any)
+        if isinstance(subject, Literal) or isinstance(predicate, (Literal, BNode)):
+            return default
+        for quad in self.store.quads_for_pattern(self._ox(subject), self._ox(predicate), None, self._graph):
+            return self._rdflib(quad.object)
+        return default
 
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[Triple]:
         """Matching triples (each distinct one once, over every graph of the union); property paths too."""
@@ -164,6 +177,19 @@ class StoreGraph(GraphLookups):
     def oxigraph_quads(self) -> Iterator[Any]:
         """The view's quads in the store's own terms (one per distinct triple over the union), unconverted."""
         return self._quads(None, None, None)
+
+
+_SUBJECT, _PREDICATE, _OBJECT, _TRIPLE = (attrgetter(name) for name in ("subject", "predicate", "object", "triple"))
+
+
+def _distinct(quads: Iterator[Any], key: Callable[[Any], Any]) -> Iterator[Any]:
+    """The quads whose ``key`` has not come before."""
+    seen: set[Any] = set()
+    for quad in quads:
+        found = key(quad)
+        if found not in seen:
+            seen.add(found)
+            yield quad
 
 
 def named_graphs(store: ox.Store) -> list[StoreGraph]:
