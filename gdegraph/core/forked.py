@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from gdegraph.core.errors import GdeError
 
-__all__ = ["Child", "cores", "deal", "frozen_heap", "gc_paused", "run_shares"]
+__all__ = ["Child", "cores", "deal", "frozen_heap", "run_shares"]
 
 _T = TypeVar("_T")
 #: Most processes worth forking: the work is memory-bound beyond a few.
@@ -90,26 +90,6 @@ def frozen_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Disable the cyclic garbage collector for the block; restore its previous state, even on error.
-
-    Reference counting still frees everything at once; only the periodic
-    cycle scans stop. For work that allocates much and makes no cycles (the
-    build's terms and quads, a publish's sort keys and files, the network's
-    searches), where each allocation burst would otherwise scan every object
-    alive: a tenth of a publish. If the collector was already off (a caller
-    pausing it too), it stays off afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Child:

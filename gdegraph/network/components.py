@@ -30,15 +30,35 @@ the whole graph, on several shapes, to 1e-12.
 
 from __future__ import annotations
 
+import gc
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from gdegraph.core.forked import gc_paused  # re-exported: network.analysis and the tests import it from here
 from gdegraph.core.progress import Advance  # told the number of single-source searches just finished
 
 __all__ = ["ComponentMetrics", "component_graphs", "component_metrics", "gc_paused"]
+
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Disable the cyclic garbage collector for the block; restore its previous state, even on error.
+
+    Reference counting still frees everything at once; only the periodic
+    cycle scans stop. If the collector was already off (a caller pausing it
+    too), it stays off afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def component_graphs(graph: nx.Graph | nx.DiGraph) -> list[nx.Graph | nx.DiGraph]:

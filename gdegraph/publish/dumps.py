@@ -119,19 +119,13 @@ def publish_files(ds: Any, settings: PublishSettings | None = None, *,
     """
     import pyoxigraph as ox
 
-    from gdegraph.core.forked import gc_paused
-    from gdegraph.store.oxigraph_store import OxigraphStore
-
-    with gc_paused():  # sort keys, dumps and tables make many objects and no cycles: no collector passes
-        return _publish_files(ds if isinstance(ds, ox.Store) else OxigraphStore.from_dataset(ds).store,
-                              settings or PublishSettings(), made_elsewhere)
-
-
-def _publish_files(ds: Any, settings: PublishSettings,
-                   made_elsewhere: Callable[[], dict[str, bytes]] | None) -> dict[str, bytes]:
     from gdegraph.publish import dataset_description
     from gdegraph.publish.table_files import tables_files
+    from gdegraph.store.oxigraph_store import OxigraphStore
 
+    if not isinstance(ds, ox.Store):
+        ds = OxigraphStore.from_dataset(ds).store
+    settings = settings or PublishSettings()
     release = dataset_description.release_date(ds, settings.release_date)
     statements = Statements(ds)  # sorted once: every dump, and the description's counts
     files = statement_dump_files(statements)
@@ -205,14 +199,11 @@ def _validate_and_make(store: Any, settings: PublishSettings) -> dict[str, Any]:
     from gdegraph.publish.dataset_description import release_date
     from gdegraph.validate.verdict import store_verdict
 
-    from gdegraph.core.forked import gc_paused
-
-    with gc_paused():  # as publish_files: much allocated, no cycles
-        verdict = store_verdict(store)
-        try:
-            made = grant_files(store, settings, release_date(store, settings.release_date))
-        except Exception:  # noqa: BLE001 -- made again in the parent, which reports it
-            return {"verdict": verdict, "files": None}
+    verdict = store_verdict(store)
+    try:
+        made = grant_files(store, settings, release_date(store, settings.release_date))
+    except Exception:  # noqa: BLE001 -- made again in the parent, which reports it
+        return {"verdict": verdict, "files": None}
     return {"verdict": verdict, "files": {name: base64.b64encode(data).decode("ascii") for name, data in made.items()}}
 
 

@@ -40,7 +40,6 @@ from rdflib.paths import Path as PropertyPath
 from gdegraph.model import iris
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
-from gdegraph.core.forked import gc_paused
 from gdegraph.sources.loading import load_files, load_into_store, parse_turtle_file
 from gdegraph.sources.store_graph import StoreGraph
 from gdegraph.store.rdflib_store import from_rdflib
@@ -205,14 +204,7 @@ def build_store(shared: Path | None = None, *, infer: bool = True, extra: list[P
 
 def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
            replace_status: bool, data: Path | None = None) -> tuple[ox.Store, dict[str, str]]:
-    """The store and the prefixes the data files declare (for rdflib's bindings), made with the cyclic
-    collector paused (:func:`~gdegraph.core.forked.gc_paused`: its scans were a seventh of the build)."""
-    with gc_paused():
-        return _build_store(shared, infer=infer, extra=extra, replace_status=replace_status, data=data)
-
-
-def _build_store(shared: Path | None, *, infer: bool, extra: list[Path] | None,
-                 replace_status: bool, data: Path | None) -> tuple[ox.Store, dict[str, str]]:
+    """The store and the prefixes the data files declare (for rdflib's bindings)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from gdegraph.sources.refdata import load_reference, reference_graph, wgs84_points
