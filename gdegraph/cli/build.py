@@ -115,19 +115,28 @@ def stats(fmt: str, out_dir: Path | None, readme: Path | None, shared: Path | No
     metavar="YYYY[-MM[-DD]]",
     help="Release date for issued/modified [default: $SOURCE_DATE_EPOCH, else the newest source date].",
 )
+@click.option("--site", "with_site", is_flag=True,
+              help="Also write the static site into OUT/site from the same build, while the dumps are written "
+                   "(the files `gdegraph site` would write after this command, in about half the time).")
 @_shared_option
 def publish(out_dir: Path, base_url: str | None, sparql_endpoint: str | None, release_date: str | None,
-            shared: Path | None) -> None:
+            with_site: bool, shared: Path | None) -> None:
     """Build and validate the graph, then publish it into --out.
 
     Writes the graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG and
     N-Quads (each also gzipped), the JSON-LD context, the funding awards as
     360Giving JSON and CSV, a VoID/DCAT description (void.ttl) and
     SHA256SUMS. The same input always gives byte-identical files.
+
+    With --site, OUT/site is replaced too, and only if the publish succeeds.
     """
     from gdegraph.publish.dumps import PublishSettings, publish as run_publish
 
     given = {"dumps_base": base_url, "sparql_endpoint": sparql_endpoint, "release_date": release_date}
     settings = PublishSettings(**{k: v for k, v in given.items() if v is not None})
-    result = run_publish(out_dir, shared, settings)
-    _echo_status(str(result))
+    if with_site:
+        from gdegraph.release.combined import publish_with_site
+
+        _echo_status(str(publish_with_site(out_dir, shared, settings)))
+        return
+    _echo_status(str(run_publish(out_dir, shared, settings)))

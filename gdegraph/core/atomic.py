@@ -106,8 +106,13 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_directory(path: str | os.PathLike[str], beside: str | os.PathLike[str] | None = None) -> Iterator[Path]:
     """Yield an empty temporary directory beside ``path``; swap it in for ``path`` on success.
+
+    With ``beside`` (a folder that contains ``path``) the temporary is made beside that folder
+    instead: the tree can then be built while that folder itself is replaced (a site in
+    ``dist/site`` rendered while ``gdegraph publish`` swaps in a new ``dist``); it is on the same
+    file system, so the swap is still a rename.
 
     Build the whole tree inside the yielded directory. If the block
     succeeds, any existing ``path`` is renamed aside, the new tree is renamed
@@ -127,7 +132,9 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise NotADirectoryError(f"{target} exists and is not a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
+    # Named as the outer folder's temporaries are, so that a killed writer's is removed by the next run too.
+    home = Path(beside) if beside is not None else target
+    tmp = Path(tempfile.mkdtemp(dir=home.parent, prefix=f".{home.name}.tmp-{os.getpid()}-"))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
