@@ -86,3 +86,16 @@ def test_a_graph_that_fails_validation_changes_neither_dumps_nor_site(tmp_path: 
     assert tree(dist) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"], "the site's temporary tree is removed"
     assert not [p for p in dist.rglob(".*")]
+
+
+def test_a_site_that_cannot_be_written_fails_with_its_own_error_after_the_dumps(tmp_path: Path) -> None:
+    """The site child fails before the publish ends (its folder is a file): the dumps are published, and the
+    command fails with the child's error, not with a broken pipe when it is told to go on."""
+    from gdegraph.core.errors import GdeError
+    from gdegraph.release.combined import publish_with_site
+
+    dist, blocked = tmp_path / "dist", tmp_path / "not-a-folder"
+    blocked.write_text("a file where the site would go")
+    with pytest.raises(GdeError, match="a worker process failed: .*not-a-folder"):
+        publish_with_site(dist, site_dir=blocked)
+    assert (dist / "SHA256SUMS").is_file() and blocked.read_text() == "a file where the site would go"

@@ -94,8 +94,11 @@ def publish_with_site(out_dir: Path, shared: Path | None = None, settings: Publi
 
 
 def _tell(writer: int, word: bytes) -> None:
+    """Tell the site child how the publish went (it may have failed and gone already: its own error says why)."""
     try:
         os.write(writer, word)
+    except BrokenPipeError:
+        pass
     finally:
         os.close(writer)
 
