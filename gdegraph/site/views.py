@@ -11,14 +11,14 @@ the server.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import escape
 from pyoxigraph import Literal, NamedNode
 
 from gdegraph.model import iris
 from gdegraph.site.labels import DATATYPES, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from gdegraph.site.markup import Row, Value
 from gdegraph.site.model import Model, Statement, Term
 
 if TYPE_CHECKING:
@@ -73,31 +73,6 @@ class Here:
         return link
 
 
-@dataclass
-class Value:
-    """One value as a page shows it: text, optional link, and the small print."""
-
-    text: str
-    href: str | None = None
-    external: bool = False
-    note: str = ""
-    lang: str | None = None
-    title: str = ""
-    #: Its markup, made the first time a page shows it (:func:`value_html`, :func:`graph_links_html`); not an
-    #: argument, so ``dataclasses.replace`` of a value starts without it.
-    html: str | None = field(default=None, init=False, repr=False, compare=False)
-    graph_html: str | None = field(default=None, init=False, repr=False, compare=False)
-
-
-class _Html(str):
-    """Markup made here (its parts escaped): a plain string that says so (``__html__``), cheaper than ``Markup``."""
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return self
-
-
 #: The only schemes an external IRI is linked with; any other (``javascript:``, ``data:``, ``vbscript:``,
 #: ``file:``) is shown as text, so data cannot put a script behind a link on a page.
 LINKABLE_SCHEMES = frozenset({"http", "https", "ftp", "mailto"})
@@ -107,53 +82,6 @@ def linkable(iri: str) -> bool:
     """True if ``iri`` may be the target of a link on a page (its scheme is in :data:`LINKABLE_SCHEMES`)."""
     scheme, colon, _ = iri.partition(":")
     return bool(colon) and scheme.lower() in LINKABLE_SCHEMES
-
-
-def value_html(v: Value) -> _Html:
-    """A value as HTML: a link (its page, or its IRI marked external) or a span, then its note.
-
-    The templates use it as a filter, ``{{ v | value }}``. With
-    :func:`graph_links_html` it is the only markup written in Python rather
-    than in a template, because a site build uses it some 25,000 times and a
-    Jinja macro call costs far more than a filter; ``templates/macros.html``
-    keeps the same fragments as macros, and tests/test_site.py checks that
-    both give identical bytes.
-    """
-    if v.html is not None:
-        return v.html  # type: ignore[return-value]
-    if v.href:
-        html = f'<a href="{escape(v.href)}"'
-        if v.title:
-            html += f' title="{escape(v.title)}"'
-        if v.external:
-            html += ' class="external" rel="external"'
-        html += f">{escape(v.text)}</a>"
-    else:
-        html = (f'<span lang="{escape(v.lang)}">' if v.lang else "<span>") + f"{escape(v.text)}</span>"
-    if v.note:
-        html += f' <small class="note">({escape(v.note)})</small>'
-    v.html = made = _Html(html)
-    return made
-
-
-def graph_links_html(graphs: list[Value]) -> _Html:
-    """The sources (or named graphs) stating a value, as links separated by "; " (``{{ gs | graph_links }}``)."""
-    return _Html("; ".join(g.graph_html or _graph_link(g) for g in graphs))
-
-
-def _graph_link(g: Value) -> str:
-    g.graph_html = f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
-    return g.graph_html
-
-
-@dataclass
-class Row:
-    """A property with all its values: each with the sources (named graphs) stating it and, for a
-    value no source states, the "inferred" badge (its rule: text, link and what it does)."""
-
-    label: str
-    href: str | None
-    values: list[tuple[Value, list[Value], Value | None]] = field(default_factory=list)
 
 
 class Views:
