@@ -279,8 +279,8 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     from gdegraph.site.build import PACKAGE
-    from gdegraph.site.markup import (Row, Value, graph_links_html, incoming_rows_html, property_rows_html,
-                                      value_html)
+    from gdegraph.site.markup import (Row, Value, alternate_links_html, format_list_html, graph_links_html,
+                                      incoming_rows_html, property_rows_html, value_html)
 
     env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -302,6 +302,10 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
     incoming = [(values[1], [values[5], values[6]], values[5:8]), (values[9], [], []), (values[0], [values[2]], [])]
     for some in ([], incoming[:1], incoming):
         assert str(incoming_rows_html(some)) == str(macros.incoming_rows(some)), some
+    formats = [("Turtle", "text/turtle", "RQ6.ttl"), (odd, odd, odd)]
+    for some in ([], formats[:1], formats):
+        assert str(alternate_links_html(some)) == str(macros.alternate_links(some)), some
+        assert str(format_list_html(some)) == str(macros.format_list(some)), some
 
 
 def test_per_resource_rdf_is_each_syntax_written_on_its_own(dataset) -> None:

@@ -6,7 +6,8 @@ template, and one more ``escape`` (which copies even markup that is already safe
 a Jinja macro call costs far more still. So the commonest fragments -- a value, the
 named graphs stating it, the rows of a page's two big tables -- are made here, each
 part escaped once, and a template shows them with one filter (``{{ v | value }}``,
-``{{ gs | graph_links }}``, ``{{ rows | property_rows }}``, ``{{ incoming | incoming_rows }}``).
+``{{ gs | graph_links }}``, ``{{ rows | property_rows }}``, ``{{ incoming | incoming_rows }}``, and a
+page's links to its RDF files).
 ``templates/macros.html`` keeps every one of them as a macro, their readable
 reference, and tests/test_site.py checks that both give identical bytes.
 """
@@ -18,7 +19,8 @@ from typing import Any
 
 from markupsafe import escape
 
-__all__ = ["Row", "Value", "graph_links_html", "incoming_rows_html", "property_rows_html", "value_html"]
+__all__ = ["Row", "Value", "alternate_links_html", "filters", "format_list_html", "graph_links_html",
+           "incoming_rows_html", "property_rows_html", "value_html"]
 
 
 @dataclass
@@ -115,7 +117,22 @@ def incoming_rows_html(incoming: list[tuple[Value, list[Value], list[Value]]]) -
                            f"<td>{graph_links_html(gs)}</td></tr>\n" for subject, relations, gs in incoming))
 
 
+def alternate_links_html(formats: list[tuple[str, str, str]]) -> _Html:
+    """A page's ``<link rel="alternate">`` to each of its RDF files ((label, media type, link) each;
+    ``{{ formats | alternate_links }}``)."""
+    return _Html("".join(f'<link rel="alternate" type="{escape(media)}" href="{escape(link)}" title="{escape(label)}">\n'
+                         for label, media, link in formats))
+
+
+def format_list_html(formats: list[tuple[str, str, str]]) -> _Html:
+    """The list of a page's RDF files, as links (``{{ formats | format_list }}``)."""
+    items = "".join(f'<li><a href="{escape(link)}" type="{escape(media)}">{escape(label)}</a></li>\n'
+                    for label, media, link in formats)
+    return _Html(f'<ul class="formats">\n{items}</ul>')
+
+
 def filters() -> dict[str, Any]:
     """The filters a site environment needs, by the names the templates use."""
     return {"value": value_html, "graph_links": graph_links_html, "property_rows": property_rows_html,
-            "incoming_rows": incoming_rows_html}
+            "incoming_rows": incoming_rows_html, "alternate_links": alternate_links_html,
+            "format_list": format_list_html}
