@@ -274,7 +274,7 @@ def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str
 
 
 def test_value_filters_render_exactly_as_the_reference_macros() -> None:
-    """Pages use Python filters for the commonest fragments (gdegraph.site.markup); templates/macros.html
+    """Pages use Python filters for the commonest fragments (gdegraph.site.markup); templates/markup.html
     is their reference."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -284,7 +284,7 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
 
     env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-    macros = env.get_template("macros.html").module
+    macros = env.get_template("markup.html").module
     odd = "a <b> & \"c\" 'd' é"
     values = [Value("text"), Value(odd), Value(odd, note=odd), Value("x", lang="en-GB"), Value("x", lang=odd, note="n"),
               Value("t", "page.html"), Value(odd, odd, title=odd), Value("t", "https://x.org/a?b=1&c=2", external=True),

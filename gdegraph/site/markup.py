@@ -8,7 +8,7 @@ named graphs stating it, the rows of a page's two big tables -- are made here, e
 part escaped once, and a template shows them with one filter (``{{ v | value }}``,
 ``{{ gs | graph_links }}``, ``{{ rows | property_rows }}``, ``{{ incoming | incoming_rows }}``, and a
 page's links to its RDF files).
-``templates/macros.html`` keeps every one of them as a macro, their readable
+``templates/markup.html`` keeps every one of them as a macro, their readable
 reference, and tests/test_site.py checks that both give identical bytes.
 """
 
