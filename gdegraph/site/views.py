@@ -96,6 +96,7 @@ class Views:
         self._classes: dict[str, int] | None = None
         self._values: dict[tuple[Term, str], Value] = {}  # (term, page folder) -> value
         self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
+        self._properties: dict[tuple[NamedNode, str], Value] = {}  # (property, page folder) -> its heading
         self._stated_in: dict[tuple[str, str], Value] = {}  # the same, named as a reader cites the source
 
     def value(self, term: Term, here: Here) -> Value:
@@ -166,11 +167,16 @@ class Views:
         rule = self.value(d.rule, here) if d.rule is not None else Value(words)
         return Value(words, rule.href, title=self.provenance.rule_comment(d.rule) if self.provenance else "")
 
-    def _property(self, predicate: NamedNode, here: Here) -> tuple[str, str | None]:
-        path = self.model.path(predicate)
-        if path:
-            return self.model.label(predicate), here.href(path + ".html")
-        return self.model.label(predicate), predicate.value if linkable(predicate.value) else None
+    def _property(self, predicate: NamedNode, here: Here) -> Value:
+        """A property as a row heading or relation shows it: its label, linked to its page (else its
+        IRI); shared, like values, by the pages in one folder."""
+        key = (predicate, here.folder)  # type: ignore[attr-defined]
+        found = self._properties.get(key)
+        if found is None:
+            path = self.model.path(predicate)
+            href = here.href(path + ".html") if path else predicate.value if linkable(predicate.value) else None
+            found = self._properties[key] = Value(self.model.label(predicate), href)
+        return found
 
     @staticmethod
     def without_repeats(statements: list[Statement]) -> list[Statement]:
@@ -189,8 +195,8 @@ class Views:
         for st in self.without_repeats(statements):
             row = grouped.get(st.predicate.value)
             if row is None:
-                label, href = self._property(st.predicate, here)
-                row = grouped[st.predicate.value] = Row(label, href)
+                heading = self._property(st.predicate, here)
+                row = grouped[st.predicate.value] = Row(heading.text, heading.href)
             row.values.append((self.value(st.term, here), [self.stated_in(g, here) for g in st.graphs],
                                badges.get(st.predicate.value)))
         for row in grouped.values():
@@ -287,7 +293,7 @@ class Views:
         merged: dict[Term, tuple[list[Value], list[str]]] = {}
         for s, st in incoming:
             relations, graphs = merged.setdefault(s, ([], []))
-            relation = Value(*self._property(st.predicate, here))
+            relation = self._property(st.predicate, here)
             if relation.text not in (r.text for r in relations):
                 relations.append(relation)
             graphs.extend(g for g in st.graphs if g not in graphs)
