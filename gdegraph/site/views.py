@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode
@@ -57,20 +58,19 @@ class Here:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folder", posixpath.dirname(self.path))
-        object.__setattr__(self, "_links", {})  # target -> relative link: a page links to the same few often
 
     def href(self, target: str) -> str:
         """``target`` (a site path such as ``id/trust/RQ6.html``) relative to this page."""
-        links: dict[str, str] = self._links  # type: ignore[attr-defined]
-        link = links.get(target)
-        if link is None:
-            folder: str = self.folder  # type: ignore[attr-defined]
-            if folder and posixpath.dirname(target) == folder:
-                link = posixpath.basename(target)
-            else:
-                link = "../" * (folder.count("/") + 1 if folder else 0) + target
-            links[target] = link
-        return link
+        return _relative(self.folder, target)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1 << 17)
+def _relative(folder: str, target: str) -> str:
+    """``target`` relative to a page in ``folder``: a pure function, remembered, since every page of a
+    folder makes the same links (the site's menu, the values they share)."""
+    if folder and posixpath.dirname(target) == folder:
+        return posixpath.basename(target)
+    return "../" * (folder.count("/") + 1 if folder else 0) + target
 
 
 #: The only schemes an external IRI is linked with; any other (``javascript:``, ``data:``, ``vbscript:``,
