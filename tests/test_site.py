@@ -280,7 +280,7 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
 
     from gdegraph.site.build import PACKAGE
     from gdegraph.site.markup import (Row, Value, alternate_links_html, format_list_html, graph_links_html,
-                                      incoming_rows_html, property_rows_html, value_html)
+                                      incoming_rows_html, property_rows_html, value_html, value_list_html)
 
     env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -293,6 +293,8 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
         assert str(value_html(v)) == str(macros.value(v)), v
     for gs in ([], values[:1], values[5:8], [Value("g", None, title=None)]):  # type: ignore[arg-type]
         assert str(graph_links_html(gs)) == str(macros.graph_links(gs)), gs
+        for separator in (", ", "; ", odd):
+            assert str(value_list_html(gs, separator)) == str(macros.value_list(gs, separator)), gs
     badges = [None, Value(odd, odd, title=odd), Value("rule", None, title="what it does")]
     rows = [Row(odd, None, [(values[1], [], None)]), Row("label", "p.html", [(v, values[5:8], badges[i % 3])
                                                                            for i, v in enumerate(values)]),

@@ -3,11 +3,11 @@
 A site build shows some 30,000 values and 10,000 table rows. In a template each
 ``{{ ... }}`` is one more generator step through the page, its block and its base
 template, and one more ``escape`` (which copies even markup that is already safe);
-a Jinja macro call costs far more still. So the commonest fragments -- a value, the
-named graphs stating it, the rows of a page's two big tables -- are made here, each
-part escaped once, and a template shows them with one filter (``{{ v | value }}``,
-``{{ gs | graph_links }}``, ``{{ rows | property_rows }}``, ``{{ incoming | incoming_rows }}``, and a
-page's links to its RDF files).
+a Jinja macro call costs far more still. So the commonest fragments -- a value, a list
+of values, the named graphs stating one, the rows of a page's two big tables, a page's
+links to its RDF files -- are made here, each part escaped once, and a template shows
+them with one filter (``{{ v | value }}``, ``{{ vs | value_list(", ") }}``,
+``{{ gs | graph_links }}``, ``{{ rows | property_rows }}``, ``{{ incoming | incoming_rows }}``, ...).
 ``templates/markup.html`` keeps every one of them as a macro, their readable
 reference, and tests/test_site.py checks that both give identical bytes.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import escape
 
 __all__ = ["Row", "Value", "alternate_links_html", "filters", "format_list_html", "graph_links_html",
-           "incoming_rows_html", "property_rows_html", "value_html"]
+           "incoming_rows_html", "property_rows_html", "value_html", "value_list_html"]
 
 
 @dataclass
@@ -78,6 +78,11 @@ def value_html(v: Value) -> _Html:
     return made
 
 
+def value_list_html(values: list[Value], separator: str) -> _Html:
+    """Values one after another with ``separator`` between them (``{{ types | value_list(", ") }}``)."""
+    return _Html(str(escape(separator)).join(map(value_html, values)))
+
+
 def graph_links_html(graphs: list[Value]) -> _Html:
     """The sources (or named graphs) stating a value, as links separated by "; " (``{{ gs | graph_links }}``)."""
     return _Html("; ".join(g.graph_html or _graph_link(g) for g in graphs))
@@ -133,6 +138,7 @@ def format_list_html(formats: list[tuple[str, str, str]]) -> _Html:
 
 def filters() -> dict[str, Any]:
     """The filters a site environment needs, by the names the templates use."""
-    return {"value": value_html, "graph_links": graph_links_html, "property_rows": property_rows_html,
+    return {"value": value_html, "value_list": value_list_html, "graph_links": graph_links_html,
+            "property_rows": property_rows_html,
             "incoming_rows": incoming_rows_html, "alternate_links": alternate_links_html,
             "format_list": format_list_html}
