@@ -15,6 +15,7 @@ reference, and tests/test_site.py checks that both give identical bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import escape
@@ -101,13 +102,24 @@ def _badge(badge: Value) -> str:
     return f' {mark} <small class="note">({escape(badge.text)})</small>'
 
 
+@lru_cache(maxsize=1 << 12)
+def _heading(label: str, href: str | None) -> str:
+    """A property's label, linked when it has a link (the same few hundred on every page, so remembered)."""
+    return f'<a href="{escape(href)}">{escape(label)}</a>' if href else str(escape(label))
+
+
+@lru_cache(maxsize=256)
+def _text(text: str) -> str:
+    """``text`` escaped, remembered: for the few words every page repeats (format labels, media types)."""
+    return str(escape(text))
+
+
 def property_rows_html(rows: list[Row]) -> _Html:
     """The body of the properties table: one ``<tr>`` per value, the property heading the first of its
     values (``{{ rows | property_rows }}``)."""
     out = []
     for row in rows:
-        label = f'<a href="{escape(row.href)}">{escape(row.label)}</a>' if row.href else escape(row.label)
-        head = f'<th scope="row" rowspan="{len(row.values)}">{label}</th>'  # f-strings only: Markup + str escapes
+        head = f'<th scope="row" rowspan="{len(row.values)}">{_heading(row.label, row.href)}</th>'
         for v, gs, badge in row.values:
             out.append(f"<tr>\n{head}<td>{value_html(v)}{_badge(badge) if badge else ''}</td>\n"
                        f"<td>{graph_links_html(gs)}</td>\n</tr>\n")
@@ -125,13 +137,13 @@ def incoming_rows_html(incoming: list[tuple[Value, list[Value], list[Value]]]) -
 def alternate_links_html(formats: list[tuple[str, str, str]]) -> _Html:
     """A page's ``<link rel="alternate">`` to each of its RDF files ((label, media type, link) each;
     ``{{ formats | alternate_links }}``)."""
-    return _Html("".join(f'<link rel="alternate" type="{escape(media)}" href="{escape(link)}" title="{escape(label)}">\n'
+    return _Html("".join(f'<link rel="alternate" type="{_text(media)}" href="{escape(link)}" title="{_text(label)}">\n'
                          for label, media, link in formats))
 
 
 def format_list_html(formats: list[tuple[str, str, str]]) -> _Html:
     """The list of a page's RDF files, as links (``{{ formats | format_list }}``)."""
-    items = "".join(f'<li><a href="{escape(link)}" type="{escape(media)}">{escape(label)}</a></li>\n'
+    items = "".join(f'<li><a href="{escape(link)}" type="{_text(media)}">{_text(label)}</a></li>\n'
                     for label, media, link in formats)
     return _Html(f'<ul class="formats">\n{items}</ul>')
 
