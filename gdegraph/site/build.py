@@ -38,11 +38,12 @@ from gdegraph.model import iris
 from gdegraph.model.jsonld_context import PREFIXES, jsonld_document, used_prefixes
 from gdegraph.site import explore
 from gdegraph.site.facts import Facts
+from gdegraph.site import markup
 from gdegraph.site.gallery import local_quads
 from gdegraph.site.model import ONTOLOGY, Model
 from gdegraph.site.pages import Pages
 from gdegraph.site.tables import FACETED, csv_bytes
-from gdegraph.site.views import Here, Views, graph_links_html, value_html
+from gdegraph.site.views import Here, Views
 
 __all__ = ["PAGE_FORMATS", "Site", "SiteResult", "build_site", "from_dist", "serialise_triples"]
 
@@ -102,7 +103,7 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
                                auto_reload=False)
-        self.env.filters.update(value=value_html, graph_links=graph_links_html)
+        self.env.filters.update(markup.filters())
         self.dumps: dict[str, Path] = {}
         self.pictures: dict[str, Path] = {}
         self.static = {**self._listing(STATIC_DIR, lambda name: True),
