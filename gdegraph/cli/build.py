@@ -30,9 +30,11 @@ def build(out_dir: Path, engine: str, shared: Path | None) -> None:
     Loads the ontology, data and reference data, validates them and
     writes the result. Nothing in --out changes unless the build succeeds.
     """
+    from gdegraph.core.forked import rare_collections
     from gdegraph.publish.build import build as run_build
 
-    result = run_build(out_dir, shared, engine=engine)
+    with rare_collections():
+        result = run_build(out_dir, shared, engine=engine)
     _echo_status(str(result))
 
 
@@ -130,13 +132,16 @@ def publish(out_dir: Path, base_url: str | None, sparql_endpoint: str | None, re
 
     With --site, OUT/site is replaced too, and only if the publish succeeds.
     """
+    from gdegraph.core.forked import rare_collections
     from gdegraph.publish.dumps import PublishSettings, publish as run_publish
 
     given = {"dumps_base": base_url, "sparql_endpoint": sparql_endpoint, "release_date": release_date}
     settings = PublishSettings(**{k: v for k, v in given.items() if v is not None})
-    if with_site:
-        from gdegraph.release.combined import publish_with_site
+    with rare_collections():
+        if with_site:
+            from gdegraph.release.combined import publish_with_site
 
-        _echo_status(str(publish_with_site(out_dir, shared, settings)))
-        return
-    _echo_status(str(run_publish(out_dir, shared, settings)))
+            result = publish_with_site(out_dir, shared, settings)
+        else:
+            result = run_publish(out_dir, shared, settings)
+    _echo_status(str(result))
