@@ -52,9 +52,14 @@ def curated_table(results: dict[str, Any]) -> list[str]:
     fb = results.get("full_build", {})
     if fb:
         total = fb.get("publish_plus_site_s")
+        one = fb.get("publish_site", {}).get("seconds", {}).get("median")
+        if one is not None:  # the release as one command: the dumps and the site from one build
+            out.append(_row("full curated build: `publish --site`", _s(fb["publish_site"]),
+                            f"`publish` then `site`: {total} s", "", f"<= {TARGETS['full_build_s']} s",
+                            _verdict(one <= TARGETS["full_build_s"])))
         out.append(_row("full curated build: `publish` + `site`", f"{total} s", f"publish {_s(fb.get('publish'))}, "
-                        f"site {_s(fb.get('site'))}", "", "<= 1.5 s",
-                        _verdict(total <= TARGETS["full_build_s"] if total else None)))
+                        f"site {_s(fb.get('site'))}", "", "" if one is not None else f"<= {TARGETS['full_build_s']} s",
+                        "" if one is not None else _verdict(total <= TARGETS["full_build_s"] if total else None)))
     for where, sv in results.get("server", {}).items():
         if "throughput_ratio" not in sv:
             continue

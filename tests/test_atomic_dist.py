@@ -122,3 +122,32 @@ def test_a_writer_killed_between_its_two_renames_loses_nothing(tmp_path: Path) -
     assert (dist / "gdegraph.nt").read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
     assert os.path.isdir(dist)
+
+
+def test_a_writer_killed_before_moving_the_sub_folders_over_loses_nothing(tmp_path: Path) -> None:
+    """Sub-folders are moved into the new dist/ just after the swap, not linked file by file: killed in
+    between, the new dist/ lacks them and ``.dist.carry-PID-*`` holds them. The next call moves them in."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "gdegraph.nt").write_bytes(b"the new dump")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          check=True).stdout.decode().strip()
+    aside = tmp_path / f".dist.carry-{gone}-abcd1234"
+    (aside / "site" / "id").mkdir(parents=True)
+    (aside / "site" / "id" / "a.html").write_text("<p>a page</p>")
+    (aside / "gdegraph.nt").write_bytes(b"the old dump")  # a link to the old file: not moved back
+    replace_in_directory(dist, {"void.ttl": b"new"})
+    assert (dist / "site" / "id" / "a.html").read_text() == "<p>a page</p>"
+    assert (dist / "gdegraph.nt").read_bytes() == b"the new dump"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_sub_folders_are_moved_into_the_new_folder_not_copied(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "site" / "id").mkdir(parents=True)
+    page = dist / "site" / "id" / "a.html"
+    page.write_text("<p>a page</p>")
+    folder = (dist / "site").stat().st_ino  # the same folder, moved: not a new one with links in it
+    replace_in_directory(dist, {"gdegraph.nt": b"new"})
+    assert page.read_text() == "<p>a page</p>" and (dist / "site").stat().st_ino == folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]

@@ -106,3 +106,17 @@ def test_a_failed_childs_result_asked_again_raises_the_same_error() -> None:
         with pytest.raises(GdeError, match="ZeroDivisionError"):
             child.result()
     child.cancel()  # nothing left to stop or close
+
+
+def test_rare_collections_raises_the_threshold_and_puts_it_back() -> None:
+    import gc
+
+    from gdegraph.core.forked import rare_collections
+
+    before = gc.get_threshold()
+    with rare_collections(50_000):
+        assert gc.get_threshold() == (50_000, *before[1:])
+        with pytest.raises(ZeroDivisionError), rare_collections(1_000):
+            1 / 0
+        assert gc.get_threshold()[0] == 50_000, "a nested block puts back the outer threshold"
+    assert gc.get_threshold() == before

@@ -154,7 +154,9 @@ def test_json_writer_gives_the_standard_librarys_bytes(files: dict[str, bytes]) 
     assert json_text(document) + "\n" == reference(document).decode("utf-8")
     tricky = [{}, [], "", {"a": {}}, {"a": []}, [[]], [{}], {"b": 1, "a": {"c": [1, {"d": []}]}},
               {"x": [1, 2.5, True, False, None, "é\u2028\"\\\n\t<>&", 10**20, -0.0]}, {"n": {1: 2, 3: [4]}},
-              ({"q": (1, 2)},), {"\u00e9": "\U0001f600", "A": "z"}]
+              ({"q": (1, 2)},), {"\u00e9": "\U0001f600", "A": "z"},
+              {"a": {"k": "v", "b": "\u00e9\""}}, [{"@id": "x"}, {"y": "z", "x": "w"}, [{"s": "t"}]],
+              {"m": {1: "x"}}, {"m": {"k": 1}}, [{"k": None}]]
     for value in tricky:
         assert _dumps(value) == reference(value), value
 

@@ -274,15 +274,17 @@ def test_home_page_summary_picture_and_downloads(site_dir: Path, pages: dict[str
 
 
 def test_value_filters_render_exactly_as_the_reference_macros() -> None:
-    """Pages use Python filters for the two commonest fragments; templates/macros.html is their reference."""
+    """Pages use Python filters for the commonest fragments (gdegraph.site.markup); templates/markup.html
+    is their reference."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     from gdegraph.site.build import PACKAGE
-    from gdegraph.site.views import Value, graph_links_html, value_html
+    from gdegraph.site.markup import (Row, Value, alternate_links_html, format_list_html, graph_links_html,
+                                      incoming_rows_html, property_rows_html, value_html, value_list_html)
 
     env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-    macros = env.get_template("macros.html").module
+    macros = env.get_template("markup.html").module
     odd = "a <b> & \"c\" 'd' é"
     values = [Value("text"), Value(odd), Value(odd, note=odd), Value("x", lang="en-GB"), Value("x", lang=odd, note="n"),
               Value("t", "page.html"), Value(odd, odd, title=odd), Value("t", "https://x.org/a?b=1&c=2", external=True),
@@ -291,6 +293,21 @@ def test_value_filters_render_exactly_as_the_reference_macros() -> None:
         assert str(value_html(v)) == str(macros.value(v)), v
     for gs in ([], values[:1], values[5:8], [Value("g", None, title=None)]):  # type: ignore[arg-type]
         assert str(graph_links_html(gs)) == str(macros.graph_links(gs)), gs
+        for separator in (", ", "; ", odd):
+            assert str(value_list_html(gs, separator)) == str(macros.value_list(gs, separator)), gs
+    badges = [None, Value(odd, odd, title=odd), Value("rule", None, title="what it does")]
+    rows = [Row(odd, None, [(values[1], [], None)]), Row("label", "p.html", [(v, values[5:8], badges[i % 3])
+                                                                           for i, v in enumerate(values)]),
+            Row("", "", [(values[0], [values[9]], badges[1])])]
+    for some in ([], rows[:1], rows):
+        assert str(property_rows_html(some)) == str(macros.property_rows(some)), some
+    incoming = [(values[1], [values[5], values[6]], values[5:8]), (values[9], [], []), (values[0], [values[2]], [])]
+    for some in ([], incoming[:1], incoming):
+        assert str(incoming_rows_html(some)) == str(macros.incoming_rows(some)), some
+    formats = [("Turtle", "text/turtle", "RQ6.ttl"), (odd, odd, odd)]
+    for some in ([], formats[:1], formats):
+        assert str(alternate_links_html(some)) == str(macros.alternate_links(some)), some
+        assert str(format_list_html(some)) == str(macros.format_list(some)), some
 
 
 def test_per_resource_rdf_is_each_syntax_written_on_its_own(dataset) -> None:

@@ -93,9 +93,12 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
     the summary, the network picture and the downloads; a 404 page. Every
     link is relative, so the folder works from any static host.
     """
+    from gdegraph.core.forked import rare_collections
     from gdegraph.site.build import build_site
 
-    _echo_status(str(build_site(out_dir, data, dist)))
+    with rare_collections():
+        result = build_site(out_dir, data, dist)
+    _echo_status(str(result))
 
 
 @click.command(short_help="Serve the pages, the RDF and a read-only SPARQL endpoint over HTTP.")

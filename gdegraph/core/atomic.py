@@ -106,8 +106,13 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_directory(path: str | os.PathLike[str], beside: str | os.PathLike[str] | None = None) -> Iterator[Path]:
     """Yield an empty temporary directory beside ``path``; swap it in for ``path`` on success.
+
+    With ``beside`` (a folder that contains ``path``) the temporary is made beside that folder
+    instead: the tree can then be built while that folder itself is replaced (a site in
+    ``dist/site`` rendered while ``gdegraph publish`` swaps in a new ``dist``); it is on the same
+    file system, so the swap is still a rename.
 
     Build the whole tree inside the yielded directory. If the block
     succeeds, any existing ``path`` is renamed aside, the new tree is renamed
@@ -127,7 +132,9 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise NotADirectoryError(f"{target} exists and is not a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
+    # Named as the outer folder's temporaries are, so that a killed writer's is removed by the next run too.
+    home = Path(beside) if beside is not None else target
+    tmp = Path(tempfile.mkdtemp(dir=home.parent, prefix=f".{home.name}.tmp-{os.getpid()}-"))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
@@ -138,9 +145,9 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
 
 
-def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
-    """Rename the finished tree ``tmp`` onto ``target``: the old tree aside, the new in, the old deleted
-    (put back if the second rename fails)."""
+def _swap_in(tmp: Path, target: Path, old_prefix: str, carry: list[str] | None = None) -> None:
+    """Rename the finished tree ``tmp`` onto ``target``: the old tree aside, the new in, the ``carry``
+    entries of the old tree moved into the new, the old deleted (put back if the second rename fails)."""
     old: Path | None = None
     if target.exists():
         old = Path(tempfile.mkdtemp(dir=target.parent, prefix=old_prefix))
@@ -153,48 +160,62 @@ def _swap_in(tmp: Path, target: Path, old_prefix: str) -> None:
             os.replace(old, target)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if old is not None and carry:
+        _carry(old, target, carry)
     _fsync_dir(target.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _carry(old: Path, target: Path, names: list[str]) -> None:
+    """Move the entries ``names`` of ``old`` into ``target`` where it has none of that name (one rename each)."""
+    for name in names:
+        if os.path.lexists(old / name) and not os.path.lexists(target / name):
+            os.replace(old / name, target / name)
+    _fsync_dir(target)
+
+
 def _remove_stale_temporaries(target: Path) -> None:
     """Delete ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` siblings left by a process that is gone (killed).
 
-    One exception: a writer killed between its two renames leaves no ``target`` and its previous
-    tree as ``.NAME.old-PID-*``, the only copy of what the next write may keep (the site beside
-    the dumps); that one is put back as ``target`` instead."""
+    Two exceptions: a writer killed between its two renames leaves no ``target`` and its previous
+    tree as ``.NAME.old-PID-*`` or ``.NAME.carry-PID-*``, the only copy of what the next write may
+    keep (the site beside the dumps); that one is put back as ``target`` instead. And one killed
+    after them, before it moved the sub-folders of the previous tree into the new
+    (:func:`replace_in_directory`), leaves them in ``.NAME.carry-PID-*``: they are moved in first."""
     for sibling in sorted(target.parent.glob(f".{target.name}.*-*-*")):
         kind, _, rest = sibling.name[len(target.name) + 2:].partition("-")
         pid = rest.split("-", 1)[0]
-        if kind not in ("tmp", "old") or not pid.isdigit() or not sibling.is_dir():
+        if kind not in ("tmp", "old", "carry") or not pid.isdigit() or not sibling.is_dir():
             continue
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            if kind == "old" and not os.path.lexists(target):
+            if kind != "tmp" and not os.path.lexists(target):
                 os.replace(sibling, target)
-            else:
-                shutil.rmtree(sibling, ignore_errors=True)
+                continue
+            if kind == "carry":
+                _carry(sibling, target, [e.name for e in os.scandir(sibling) if e.is_dir(follow_symlinks=False)])
+            shutil.rmtree(sibling, ignore_errors=True)
         except PermissionError:  # alive, someone else's
             continue
 
 
-def _link_tree(source: Path, dest: Path, skip: set[str]) -> None:
-    """Hard-link every file of ``source`` into ``dest`` (folders recreated), except the names in ``skip``.
+def _link_files(source: Path, dest: Path, skip: set[str]) -> list[str]:
+    """Hard-link every file directly in ``source`` into ``dest``, except the names in ``skip``; the names
+    of its sub-folders, which are not linked (:func:`replace_in_directory` moves them).
 
     Linking is safe because every writer here replaces a file by renaming a
     new one onto it, never by writing into it; where links are impossible
     (another file system, no permission) the file is copied.
     """
+    folders = []
     for entry in os.scandir(source):
         if entry.name in skip:
             continue
         target = dest / entry.name
         if entry.is_dir(follow_symlinks=False):
-            target.mkdir()
-            shutil.copystat(entry.path, target)
-            _link_tree(Path(entry.path), target, set())
+            folders.append(entry.name)
         elif entry.is_symlink():
             os.symlink(os.readlink(entry.path), target)
         else:
@@ -202,6 +223,7 @@ def _link_tree(source: Path, dest: Path, skip: set[str]) -> None:
                 os.link(entry.path, target)
             except OSError:
                 shutil.copy2(entry.path, target)
+    return sorted(folders)
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -217,7 +239,7 @@ def _holds(path: Path, data: bytes) -> bool:
 def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) -> None:
     """Write ``files`` (name: bytes) into the directory ``path`` as one change, old files kept.
 
-    A fresh folder beside ``path`` gets links to everything already in
+    A fresh folder beside ``path`` gets links to the files already in
     ``path`` and the new files, then is swapped in (:func:`atomic_directory`'s
     two renames). A reader, or a process killed at any point, sees the
     previous complete folder or the new one, never old dumps beside new
@@ -225,6 +247,12 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
     process that no longer exists are removed by the next call. A file whose
     bytes are already those in ``path`` is linked like the others rather than
     written and synced again (its data is on disk already).
+
+    Sub-folders (the site, the network pictures: thousands of files this call
+    does not write) are not linked file by file but moved, one rename each, from
+    the old folder into the new one just after the swap. A writer killed in
+    between leaves them in its ``.NAME.carry-PID-*``, and the next call moves
+    them into ``path`` before it removes the rest.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -232,8 +260,7 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-{os.getpid()}-"))
     try:
         unchanged = {name for name, data in files.items() if _holds(target / name, data)} if target.is_dir() else set()
-        if target.is_dir():
-            _link_tree(target, tmp, set(files) - unchanged)
+        folders = _link_files(target, tmp, set(files) - unchanged) if target.is_dir() else []
         for name, data in files.items():
             if name in unchanged:
                 continue
@@ -246,7 +273,7 @@ def replace_in_directory(path: str | os.PathLike[str], files: dict[str, bytes]) 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap_in(tmp, target, f".{target.name}.old-{os.getpid()}-")
+    _swap_in(tmp, target, f".{target.name}.carry-{os.getpid()}-", carry=folders)
 
 
 def _read_without_atime(path: Path | str, size: int = -1) -> bytes | None:

@@ -140,6 +140,8 @@ def _encode(value: Any, level: int, out: list[str]) -> None:
             item = value[key]
             if isinstance(item, str):
                 out.append(separator + _json_string(key) + ": " + _json_string(item))
+            elif (text := _strings_object(item, level + 1)) is not None:
+                out.append(separator + _json_string(key) + ": " + text)
             else:
                 out.append(separator + _json_string(key) + ": ")
                 _encode(item, level + 1, out)
@@ -154,6 +156,8 @@ def _encode(value: Any, level: int, out: list[str]) -> None:
         for item in value:
             if isinstance(item, str):
                 out.append(separator + _json_string(item))
+            elif (text := _strings_object(item, level + 1)) is not None:
+                out.append(separator + text)
             else:
                 out.append(separator)
                 _encode(item, level + 1, out)
@@ -162,6 +166,19 @@ def _encode(value: Any, level: int, out: list[str]) -> None:
     else:  # numbers, booleans, null, and anything unusual: the standard library, indented alike
         text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
         out.append(text.replace("\n", "\n" + " " * level) if level else text)
+
+
+def _strings_object(value: Any, level: int) -> str | None:
+    """A non-empty object whose keys and values are all strings (most JSON-LD values: ``{"@id": ...}``,
+    ``{"@value": ..., "@type": ...}``) as :func:`_encode` writes it at ``level``, in one go; else None."""
+    if type(value) is not dict or not value:
+        return None
+    for key, item in value.items():
+        if not (isinstance(key, str) and isinstance(item, str)):
+            return None
+    inner = "\n" + " " * (level + 1)
+    return ("{" + inner + ("," + inner).join(_json_string(key) + ": " + _json_string(value[key]) for key in sorted(value))
+            + "\n" + " " * level + "}")
 
 
 @lru_cache(maxsize=1)

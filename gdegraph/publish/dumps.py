@@ -143,9 +143,9 @@ def publish_files(ds: Any, settings: PublishSettings | None = None, *,
 
 
 def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings | None = None,
-            *, dataset: Any = None) -> PublishResult:
-    """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given), then write every
-    published file.
+            *, dataset: Any = None, validate: bool | None = None) -> PublishResult:
+    """Build and validate (unless ``dataset``, a store or rdflib Dataset, is given: then it is
+    validated only if ``validate`` says so), then write every published file.
 
     Validation and the :func:`grant_files` need the built store and nothing the
     dumps need, so where there is a second core a forked copy of this process
@@ -161,8 +161,8 @@ def publish(out_dir: Path, shared: Path | None = None, settings: PublishSettings
     from gdegraph.core.forked import Child, cores, frozen_heap
 
     settings = settings or PublishSettings()
-    validate = dataset is None
-    if validate:
+    validate = dataset is None if validate is None else validate
+    if dataset is None:
         from gdegraph.sources.dataset import build_store
 
         with stage("building the dataset"):

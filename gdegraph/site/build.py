@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,13 +38,14 @@ from gdegraph.model import iris
 from gdegraph.model.jsonld_context import PREFIXES, jsonld_document, used_prefixes
 from gdegraph.site import explore
 from gdegraph.site.facts import Facts
+from gdegraph.site import markup
 from gdegraph.site.gallery import local_quads
 from gdegraph.site.model import ONTOLOGY, Model
 from gdegraph.site.pages import Pages
 from gdegraph.site.tables import FACETED, csv_bytes
-from gdegraph.site.views import Here, Views, graph_links_html, value_html
+from gdegraph.site.views import Here, Views
 
-__all__ = ["PAGE_FORMATS", "Site", "SiteResult", "build_site", "serialise_triples"]
+__all__ = ["PAGE_FORMATS", "Site", "SiteResult", "build_site", "from_dist", "serialise_triples"]
 
 #: The RDF syntaxes each resource is offered in (triples only: a page describes one resource).
 PAGE_FORMATS: tuple[mediatypes.FileFormat, ...] = tuple(f for f in mediatypes.RDF_FORMATS if not f.quads)
@@ -102,14 +103,15 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
                                auto_reload=False)
-        self.env.filters.update(value=value_html, graph_links=graph_links_html)
-        self.dumps = self._listing(dumps_dir, self._is_dump)
-        self.pictures = self._listing(network_dir, lambda name: name.endswith((".png", ".svg")))
+        self.env.filters.update(markup.filters())
+        self.dumps: dict[str, Path] = {}
+        self.pictures: dict[str, Path] = {}
         self.static = {**self._listing(STATIC_DIR, lambda name: True),
                        **{f"vendor/{k}": v for k, v in self._listing(STATIC_DIR / "vendor", lambda n: True).items()},
                        **{f"vendor/images/{k}": v for k, v in self._listing(STATIC_DIR / "vendor" / "images",
                                                                             lambda n: True).items()}}
         self.pages = Pages(self.views, self.facts, self.dumps, self.pictures)
+        self.list_dist(dumps_dir, network_dir)
         self._classes = {self.views.class_index_path(NamedNode(c)): NamedNode(c)
                          for c in self.views.classes_with_instances()}
         self._tables = {name: cls for name, cls in ((c.value[len(iris.DEF):], c) for c in self._classes.values())
@@ -120,6 +122,16 @@ class Site:
                          "endpoint.js": ("GDE_ENDPOINT", lambda facts: self.server),
                          "quads.js": ("GDE_QUADS", lambda facts: local_quads(facts.model))}
         self._last_described: tuple[NamedNode, _Prepared] | None = None
+
+    def list_dist(self, dumps_dir: Path | None, network_dir: Path | None) -> None:
+        """Take the dumps and pictures offered (and copied) from these folders, as they are now.
+
+        A site rendered while ``gdegraph publish`` is still writing the dumps lists them again
+        once they are written (see :func:`from_dist`)."""
+        self.dumps.clear()
+        self.dumps.update(self._listing(dumps_dir, self._is_dump))
+        self.pictures.clear()
+        self.pictures.update(self._listing(network_dir, lambda name: name.endswith((".png", ".svg"))))
 
     @staticmethod
     def _is_dump(name: str) -> bool:
@@ -263,7 +275,8 @@ class SiteResult:
 
 
 def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None, *,
-               workers: int | None = None) -> SiteResult:
+               workers: int | None = None, model: Model | None = None,
+               dist_ready: Callable[[], None] | None = None) -> SiteResult:
     """Render every file of the site into ``out_dir``, replacing it as a whole on success.
 
     ``dist`` is where ``gdegraph publish`` and the network pictures left their
@@ -274,19 +287,38 @@ def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None
     model is read and the templates compiled; every file is the same whichever
     process renders it. A file whose bytes the site being replaced already has is
     linked from it rather than written again (see :class:`gdegraph.core.atomic.TreeWriter`).
+
+    ``model`` is the graph already read (else it is loaded from ``data``). With
+    ``dist_ready`` the site is rendered while a publish is still writing ``dist``:
+    every page but those made from its files (:func:`from_dist`) is rendered first, in
+    a temporary tree beside ``dist`` (whose folder the publish replaces meanwhile), then
+    ``dist_ready()`` waits for the publish (raising if it failed, which discards the
+    tree) and the rest follows from the files it wrote.
     """
     from gdegraph.core.atomic import atomic_directory
     from gdegraph.core.forked import cores, deal, frozen_heap, run_shares
 
     started = time.perf_counter()
     dist = dist if dist is not None else Path("dist")
-    site = Site(Model.load(data), dumps_dir=dist, network_dir=dist / "network")
+    site = Site(model if model is not None else Model.load(data), dumps_dir=dist, network_dir=dist / "network")
     paths = list(site.paths())  # binds the gallery's queries once; each query page runs its own in its share
     site.warm()
+    if dist_ready is not None:
+        paths = [path for path in paths if not from_dist(path)]
     shares = deal(paths, _cost, workers or cores(), group=_resource_of)
-    with atomic_directory(out_dir) as tmp, frozen_heap():
+    with atomic_directory(out_dir, beside=dist if dist_ready is not None else None) as tmp, frozen_heap():
         done = run_shares(shares, lambda share: _write_share(site, share, tmp, out_dir, share is shares[0]))
+        if dist_ready is not None:
+            dist_ready()
+            site.list_dist(dist, dist / "network")
+            done.append(_write_share(site, [p for p in site.paths() if from_dist(p)], tmp, out_dir, False))
     return SiteResult(out_dir, sum(d[0] for d in done), sum(d[1] for d in done), time.perf_counter() - started)
+
+
+def from_dist(path: str) -> bool:
+    """Whether a site path is made from the files in ``dist`` (the home page lists the dumps with their
+    sizes; ``dumps/`` and ``network/`` link to them), rather than from the graph alone."""
+    return path == "index.html" or path.startswith(("dumps/", "network/"))
 
 
 def _resource_of(path: str) -> str:

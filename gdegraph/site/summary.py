@@ -24,6 +24,8 @@ from gdegraph.site.model import Term
 __all__ = ["Clause", "SourceEntry", "sources", "summary"]
 
 D = iris.DEF
+_SOURCE_PROPERTIES = (PROV + "wasDerivedFrom", D + "recordedIn")
+_QUOTE = D + "quote"
 
 
 @dataclass
@@ -134,18 +136,26 @@ def sources(facts: Facts, iri: NamedNode, graph_source: dict[str, Term]) -> list
         trust = facts.trusts[iri]
         subjects += [st.iri for st in trust.statements]
     found: dict[Term, SourceEntry] = {}
+
+    def entry(source: NamedNode) -> SourceEntry:  # made once per page and source (not once per mention)
+        made = found.get(source)
+        if made is None:
+            made = found[source] = _entry(facts, source)
+        return made
+
     for subject in subjects:
-        for st in m.outgoing(subject):
-            if st.predicate.value in (PROV + "wasDerivedFrom", D + "recordedIn") and isinstance(st.term, NamedNode):
-                found.setdefault(st.term, _entry(facts, st.term))
-        for st in m.outgoing(subject):
-            if st.predicate.value == D + "quote" and isinstance(st.term, Literal):
+        statements = m.outgoing(subject)
+        for st in statements:
+            if st.predicate.value in _SOURCE_PROPERTIES and isinstance(st.term, NamedNode):
+                entry(st.term)
+        for st in statements:
+            if st.predicate.value == _QUOTE and isinstance(st.term, Literal):
                 for key in st.graphs:
                     source = graph_source.get(key)
                     if source is not None:
-                        entry = found.setdefault(source, _entry(facts, source))  # type: ignore[arg-type]
-                        if st.term.value not in entry.quotes:
-                            entry.quotes.append(st.term.value)
+                        quotes = entry(source).quotes  # type: ignore[arg-type]
+                        if st.term.value not in quotes:
+                            quotes.append(st.term.value)
     return sorted(found.values(),
                   key=lambda e: (e.date.removeprefix("modified ") or "9999", e.title.lower(), e.path or ""))
 

@@ -11,14 +11,15 @@ the server.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import escape
 from pyoxigraph import Literal, NamedNode
 
 from gdegraph.model import iris
 from gdegraph.site.labels import DATATYPES, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from gdegraph.site.markup import Row, Value
 from gdegraph.site.model import Model, Statement, Term
 
 if TYPE_CHECKING:
@@ -57,45 +58,19 @@ class Here:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folder", posixpath.dirname(self.path))
-        object.__setattr__(self, "_links", {})  # target -> relative link: a page links to the same few often
 
     def href(self, target: str) -> str:
         """``target`` (a site path such as ``id/trust/RQ6.html``) relative to this page."""
-        links: dict[str, str] = self._links  # type: ignore[attr-defined]
-        link = links.get(target)
-        if link is None:
-            folder: str = self.folder  # type: ignore[attr-defined]
-            if folder and posixpath.dirname(target) == folder:
-                link = posixpath.basename(target)
-            else:
-                link = "../" * (folder.count("/") + 1 if folder else 0) + target
-            links[target] = link
-        return link
+        return _relative(self.folder, target)  # type: ignore[attr-defined]
 
 
-@dataclass
-class Value:
-    """One value as a page shows it: text, optional link, and the small print."""
-
-    text: str
-    href: str | None = None
-    external: bool = False
-    note: str = ""
-    lang: str | None = None
-    title: str = ""
-    #: Its markup, made the first time a page shows it (:func:`value_html`, :func:`graph_links_html`); not an
-    #: argument, so ``dataclasses.replace`` of a value starts without it.
-    html: str | None = field(default=None, init=False, repr=False, compare=False)
-    graph_html: str | None = field(default=None, init=False, repr=False, compare=False)
-
-
-class _Html(str):
-    """Markup made here (its parts escaped): a plain string that says so (``__html__``), cheaper than ``Markup``."""
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return self
+@lru_cache(maxsize=1 << 17)
+def _relative(folder: str, target: str) -> str:
+    """``target`` relative to a page in ``folder``: a pure function, remembered, since every page of a
+    folder makes the same links (the site's menu, the values they share)."""
+    if folder and posixpath.dirname(target) == folder:
+        return posixpath.basename(target)
+    return "../" * (folder.count("/") + 1 if folder else 0) + target
 
 
 #: The only schemes an external IRI is linked with; any other (``javascript:``, ``data:``, ``vbscript:``,
@@ -107,53 +82,6 @@ def linkable(iri: str) -> bool:
     """True if ``iri`` may be the target of a link on a page (its scheme is in :data:`LINKABLE_SCHEMES`)."""
     scheme, colon, _ = iri.partition(":")
     return bool(colon) and scheme.lower() in LINKABLE_SCHEMES
-
-
-def value_html(v: Value) -> _Html:
-    """A value as HTML: a link (its page, or its IRI marked external) or a span, then its note.
-
-    The templates use it as a filter, ``{{ v | value }}``. With
-    :func:`graph_links_html` it is the only markup written in Python rather
-    than in a template, because a site build uses it some 25,000 times and a
-    Jinja macro call costs far more than a filter; ``templates/macros.html``
-    keeps the same fragments as macros, and tests/test_site.py checks that
-    both give identical bytes.
-    """
-    if v.html is not None:
-        return v.html  # type: ignore[return-value]
-    if v.href:
-        html = f'<a href="{escape(v.href)}"'
-        if v.title:
-            html += f' title="{escape(v.title)}"'
-        if v.external:
-            html += ' class="external" rel="external"'
-        html += f">{escape(v.text)}</a>"
-    else:
-        html = (f'<span lang="{escape(v.lang)}">' if v.lang else "<span>") + f"{escape(v.text)}</span>"
-    if v.note:
-        html += f' <small class="note">({escape(v.note)})</small>'
-    v.html = made = _Html(html)
-    return made
-
-
-def graph_links_html(graphs: list[Value]) -> _Html:
-    """The sources (or named graphs) stating a value, as links separated by "; " (``{{ gs | graph_links }}``)."""
-    return _Html("; ".join(g.graph_html or _graph_link(g) for g in graphs))
-
-
-def _graph_link(g: Value) -> str:
-    g.graph_html = f'<a class="graph" href="{escape(g.href)}" title="{escape(g.title)}">{escape(g.text)}</a>'
-    return g.graph_html
-
-
-@dataclass
-class Row:
-    """A property with all its values: each with the sources (named graphs) stating it and, for a
-    value no source states, the "inferred" badge (its rule: text, link and what it does)."""
-
-    label: str
-    href: str | None
-    values: list[tuple[Value, list[Value], Value | None]] = field(default_factory=list)
 
 
 class Views:
@@ -168,6 +96,7 @@ class Views:
         self._classes: dict[str, int] | None = None
         self._values: dict[tuple[Term, str], Value] = {}  # (term, page folder) -> value
         self._graph_values: dict[tuple[str, str], Value] = {}  # (graph key, page folder) -> value
+        self._properties: dict[tuple[NamedNode, str], Value] = {}  # (property, page folder) -> its heading
         self._stated_in: dict[tuple[str, str], Value] = {}  # the same, named as a reader cites the source
 
     def value(self, term: Term, here: Here) -> Value:
@@ -238,11 +167,16 @@ class Views:
         rule = self.value(d.rule, here) if d.rule is not None else Value(words)
         return Value(words, rule.href, title=self.provenance.rule_comment(d.rule) if self.provenance else "")
 
-    def _property(self, predicate: NamedNode, here: Here) -> tuple[str, str | None]:
-        path = self.model.path(predicate)
-        if path:
-            return self.model.label(predicate), here.href(path + ".html")
-        return self.model.label(predicate), predicate.value if linkable(predicate.value) else None
+    def _property(self, predicate: NamedNode, here: Here) -> Value:
+        """A property as a row heading or relation shows it: its label, linked to its page (else its
+        IRI); shared, like values, by the pages in one folder."""
+        key = (predicate, here.folder)  # type: ignore[attr-defined]
+        found = self._properties.get(key)
+        if found is None:
+            path = self.model.path(predicate)
+            href = here.href(path + ".html") if path else predicate.value if linkable(predicate.value) else None
+            found = self._properties[key] = Value(self.model.label(predicate), href)
+        return found
 
     @staticmethod
     def without_repeats(statements: list[Statement]) -> list[Statement]:
@@ -261,8 +195,8 @@ class Views:
         for st in self.without_repeats(statements):
             row = grouped.get(st.predicate.value)
             if row is None:
-                label, href = self._property(st.predicate, here)
-                row = grouped[st.predicate.value] = Row(label, href)
+                heading = self._property(st.predicate, here)
+                row = grouped[st.predicate.value] = Row(heading.text, heading.href)
             row.values.append((self.value(st.term, here), [self.stated_in(g, here) for g in st.graphs],
                                badges.get(st.predicate.value)))
         for row in grouped.values():
@@ -359,7 +293,7 @@ class Views:
         merged: dict[Term, tuple[list[Value], list[str]]] = {}
         for s, st in incoming:
             relations, graphs = merged.setdefault(s, ([], []))
-            relation = Value(*self._property(st.predicate, here))
+            relation = self._property(st.predicate, here)
             if relation.text not in (r.text for r in relations):
                 relations.append(relation)
             graphs.extend(g for g in st.graphs if g not in graphs)
