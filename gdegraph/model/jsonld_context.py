@@ -229,13 +229,16 @@ def _value(term: Any) -> Any:
     return {"@value": term.value, "@type": compact_iri(datatype)}
 
 
-def _value_text(value: Any, indent: str) -> str:
-    """A :func:`_value` as :func:`_encode` writes it nested at the level whose lines start with ``indent``."""
+def _value_text(value: Any, level: int) -> str:
+    """A :func:`_value` (a string, or an object of strings) as :func:`_encode` writes it at nesting ``level``."""
     if isinstance(value, str):
         return _json_string(value)
-    inner = ",\n " + indent
-    return "{\n " + indent + inner.join(
-        _json_string(key) + ": " + _json_string(value[key]) for key in sorted(value)) + "\n" + indent + "}"
+    text = _strings_object(value, level)
+    if text is None:  # not a shape _value makes: written the general way
+        out: list[str] = []
+        _encode(value, level, out)
+        text = "".join(out)
+    return text
 
 
 def jsonld_document(triples: Iterable[Any]) -> bytes:
@@ -271,14 +274,14 @@ def jsonld_document(triples: Iterable[Any]) -> bytes:
         entries = {"@id": _json_string(subject)}
         for key, values in nodes[subject].items():
             if len(values) == 1:
-                entries[key] = _value_text(values[0][1], "   ")
+                entries[key] = _value_text(values[0][1], 3)
                 continue
             unique = {str(obj): value for obj, value in values}  # ordered by the terms' N-Triples form
             if len(unique) == 1:
-                entries[key] = _value_text(values[0][1], "   ")
+                entries[key] = _value_text(values[0][1], 3)
             else:
                 entries[key] = "[\n    " + ",\n    ".join(
-                    _value_text(unique[k], "    ") for k in sorted(unique)) + "\n   ]"
+                    _value_text(unique[k], 4) for k in sorted(unique)) + "\n   ]"
         out.append(separator + "{\n   " + ",\n   ".join(
             _json_string(key) + ": " + entries[key] for key in sorted(entries)) + "\n  }")
         separator = ",\n  "
