@@ -164,21 +164,26 @@ def _used_prefixes(statements: Iterable[Any]) -> dict[str, str]:
     return used_prefixes(iris)
 
 
-_XMLNS = re.compile(r'\s(xmlns(?::[\w.-]+)?)="([^"]*)"')
+_XMLNS = re.compile(rb'\s(xmlns(?::[\w.-]+)?)="([^"]*)"')
 
 
-def _fix_header(text: str, fmt: mediatypes.FileFormat, prefixes: Mapping[str, str]) -> str:
-    """Rewrite the prefix declarations in sorted order, independent of pyoxigraph's choice."""
+def _fix_header(data: bytes, fmt: mediatypes.FileFormat, prefixes: Mapping[str, str]) -> bytes:
+    """Rewrite the prefix declarations in sorted order, independent of pyoxigraph's choice.
+
+    On the bytes as written, touching only the header: decoding and splitting the whole
+    document into lines to replace its first few took longer than writing it."""
     if fmt.name in ("turtle", "trig"):
-        lines = text.splitlines(keepends=True)
-        header = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "".join(lines[header:])
+        end = 0
+        while data.startswith(b"@prefix ", end):  # the declarations pyoxigraph wrote, one a line
+            newline = data.find(b"\n", end)
+            end = len(data) if newline < 0 else newline + 1
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode("utf-8") + data[end:]
     if fmt.name == "rdfxml":
-        head, sep, rest = text.partition("<rdf:RDF")
-        tag, close, tail = rest.partition(">")
-        attrs = "".join(f' {k}="{v}"' for k, v in sorted(_XMLNS.findall(tag)))
+        head, sep, rest = data.partition(b"<rdf:RDF")
+        tag, close, tail = rest.partition(b">")
+        attrs = b"".join(b" " + k + b'="' + v + b'"' for k, v in sorted(_XMLNS.findall(tag)))
         return head + sep + attrs + close + tail
-    return text
+    return data
 
 
 def _write_syntax(statements: list[Any], fmt: mediatypes.FileFormat, prefixes: Any) -> bytes:
@@ -191,8 +196,7 @@ def _write_syntax(statements: list[Any], fmt: mediatypes.FileFormat, prefixes: A
         lines = ox.serialize(statements, format=fmt.oxigraph()).splitlines(keepends=True)
         return b"".join(sorted(set(lines)))
     used = prefixes()
-    text = ox.serialize(statements, format=fmt.oxigraph(), prefixes=used).decode("utf-8")
-    return _fix_header(text, fmt, used).encode("utf-8")
+    return _fix_header(ox.serialize(statements, format=fmt.oxigraph(), prefixes=used), fmt, used)
 
 
 def _rdf_format(fmt_name: str) -> mediatypes.FileFormat:
