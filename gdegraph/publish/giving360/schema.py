@@ -25,20 +25,6 @@ def schema_dir() -> Path:
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
-def _is_date_time(value: Any) -> bool:
-    return not isinstance(value, str) or bool(_RFC3339.match(value))
-
-
-def _is_uri(value: Any) -> bool:
-    from urllib.parse import urlsplit
-
-    return not isinstance(value, str) or bool(urlsplit(value).scheme and urlsplit(value).netloc)
-
-
-#: The formats checked (jsonschema's own checks of them would need optional packages); others are not checked.
-_FORMATS = {"date-time": _is_date_time, "uri": _is_uri}
-
-
 def validate_package(package: Mapping[str, Any], directory: Path | None = None) -> list[str]:
     """Schema errors of a package (empty if valid), resolving every ``$ref`` locally, no network.
 
@@ -47,45 +33,28 @@ def validate_package(package: Mapping[str, Any], directory: Path | None = None) 
     ``date-time`` and ``uri`` formats are checked here (``awardDate`` is a
     ``oneOf`` of a date-time and a date, which only works if formats are
     checked) without the optional packages jsonschema would otherwise need.
-    A package :mod:`~gdegraph.publish.giving360.schema_subset` finds valid is
-    not checked again; jsonschema, the reference, is imported and run only to
-    report what is wrong (or if the schemas use keywords outside that subset).
     """
-    from gdegraph.publish.giving360.schema_subset import Unsupported, conforms
+    from urllib.parse import urlsplit
+
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
     directory = directory or schema_dir()
     try:
         schemas = {n: json.loads((directory / n).read_text(encoding="utf-8")) for n in (PACKAGE_SCHEMA, GRANT_SCHEMA)}
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the 360Giving schemas: {exc}", path=directory) from None
-    documents = {schemas[GRANT_SCHEMA]["$id"]: schemas[GRANT_SCHEMA],
-                 _SCHEMA_BASE + "1.4.2/schema/" + GRANT_SCHEMA: schemas[GRANT_SCHEMA],
-                 schemas[PACKAGE_SCHEMA]["$id"]: schemas[PACKAGE_SCHEMA]}
-    try:
-        if conforms(package, schemas[PACKAGE_SCHEMA]["$id"], documents, _FORMATS):
-            return []
-    except Unsupported:
-        pass
-    return jsonschema_errors(package, documents, schemas[PACKAGE_SCHEMA]["$id"])
-
-
-def jsonschema_errors(package: Mapping[str, Any], documents: Mapping[str, Any], root: str) -> list[str]:
-    """The package's errors as jsonschema (Draft 2020-12) finds them against ``documents[root]``, sorted by place.
-
-    ``documents`` maps each URI a ``$ref`` may name to its schema; the reference check behind
-    :func:`validate_package`.
-    """
-    from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
+    grant = Resource(schemas[GRANT_SCHEMA], specification=DRAFT202012)
     registry = Registry().with_resources(
-        [(uri, Resource(schema, specification=DRAFT202012)) for uri, schema in documents.items()])
+        [(schemas[GRANT_SCHEMA]["$id"], grant), (_SCHEMA_BASE + "1.4.2/schema/" + GRANT_SCHEMA, grant),
+         (schemas[PACKAGE_SCHEMA]["$id"], Resource(schemas[PACKAGE_SCHEMA], specification=DRAFT202012))])
     formats = FormatChecker(formats=())
-    for name, check in _FORMATS.items():
-        formats.checks(name)(check)
-    validator = Draft202012Validator(documents[root], registry=registry, format_checker=formats)
+    formats.checks("date-time")(lambda v: not isinstance(v, str) or bool(_RFC3339.match(v)))
+    formats.checks("uri")(lambda v: not isinstance(v, str) or bool(urlsplit(v).scheme and urlsplit(v).netloc))
+    validator = Draft202012Validator(schemas[PACKAGE_SCHEMA], registry=registry, format_checker=formats)
     errors = sorted(validator.iter_errors(package), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(package)'}: " + (
         f"matches no {e.validator} alternative: " + "; ".join(sorted({sub.message for sub in e.context}))
         if e.context else e.message) for e in errors]
+
