@@ -180,14 +180,15 @@ class Site:
             return None, False
         return files.get(path[len(top) + 1:] if top == "static" else (name if folder == top else "")), True
 
-    #: The templates nearly every page is made with: compiled once before work is shared out.
-    SHARED_TEMPLATES = ("base.html", "macros.html", "resource.html")
+    #: Templates no page is rendered with (the reference macros the tests compare the markup filters with).
+    UNUSED_TEMPLATES = frozenset({"markup.html"})
 
     def warm(self) -> None:
-        """Compile the templates every share needs now, once, before work is shared out; the others
-        (the home page's, the workbench's, the class indexes' ...) are compiled where they are used."""
-        for name in self.SHARED_TEMPLATES:
-            self.env.get_template(name)
+        """Compile every page template now, once, before work is shared out: each share renders class
+        indexes and query pages too, and compiling one costs milliseconds in every process that does it."""
+        for name in self.env.list_templates():
+            if name not in self.UNUSED_TEMPLATES:
+                self.env.get_template(name)
 
     def render(self, path: str) -> tuple[bytes, str] | None:
         """The bytes and media type of one site path, or None if the site has no such file."""
