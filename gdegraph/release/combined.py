@@ -30,7 +30,7 @@ from typing import Any
 
 from gdegraph.core.errors import GdeError
 from gdegraph.publish.dumps import PublishResult, PublishSettings, publish
-from gdegraph.site.build import SiteResult, build_site
+from gdegraph.site.result import SiteResult
 
 __all__ = ["ReleaseResult", "publish_with_site"]
 
@@ -67,6 +67,8 @@ def publish_with_site(out_dir: Path, shared: Path | None = None, settings: Publi
         with stage("building the dataset"):
             store = build_store(shared)
     if cores() < 2:
+        from gdegraph.site.build import build_site
+
         published = publish(out_dir, settings=settings, dataset=store, validate=True)
         with stage("writing the site"):
             return ReleaseResult(published, build_site(site_dir, dist=out_dir, model=_site_model(store)))
@@ -122,6 +124,7 @@ def _site_model(store: Any) -> Any:
 def _site_child(store: Any, site_dir: Path, dist: Path, reader: int, writer: int) -> dict[str, Any]:
     """The forked child's part: the site, its last pages once the publish says it has written ``dist``."""
     from gdegraph.core.progress import set_verbosity
+    from gdegraph.site.build import build_site  # here, in the child: the parent never renders a page
 
     os.close(writer)  # only the parent's copy may end the pipe
     set_verbosity(quiet=True)  # the parent shows the progress; two processes' bars would garble the terminal

@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from gdegraph.site import markup
 from gdegraph.site.gallery import local_quads
 from gdegraph.site.model import ONTOLOGY, Model
 from gdegraph.site.pages import Pages
+from gdegraph.site.result import SiteResult
 from gdegraph.site.tables import FACETED, csv_bytes
 from gdegraph.site.views import Here, Views
 
@@ -260,19 +260,6 @@ def _static_type(name: str) -> str:
     return {"css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
             "png": "image/png", "svg": "image/svg+xml", "md": "text/markdown; charset=utf-8",
             "txt": "text/plain; charset=utf-8"}.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-
-
-@dataclass
-class SiteResult:
-    """What ``gdegraph site`` wrote; ``str()`` is the report printed to the user."""
-
-    out_dir: Path
-    files: int
-    pages: int
-    seconds: float
-
-    def __str__(self) -> str:
-        return f"gdegraph site: {self.pages} pages, {self.files} files in {self.out_dir} ({self.seconds:.1f} s)"
 
 
 def build_site(out_dir: Path, data: Path | None = None, dist: Path | None = None, *,
