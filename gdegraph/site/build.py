@@ -66,12 +66,18 @@ def serialise_triples(triples: list[Any], fmt: mediatypes.FileFormat, extra_pref
 
 
 class _Prepared:
-    """Triples put in order, with the prefixes they use, once for every syntax they are written in."""
+    """Triples put in order, with the prefixes they use, once for every syntax they are written in.
 
-    def __init__(self, triples: list[Any], extra_prefixes: dict[str, str] | None = None) -> None:
+    The order is by subject, its ``rdf:type`` statements first, then by predicate and object,
+    each compared in its N-Triples form. ``in_order`` says the triples are sorted by their
+    N-Triples text already (:meth:`gdegraph.site.model.Model.describe` returns them so): that is
+    the same order but for the types, so they are only moved to the front of their subject's run.
+    """
+
+    def __init__(self, triples: list[Any], extra_prefixes: dict[str, str] | None = None, *,
+                 in_order: bool = False) -> None:
         self.triples = triples
-        self.ordered = sorted(triples, key=lambda t: (str(t.subject), t.predicate.value != _RDF_TYPE,
-                                                      str(t.predicate), str(t.object)))
+        self.ordered = _types_first(triples if in_order else sorted(triples, key=str))
         used = {t.value for tr in self.ordered for t in (tr.subject, tr.predicate, tr.object)
                 if isinstance(t, NamedNode)}
         self.prefixes = used_prefixes(used, {**PREFIXES, **extra_prefixes} if extra_prefixes else PREFIXES)
@@ -82,6 +88,23 @@ class _Prepared:
         if fmt.name == "jsonld":
             return jsonld_document(self.triples)
         return pyoxigraph.serialize(self.ordered, format=fmt.oxigraph(), prefixes=self.prefixes)
+
+
+def _types_first(ordered: list[Any]) -> list[Any]:
+    """Triples sorted by their N-Triples text, with each subject's ``rdf:type`` triples moved to the front
+    of its run (in their order). The text order is the order of (subject, predicate, object) compared one
+    by one: an IRI's text ends at its ``>`` and a blank node's at the space, which sort before any
+    character that could follow."""
+    out: list[Any] = []
+    rest: list[Any] = []
+    subject = None
+    for triple in ordered:
+        if triple.subject != subject:
+            out += rest
+            rest = []
+            subject = triple.subject
+        (out if triple.predicate.value == _RDF_TYPE else rest).append(triple)
+    return out + rest
 
 
 def _media_type(fmt: mediatypes.FileFormat) -> str:
@@ -249,7 +272,7 @@ class Site:
         """The resource's RDF, prepared once for its four files (the last resource is remembered)."""
         last = self._last_described
         if last is None or last[0] != iri:
-            last = self._last_described = (iri, _Prepared(self.model.describe(iri)))
+            last = self._last_described = (iri, _Prepared(self.model.describe(iri), in_order=True))
         return last[1]
 
     def _page(self, template: str, path: str, context: dict[str, Any]) -> bytes:
