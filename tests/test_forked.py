@@ -7,19 +7,35 @@ import os
 import pytest
 
 from gdegraph.core.errors import GdeError
-from gdegraph.core.forked import Child, deal, run_shares
+from gdegraph.core.forked import Child, chunks, run_shares, share_out
 
 
-def test_deal_balances_weight_keeps_groups_together_and_order_within_a_share() -> None:
-    items = list(range(10))
-    shares = deal(items, lambda i: 10.0 if i in (6, 7) else 1.0, 2)
-    assert sorted(i for share in shares for i in share) == items
-    assert all(share == sorted(share) for share in shares)
-    assert {6, 7} & set(shares[0]) and {6, 7} & set(shares[1]), "the two heavy items go to different shares"
-    paired = deal(items, lambda i: 1.0, 2, group=lambda i: i // 2)
-    assert all(i + 1 in share for share in paired for i in share if i % 2 == 0), "a group is never cut"
-    assert deal(items, lambda i: 1.0, 1) == [items]
-    assert deal([], lambda i: 1.0, 3) == [[]]
+def test_chunks_are_even_runs_heaviest_first_and_never_cut_a_group() -> None:
+    items = list(range(40))
+    runs = chunks(items, lambda i: 10.0 if i in (6, 7) else 1.0, 8, group=lambda i: i // 2)
+    assert sorted(i for run in runs for i in run) == items, "every item once"
+    assert all(run == list(range(run[0], run[0] + len(run))) for run in runs), "runs of consecutive items"
+    assert all(run[0] % 2 == 0 and len(run) % 2 == 0 for run in runs), "a group is never cut"
+    weights = [sum(10.0 if i in (6, 7) else 1.0 for i in run) for run in runs]
+    assert weights == sorted(weights, reverse=True) and 6 in runs[0], "the heaviest run first"
+    assert chunks([], lambda i: 1.0, 4) == []
+
+
+def test_share_out_gives_each_item_to_exactly_one_process_as_it_asks() -> None:
+    runs = [[n * 10 + k for k in range(3)] for n in range(30)]
+
+    def work(items, first):
+        taken = []
+        for item in items:
+            taken.append(item)
+        return [os.getpid(), first, taken]
+
+    results = share_out(runs, 3, work)
+    assert [first for _, first, _ in results] == [True, False, False] and results[0][0] == os.getpid()
+    assert len({pid for pid, _, _ in results}) == 3
+    assert sorted(i for _, _, taken in results for i in taken) == sorted(i for run in runs for i in run)
+    alone = share_out(runs, 1, work)
+    assert len(alone) == 1 and alone[0][2] == [i for run in runs for i in run], "one worker: all, in order"
 
 
 def test_shares_run_in_other_processes_and_come_back_in_order() -> None:

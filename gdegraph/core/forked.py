@@ -5,7 +5,10 @@ GIL; a forked process starts with everything the parent has already built
 (the page model, the compiled templates) at no copying cost and works on its
 own share. Used where the shares are independent and each worker's output is
 its own files (the site's pages): the result a worker sends back is small
-(counts), and the parent decides success for all.
+(counts), and the parent decides success for all. The work can be cut into
+shares in advance (:func:`run_shares`) or handed out run by run to whichever
+process is ready (:func:`share_out`): then no guess of what each item costs
+can leave one process working while the others wait.
 
 The rules that keep it safe:
 
@@ -33,7 +36,7 @@ from typing import Any, TypeVar
 
 from gdegraph.core.errors import GdeError
 
-__all__ = ["Child", "cores", "deal", "frozen_heap", "rare_collections", "run_shares"]
+__all__ = ["Child", "chunks", "cores", "frozen_heap", "rare_collections", "run_shares", "share_out"]
 
 _T = TypeVar("_T")
 #: Most processes worth forking: the work is memory-bound beyond a few.
@@ -50,29 +53,6 @@ def cores() -> int:
     except (AttributeError, OSError):
         available = os.cpu_count() or 1
     return max(1, min(MAX_WORKERS, available))
-
-
-def deal(items: Sequence[_T], weight: Callable[[_T], float], parts: int,
-         group: Callable[[_T], Any] = lambda item: item) -> list[list[_T]]:
-    """``items`` dealt out into at most ``parts`` shares of about equal total weight, each in the items' order.
-
-    Consecutive items with the same ``group`` stay together (the files of one page, which
-    share work); each group goes to the share that has the least weight so far, so heavy
-    items that come together in the list (the class indexes, the query pages) are spread
-    over the shares rather than landing in one, and a wrong weight costs little.
-    """
-    parts = max(1, parts)
-    shares: list[list[_T]] = [[] for _ in range(parts)]
-    loads = [0.0] * parts
-    current, key, target = None, object(), 0
-    for item in items:
-        k = group(item)
-        if current is None or k != key:
-            target = min(range(parts), key=loads.__getitem__)
-            current, key = shares[target], k
-        current.append(item)
-        loads[target] += weight(item)
-    return [share for share in shares if share] or [[]]
 
 
 @contextmanager
@@ -158,6 +138,73 @@ def run_shares(shares: Sequence[Sequence[_T]], work: Callable[[Sequence[_T]], An
         for child in children:
             child.cancel()
         raise
+
+
+def chunks(items: Sequence[_T], weight: Callable[[_T], float], count: int,
+           group: Callable[[_T], Any] = lambda item: item) -> list[list[_T]]:
+    """``items`` cut into about ``count`` runs of consecutive items of about equal weight (a group never cut),
+    heaviest first: the order :func:`share_out` hands them out in, so the last ones are the light ones."""
+    target = sum(weight(item) for item in items) / max(1, count)
+    runs: list[tuple[float, list[_T]]] = []
+    current: list[_T] = []
+    load, key = 0.0, object()
+    for item in items:
+        k = group(item)
+        if current and k != key and load >= target:
+            runs.append((load, current))
+            current, load = [], 0.0
+        current.append(item)
+        load += weight(item)
+        key = k
+    if current:
+        runs.append((load, current))
+    return [run for _, run in sorted(runs, key=lambda r: -r[0])]
+
+
+class _Queue:
+    """Run numbers, each read once by whichever process asks first: a pipe filled before anyone forks.
+
+    Each number is 4 bytes, written in one go and read 4 bytes at a time; a pipe read takes what it
+    returns out of the pipe for that reader alone, so no two processes get the same run. The pipe
+    holds at least 64 KiB, so up to 16,384 runs are written before anyone reads."""
+
+    MAX_RUNS = 16_384
+
+    def __init__(self, count: int) -> None:
+        if count > self.MAX_RUNS:
+            raise ValueError(f"at most {self.MAX_RUNS} runs, not {count}")
+        self._reader, writer = os.pipe()
+        try:
+            os.write(writer, b"".join(n.to_bytes(4, "little") for n in range(count)))
+        finally:
+            os.close(writer)
+
+    def __iter__(self) -> Iterator[int]:
+        while len(data := os.read(self._reader, 4)) == 4:
+            yield int.from_bytes(data, "little")
+
+    def close(self) -> None:
+        os.close(self._reader)
+
+
+def share_out(runs: Sequence[Sequence[_T]], workers: int, work: Callable[[Iterator[_T], bool], Any]) -> list[Any]:
+    """``work(items, first)`` in this process and ``workers - 1`` forked ones, each taking the next run of
+    ``runs`` whenever it is ready for more, so they all finish together whatever each item costs; the
+    results in order (this process's first, ``first`` true only for it).
+
+    Each process gets an iterator over the items of the runs it takes; ``work`` returns something JSON
+    can carry. Failures and interruptions are handled as :func:`run_shares` handles them.
+    """
+    queue = _Queue(len(runs))
+
+    def pulled() -> Iterator[_T]:
+        for number in queue:
+            yield from runs[number]
+
+    try:
+        return run_shares([[True], *([[False]] * (max(1, workers) - 1))], lambda share: work(pulled(), share[0]))
+    finally:
+        queue.close()
 
 
 def _fork(work: Callable[[], Any]) -> tuple[int, int]:
