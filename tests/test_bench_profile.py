@@ -37,3 +37,20 @@ def test_profiled_rows_sum_a_function_called_from_several_places_within_its_stag
         }
     assert profiled(Stats(), "site") == [("site", "site.views:resource", 3.0, 0.75)]
     assert profiled(Stats(), "publish") == [("publish", "publish.dumps:publish", 4.0, 0.1)]
+
+
+def test_the_timeline_of_publish_site_names_every_step_in_each_process(tmp_path: Path) -> None:
+    """bench.timeline times the combined build's steps by name: a step renamed away fails here, not in the
+    report (run in its own interpreter: it wraps the functions it times)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "bench.timeline", str(tmp_path / "dist")], capture_output=True,
+                          text=True, timeout=600, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line.split("\t") for line in done.stdout.splitlines()[2:]]
+    steps = {name for _, name, *_ in rows}
+    assert steps == {"build_store", "publish_files", "_validate_and_make", "_site_model", "Site", "_write_share",
+                     "replace_in_directory", "_swap_in"}
+    assert rows[0][1] == "build_store" and rows[-1][1] == "_swap_in", "the build first, the site's swap last"
+    assert all(float(start) <= float(end) for _, _, start, end, _ in rows)
