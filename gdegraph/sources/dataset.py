@@ -207,7 +207,7 @@ def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
     """The store and the prefixes the data files declare (for rdflib's bindings)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from gdegraph.sources.refdata import load_reference, reference_graph, wgs84_points
+    from gdegraph.sources.refdata import load_reference, reference_triples, wgs84_points
 
     shared_dir = paths.require_dir(paths.seeds_dir(shared).parent, "shared folder", paths.SHARED_HINT)
     refdata_dir = paths.refdata_dir(shared_dir)
@@ -223,9 +223,9 @@ def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
         curated = StoreGraph(store)
         _add(store, seed_checksums(curated, shared_dir), BUILD_GRAPH)
         codes = trust_codes(store)
-        refdata = _GraphWriter(REFDATA_GRAPH)
-        reference_graph(codes, refdata_dir, into=refdata, ref=ref, points=points.result())  # type: ignore[arg-type]
-    store.extend(refdata.quads)
+        refdata = reference_triples(codes, refdata_dir, ref=ref, points=points.result())
+    reference = ox.NamedNode(REFDATA_GRAPH)
+    store.extend([ox.Quad(s, p, o, reference) for s, p, o in refdata])
     _check_trusts_described(store, codes)
     if infer:
         from gdegraph.sources.derived import derived_facts
