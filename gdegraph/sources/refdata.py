@@ -209,10 +209,18 @@ def _organisation(g: _Triples, ref: ReferenceData, code: str, regions: set[str],
     _location(g, ref, code, node, points)
 
 
-def _change_type(ref: ReferenceData, s: Succession) -> str | None:
+def _dissolutions(ref: ReferenceData) -> set[tuple[str, Any]]:
+    """(old code, date) of every record that gives an organisation several successors on one day."""
+    successors: dict[tuple[str, Any], set[str]] = defaultdict(set)
+    for x in ref.successions:
+        successors[x.old, x.date].add(x.new)
+    return {key for key, codes in successors.items() if len(codes) > 1}
+
+
+def _change_type(ref: ReferenceData, s: Succession, dissolutions: set[tuple[str, Any]]) -> str | None:
     """dissolution (several successors that day), merger (new code opened that day),
     acquisition (new code already open); None when the open date is unknown or later."""
-    if len({x.new for x in ref.successions if x.old == s.old and x.date == s.date}) > 1:
+    if (s.old, s.date) in dissolutions:
         return "dissolution"
     rows = ref.etr_rows(s.new)
     opened = rows[0].opened if rows else None
@@ -221,7 +229,7 @@ def _change_type(ref: ReferenceData, s: Succession) -> str | None:
     return "acquisition" if opened is not None and opened < s.date else None
 
 
-def _change(g: _Triples, ref: ReferenceData, s: Succession) -> None:
+def _change(g: _Triples, ref: ReferenceData, s: Succession, dissolutions: set[tuple[str, Any]]) -> None:
     when = s.date.isoformat()
     node = ox.NamedNode(iris.instance("change", f"{s.old.lower()}-to-{s.new.lower()}-{when}"))
     old, new = ox.NamedNode(iris.trust(s.old)), ox.NamedNode(iris.trust(s.new))
@@ -231,7 +239,7 @@ def _change(g: _Triples, ref: ReferenceData, s: Succession) -> None:
          (RDFS.label, en(f"{s.old} → {s.new}, {when}")))
     g.append((old, ORG.changedBy, node))
     g.append((new, ORG.resultedFrom, node))
-    kind = _change_type(ref, s)
+    kind = _change_type(ref, s, dissolutions)
     if kind is not None:
         g.append((node, GDE.changeType, ox.NamedNode(iris.instance("concept", f"change-type-{kind}"))))
     else:
@@ -298,7 +306,8 @@ def reference_triples(trust_codes: Iterable[str], refdata_dir: Path, *, ref: Ref
     regions: set[str] = set()
     for code in sorted(orgs):
         _organisation(g, ref, code, regions, points)
+    dissolutions = _dissolutions(ref)
     for s in events:
-        _change(g, ref, s)
+        _change(g, ref, s, dissolutions)
     _regions(g, ref, regions)
     return g

@@ -122,7 +122,7 @@ class StoreGraph(GraphLookups):
 
     def _quads(self, s: Any, p: Any, o: Any) -> Iterator[Any]:
         """The store's matching quads; over the union, one per distinct triple."""
-        if _impossible(s, p):
+        if isinstance(s, _NOT_SUBJECTS) or isinstance(p, _NOT_PREDICATES):
             return iter(())
         quads = self.store.quads_for_pattern(self._ox(s), self._ox(p), self._ox(o), self._graph)
         if self._graph is not None:
@@ -141,7 +141,7 @@ class StoreGraph(GraphLookups):
         straight to the store's first match, which is the first of the distinct triples too."""
         if not (any and subject is not None and predicate is not None and obj is None):
             return super().value(subject, predicate, obj, default, any)
-        if _impossible(subject, predicate):
+        if isinstance(subject, _NOT_SUBJECTS) or isinstance(predicate, _NOT_PREDICATES):
             return default
         for quad in self.store.quads_for_pattern(self._ox(subject), self._ox(predicate), None, self._graph):
             return self._rdflib(quad.object)
@@ -195,9 +195,9 @@ class StoreTerms(StoreGraph):
         return term
 
 
-def _impossible(subject: Any, predicate: Any) -> bool:
-    """A pattern no triple matches: a literal subject, a literal or blank node predicate (either kind of term)."""
-    return isinstance(subject, (Literal, ox.Literal)) or isinstance(predicate, (Literal, BNode, ox.Literal, ox.BlankNode))
+#: Terms no triple has as subject, as predicate (of either kind): a pattern with one matches nothing.
+_NOT_SUBJECTS = (Literal, ox.Literal)
+_NOT_PREDICATES = (Literal, BNode, ox.Literal, ox.BlankNode)
 
 
 _SUBJECT, _PREDICATE, _OBJECT, _TRIPLE = (attrgetter(name) for name in ("subject", "predicate", "object", "triple"))
