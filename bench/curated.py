@@ -111,7 +111,7 @@ PROFILED = (
     ("publish", "publish/dumps.py", "publish"),
     ("publish", "sources/dataset.py", "build_store"),
     ("publish", "sources/loading.py", "load_into_store"),
-    ("publish", "sources/refdata.py", "reference_graph"),
+    ("publish", "sources/refdata.py", "reference_triples"),
     ("publish", "sources/refdata.py", "_to_wgs84"),
     ("publish", "sources/derived.py", "derived_facts"),
     ("publish", "sources/inference.py", "store_entailments"),

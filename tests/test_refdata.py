@@ -16,8 +16,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 from gdegraph.model import iris
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
-from gdegraph.sources.refdata import (GDE, GEO, SCHEMA, load_reference, reference_graph, source_iri,
-                              unknown_codes)
+from gdegraph.sources.refdata import load_reference, reference_graph, source_iri, unknown_codes
 
 IN_SCOPE = """RBS RGT RLN RYJ RC9 RTD RTH RAL RQ6 RM3 RBA RRK RA7 RHM RGR RBL REN RRV RE9 RQM RC1 RR7
 RHW RAP REP RVW RW6 RLQ RXL RR1 RKE RN5 RD8 RJR RW4 RX4 RXT R1A RNU RWX RV5 RTV RNN RYG RX2 RW5 RWK RKB
@@ -26,6 +25,9 @@ R0D RBT RJN RJE RN3 RNZ RFR RXE""".split()
 CONCEPT = "https://w3id.org/gdegraph/id/concept/change-type-"
 # A plain Namespace: pytest's module scan trips the closed rdflib XSD namespace's warnings.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+GDE = Namespace(iris.DEF)
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+SCHEMA = Namespace("https://schema.org/")
 
 
 @pytest.fixture(scope="module")

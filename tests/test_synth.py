@@ -84,14 +84,24 @@ def test_a_broken_statement_is_caught(small_nquads: str) -> None:
 
 def test_inferred_graph_is_what_the_build_would_materialise(small: Dataset) -> None:
     """The build's status history of the asserted graphs, then the entailments of both (its order)."""
+    import pyoxigraph as ox
+
     from gdegraph.sources.derived import _history
+    from gdegraph.sources.oxigraph_terms import from_oxigraph
+    from gdegraph.sources.store_graph import StoreTerms, TripleSet
+    from gdegraph.store.rdflib_store import from_rdflib
 
     asserted = Graph()
     for s, p, o, g in small.quads((None, None, None, None)):
         if g != INFERRED:
             asserted.add((s, p, o))
+    store = ox.Store()  # the build's stages read the store in pyoxigraph terms
+    store.extend([ox.Quad(*(from_rdflib(term, spelling=False) for term in triple)) for triple in asserted])
+    steps = TripleSet()
+    _history(StoreTerms(store), steps)
     history = Graph()
-    _history(asserted, history)
+    for triple in steps:
+        history.add(tuple(from_oxigraph(term) for term in triple))
     assert len(history) > 1000
     assert set(small.graph(INFERRED)) == set(history) | set(entailments(ontology_graph(), asserted + history))
 

@@ -18,34 +18,33 @@ tests written against rdflib. The graphs:
 Nothing is written unless the whole dataset validates; each output file is
 written atomically.
 
-The Python stages (the seed checksums, the reference data's scope, the derived
-facts) read the store through :class:`gdegraph.sources.store_graph.StoreGraph`,
-rdflib's look-ups answered by indexed pattern calls on the store, and what they
-compute goes into the store once, as one batch per graph.
+The Python stages (the seed checksums, the reference data, the derived facts)
+work in pyoxigraph's terms (:mod:`gdegraph.sources.vocab`): they read the store
+through :class:`gdegraph.sources.store_graph.StoreTerms`, rdflib's look-ups
+answered by indexed pattern calls on the store, and what they compute goes into
+the store once, as one batch of quads per graph, with no rdflib term made or
+converted on the way (the rdflib views, :func:`build_dataset` and
+:func:`~gdegraph.sources.refdata.reference_graph`, convert at the end).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Dataset, Graph, URIRef
 from rdflib.paths import Path as PropertyPath
 
 from gdegraph.model import iris
 from gdegraph.core import paths
 from gdegraph.core.errors import InputError
 from gdegraph.sources.loading import load_files, load_into_store, parse_turtle_file
-from gdegraph.sources.store_graph import StoreGraph
-from gdegraph.store.rdflib_store import from_rdflib
-
-GDE_LOCAL_FILE = URIRef(iris.term("localFile"))
-GDE_SHA256 = URIRef(iris.term("sha256"))
+from gdegraph.sources.store_graph import StoreGraph, StoreTerms
+from gdegraph.sources.vocab import GDE, plain
 _TRUST_CODE_IRI = re.compile(re.escape(iris.ID) + r"trust/([A-Z0-9]{3})$")
 
 ONTOLOGY_GRAPH = iris.graph("ontology")
@@ -134,20 +133,19 @@ def trust_codes(graph: Graph | ox.Store) -> dict[str, URIRef]:
     return dict(sorted(found.items()))
 
 
-def seed_checksums(curated: Graph, shared: Path) -> Graph:
-    """Checksum every seed file a source resource names, failing clearly if one is missing."""
-    graph = Graph(identifier=URIRef(BUILD_GRAPH))
-    for source, local in sorted(curated.subject_objects(GDE_LOCAL_FILE)):
-        path = shared / str(local)
+def seed_checksums(curated: StoreTerms, shared: Path) -> list[tuple[Any, Any, Any]]:
+    """Checksum every seed file a source resource names (triples in pyoxigraph terms), failing clearly if one is missing."""
+    found = []
+    for source, local in sorted(curated.subject_objects(GDE.localFile), key=lambda pair: (pair[0].value, pair[1].value)):
+        path = shared / local.value
         if not path.is_file():
             raise InputError(
-                f"source {source} names {local}, which is not in the shared folder {shared}",
+                f"source {source.value} names {local.value}, which is not in the shared folder {shared}",
                 path=path,
                 hint="check the shared folder (--shared / GDEGRAPH_SHARED) or the source's gde:localFile",
             )
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        graph.add((source, GDE_SHA256, Literal(digest, datatype=XSD.string)))
-    return graph
+        found.append((source, GDE.sha256, plain(hashlib.sha256(path.read_bytes()).hexdigest())))
+    return found
 
 
 def build_dataset(shared: Path | None = None, *, infer: bool = True, extra: list[Path] | None = None,
@@ -207,7 +205,7 @@ def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
     """The store and the prefixes the data files declare (for rdflib's bindings)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from gdegraph.sources.refdata import load_reference, reference_graph, wgs84_points
+    from gdegraph.sources.refdata import load_reference, reference_triples, wgs84_points
 
     shared_dir = paths.require_dir(paths.seeds_dir(shared).parent, "shared folder", paths.SHARED_HINT)
     refdata_dir = paths.refdata_dir(shared_dir)
@@ -220,39 +218,18 @@ def _build(shared: Path | None, *, infer: bool, extra: list[Path] | None,
         prefixes = load_into_store(data_files(data), store)
         if extra:
             prefixes.update(_load_extra(store, extra, replace_status))
-        curated = StoreGraph(store)
-        _add(store, seed_checksums(curated, shared_dir), BUILD_GRAPH)
+        _add(store, seed_checksums(StoreTerms(store), shared_dir), BUILD_GRAPH)
         codes = trust_codes(store)
-        refdata = _GraphWriter(REFDATA_GRAPH)
-        reference_graph(codes, refdata_dir, into=refdata, ref=ref, points=points.result())  # type: ignore[arg-type]
-    store.extend(refdata.quads)
+        refdata = reference_triples(codes, refdata_dir, ref=ref, points=points.result())
+    _add(store, refdata, REFDATA_GRAPH)
     _check_trusts_described(store, codes)
     if infer:
         from gdegraph.sources.derived import derived_facts
         from gdegraph.sources.inference import store_entailments
 
-        _add(store, derived_facts(StoreGraph(store)), INFERRED_GRAPH)
+        _add(store, derived_facts(StoreTerms(store)), INFERRED_GRAPH)
         store.extend(store_entailments(store, ONTOLOGY_GRAPH, INFERRED_GRAPH))
     return store, prefixes
-
-
-class _GraphWriter:
-    """What a stage adds as rdflib triples, kept as pyoxigraph quads of one graph (``Graph.add``'s signature)."""
-
-    def __init__(self, graph_iri: str) -> None:
-        self.graph = ox.NamedNode(graph_iri)
-        self.quads: list[ox.Quad] = []
-        self._terms: dict[Any, Any] = {}
-
-    def _ox(self, term: Any) -> Any:
-        found = self._terms.get(term)
-        if found is None:
-            found = self._terms[term] = from_rdflib(term, spelling=False)  # as written: the dumps keep it
-        return found
-
-    def add(self, triple: tuple[Any, Any, Any]) -> None:
-        s, p, o = triple
-        self.quads.append(ox.Quad(self._ox(s), self._ox(p), self._ox(o), self.graph))
 
 
 def _load_extra(store: ox.Store, files: list[Path], replace_status: bool) -> dict[str, str]:
@@ -269,12 +246,10 @@ def _load_extra(store: ox.Store, files: list[Path], replace_status: bool) -> dic
     return prefixes
 
 
-def _add(store: ox.Store, graph: Any, graph_iri: str) -> None:
-    """rdflib triples (a graph, a :class:`TripleSet`) into one named graph of the store, in one batch."""
-    writer = _GraphWriter(graph_iri)
-    for triple in graph:
-        writer.add(triple)
-    store.extend(writer.quads)
+def _add(store: ox.Store, triples: Iterable[tuple[Any, Any, Any]], graph_iri: str) -> None:
+    """Triples (pyoxigraph terms) into one named graph of the store, in one batch."""
+    graph = ox.NamedNode(graph_iri)
+    store.extend([ox.Quad(s, p, o, graph) for s, p, o in triples])
 
 
 def _check_trusts_described(store: ox.Store, codes: dict[str, URIRef]) -> None:

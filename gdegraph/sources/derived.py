@@ -28,15 +28,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
 
 from gdegraph.model import iris
 from gdegraph.model.names import readable_name
-from gdegraph.sources.store_graph import TripleSet
+from gdegraph.sources.store_graph import GraphLookups, TripleSet
+from gdegraph.sources.vocab import DCTERMS, GDE, NAMESPACES, ORG, PROV, RDF, RDFS, SKOS, XSD, en, plain, typed
 
-GDE = Namespace(iris.DEF)
 #: Statement classes with a status history.
 HISTORY_CLASSES = ("ProgrammeMembership", "Pairing", "FundingAward")
 #: Trust-valued roles whose name is given as of the statement's date.
@@ -61,73 +63,98 @@ RULES = {
 }
 
 
-def period_start(value: Literal) -> date | None:
-    """First day of an xsd:date / gYearMonth / gYear value's period; None if not a date."""
-    text = str(value)
+Term = Any  # a pyoxigraph term
+_VALUE = attrgetter("value")  # terms sort by their IRI (or text), as rdflib sorts IRIs
+_DATES = {XSD.gYear.value: "gYear", XSD.gYearMonth.value: "gYearMonth", XSD.date.value: "date",
+          XSD.dateTime.value: "date"}
+
+
+def period_start(value: Literal | ox.Literal) -> date | None:
+    """First day of an xsd:date / gYearMonth / gYear value's period (an rdflib or a pyoxigraph literal);
+    None if not a date."""
+    if isinstance(value, ox.Literal):
+        text, datatype = value.value, value.datatype.value
+    else:
+        text, datatype = str(value), str(value.datatype)
+    kind = _DATES.get(datatype)
     try:
-        if value.datatype == XSD.gYear:
+        if kind == "gYear":
             return date(int(text[:4]), 1, 1)
-        if value.datatype == XSD.gYearMonth:
+        if kind == "gYearMonth":
             return date(int(text[:4]), int(text[5:7]), 1)
-        if value.datatype in (XSD.date, XSD.dateTime):
+        if kind == "date":
             return date.fromisoformat(text[:10])
     except ValueError:
         return None
     return None
 
 
-def _day(d: date) -> Literal:
-    return Literal(d.isoformat(), datatype=XSD.date)
+def _text(term: Term | None) -> str:
+    """A term's IRI or text (``None`` as an f-string spells it)."""
+    return "None" if term is None else term.value
 
 
-def _rank(g: Graph, status: URIRef | None) -> int:
+def _day(d: date) -> ox.Literal:
+    return typed(d.isoformat(), XSD.date)
+
+
+def _rank(g: GraphLookups, status: Term | None) -> int:
     value = g.value(status, GDE.statusRank) if status is not None else None
-    return int(value) if value is not None else 2
+    return int(value.value) if value is not None else 2
 
 
-def _rule(out: Graph, key: str, premises: list[URIRef] = ()) -> URIRef:
-    node = URIRef(iris.instance("rule", key))
+def _rule(out: GraphLookups, key: str, premises: list[Term] = ()) -> ox.NamedNode:
+    node = ox.NamedNode(iris.instance("rule", key))
     label, how = RULES[key]
     out.add((node, RDF.type, GDE.InferenceRule))
     out.add((node, RDF.type, PROV.Activity))
-    out.add((node, RDFS.label, Literal(label, lang="en")))
-    out.add((node, RDFS.comment, Literal(how, lang="en")))
+    out.add((node, RDFS.label, en(label)))
+    out.add((node, RDFS.comment, en(how)))
     for premise in premises:
         out.add((node, PROV.used, premise))
     return node
 
 
-def earliest_source(g: Graph, statement: URIRef) -> tuple[date | None, URIRef | None, Literal | None]:
+_RDFLIB_SOURCE_TERMS = tuple(URIRef(NAMESPACES[prefix] + name) for prefix, name in (
+    ("prov", "wasDerivedFrom"), ("dcterms", "issued"), ("dcterms", "modified")))
+
+
+def earliest_source(g: Any, statement: Any) -> tuple[date | None, Any, Any]:
     """(first day, source, its date literal) of the statement's earliest source: what dates a first step.
 
     Shared with ``gdegraph ingest``, which writes that first step out when a later one is added,
-    so the step it makes explicit is the one the build would have made.
+    so the step it makes explicit is the one the build would have made. ``g`` holds the kind of
+    term ``statement`` is: pyoxigraph's (the build's :class:`~gdegraph.sources.store_graph.StoreTerms`)
+    or rdflib's (an rdflib graph).
     """
+    rdflib_terms = not isinstance(statement, ox.NamedNode)
+    derived_from, issued_date, modified_date = (_RDFLIB_SOURCE_TERMS if rdflib_terms else
+                                                (PROV.wasDerivedFrom, DCTERMS.issued, DCTERMS.modified))
     dated = []
-    for src in g.objects(statement, PROV.wasDerivedFrom):
+    for src in g.objects(statement, derived_from):
         # A source without an issue date (seed 003) counts from when it was last modified:
         # the facts it reports held by then at the latest.
-        issued = g.value(src, DCTERMS.issued) or g.value(src, DCTERMS.modified)
-        start = period_start(issued) if isinstance(issued, Literal) else None
-        dated.append((start or date.max, str(src), src, issued))
+        issued = g.value(src, issued_date) or g.value(src, modified_date)
+        start = period_start(issued) if isinstance(issued, (Literal, ox.Literal)) else None
+        dated.append((start or date.max, str(src) if rdflib_terms else src.value, src, issued))
     if not dated:
         return None, None, None
-    start, _, src, issued = min(dated)
+    start, _, src, issued = min(dated, key=lambda d: d[:2])
     return (None if start == date.max else start), src, issued
 
 
-def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRef, URIRef]]]:
+def _history(g: GraphLookups, out: GraphLookups) -> dict[Term, list[tuple[date | None, Term, Term]]]:
     """Steps of every statement, dated and linked; returns statement -> [(from, step, status)]."""
-    histories: dict[URIRef, list[tuple[date | None, URIRef, URIRef]]] = {}
+    histories: dict[Term, list[tuple[date | None, Term, Term]]] = {}
     for name in HISTORY_CLASSES:
-        for statement in sorted(set(g.subjects(RDF.type, GDE[name]))):
+        for statement in sorted(set(g.subjects(RDF.type, GDE[name])), key=_VALUE):
             steps = []
             for step in set(g.subjects(GDE.statusOf, statement)):
                 when = g.value(step, GDE.statusDate)
-                steps.append((period_start(when) if isinstance(when, Literal) else None, step, g.value(step, GDE.status)))
+                steps.append((period_start(when) if isinstance(when, ox.Literal) else None, step, g.value(step, GDE.status)))
             if not steps:
                 start, src, issued = earliest_source(g, statement)
-                step = URIRef(iris.status_change(str(statement), 1))
+                step = ox.NamedNode(iris.status_change(statement.value, 1))
                 status = g.value(statement, GDE.status)
                 if status is None:
                     continue
@@ -135,21 +162,21 @@ def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRe
                 out.add((step, GDE.statusOf, statement))
                 out.add((step, GDE.status, status))
                 out.add((step, PROV.wasGeneratedBy, _rule(out, "implicit-status-step")))
-                out.add((step, RDFS.label, Literal(f"status of {statement.rsplit('/', 2)[-2]} "
-                                                   f"{statement.rsplit('/', 1)[-1]} from its first source", lang="en")))
+                out.add((step, RDFS.label, en(f"status of {statement.value.rsplit('/', 2)[-2]} "
+                                              f"{statement.value.rsplit('/', 1)[-1]} from its first source")))
                 for source in g.objects(statement, PROV.wasDerivedFrom):  # all that state it
                     out.add((step, PROV.wasDerivedFrom, source))
                 if issued is not None:
                     out.add((step, GDE.statusDate, issued))
                     if g.value(src, DCTERMS.issued) is None:
-                        out.add((step, GDE.dateBasis, Literal(MODIFIED_BASIS, lang="en")))
-                quotes = sorted(str(q) for q in g.objects(statement, GDE.quote))
+                        out.add((step, GDE.dateBasis, en(MODIFIED_BASIS)))
+                quotes = sorted(q.value for q in g.objects(statement, GDE.quote))
                 if quotes:
-                    out.add((step, GDE.quote, Literal(quotes[0])))
+                    out.add((step, GDE.quote, plain(quotes[0])))
                 for correction in g.objects(statement, GDE.correctedBy):  # a corrected step says by what
                     out.add((step, GDE.correctedBy, correction))
                 steps.append((start, step, status))
-            steps.sort(key=lambda s: (s[0] or date.min, str(s[1])))
+            steps.sort(key=lambda s: (s[0] or date.min, s[1].value))
             for (start, step, _), following in zip(steps, [*steps[1:], None]):
                 if start is not None:
                     out.add((step, GDE.validFrom, _day(start)))
@@ -161,28 +188,28 @@ def _history(g: Graph, out: Graph) -> dict[URIRef, list[tuple[date | None, URIRe
     return histories
 
 
-def _tier_status(g: Graph, out: Graph, histories: dict[URIRef, list]) -> None:
+def _tier_status(g: GraphLookups, out: GraphLookups, histories: dict[Term, list]) -> None:
     """A tier's steps: at each change of any member, the firmest member status then current."""
-    members: dict[URIRef, list[URIRef]] = defaultdict(list)
+    members: dict[Term, list[Term]] = defaultdict(list)
     for membership in g.subjects(RDF.type, GDE.ProgrammeMembership):
         role = g.value(membership, GDE.role)
-        if role is not None and str(role).endswith(("-partner",)):
+        if role is not None and role.value.endswith(("-partner",)):
             continue
         for tier in g.objects(membership, GDE.inTier):
             members[tier].append(membership)
     rule = _rule(out, "tier-status-from-members")
-    for tier, memberships in sorted(members.items()):
+    for tier, memberships in sorted(members.items(), key=lambda item: item[0].value):
         changes = sorted({s[0] for m in memberships for s in histories.get(m, ()) if s[0] is not None})
         previous = None
-        steps: list[tuple[date, URIRef]] = []
+        steps: list[tuple[date, Term]] = []
         for day in changes:
             current = [_status_at(histories.get(m, ()), day) for m in memberships]
-            best = max((s for s in current if s is not None), key=lambda s: (_rank(g, s), str(s)), default=None)
+            best = max((s for s in current if s is not None), key=lambda s: (_rank(g, s), s.value), default=None)
             if best is not None and best != previous:
                 steps.append((day, best))
                 previous = best
         for n, ((day, status), following) in enumerate(zip(steps, [*steps[1:], None]), start=1):
-            step = URIRef(iris.status_change(str(tier), n))
+            step = ox.NamedNode(iris.status_change(tier.value, n))
             # Not a gde:StatusChange (a sourced statement): it is computed, its rule says how.
             out.add((step, RDF.type, PROV.Entity))
             out.add((step, GDE.statusOf, tier))
@@ -192,12 +219,12 @@ def _tier_status(g: Graph, out: Graph, histories: dict[URIRef, list]) -> None:
             for membership in memberships:  # the premises: the members whose status the tier takes
                 if _status_at(histories.get(membership, ()), day) == status:
                     out.add((step, PROV.wasInfluencedBy, membership))
-            out.add((step, RDFS.label, Literal(f"status of tier {tier.rsplit('/', 1)[-1]} from its members", lang="en")))
+            out.add((step, RDFS.label, en(f"status of tier {tier.value.rsplit('/', 1)[-1]} from its members")))
             if following is not None:
                 out.add((step, GDE.validUntil, _day(following[0])))
 
 
-def _status_at(steps: list[tuple[date | None, URIRef, URIRef]], day: date) -> URIRef | None:
+def _status_at(steps: list[tuple[date | None, Term, Term]], day: date) -> Term | None:
     current = None
     for start, _, status in steps:
         if start is not None and start <= day:
@@ -205,17 +232,17 @@ def _status_at(steps: list[tuple[date | None, URIRef, URIRef]], day: date) -> UR
     return current
 
 
-def _mergers_into(g: Graph, trust: URIRef) -> list[date]:
+def _mergers_into(g: GraphLookups, trust: Term) -> list[date]:
     """Dates on which another organisation merged into ``trust`` (ODS successor records)."""
     days = []
     for event in g.objects(trust, ORG.resultedFrom):
         when = g.value(event, DCTERMS.date)
         if when is not None and g.value(event, ORG.originalOrganization) != trust:
-            days.append(date.fromisoformat(str(when)[:10]))
+            days.append(date.fromisoformat(when.value[:10]))
     return sorted(days)
 
 
-def name_as_of(g: Graph, trust: URIRef, day: date | None) -> str | None:
+def name_as_of(g: GraphLookups, trust: Term, day: date | None) -> str | None:
     """The trust's official name on ``day``, from the dated reference files.
 
     The latest file dated on or before ``day`` gives the name, unless a later file
@@ -230,10 +257,10 @@ def name_as_of(g: Graph, trust: URIRef, day: date | None) -> str | None:
     for record in g.objects(trust, GDE.officialName):
         year, text = g.value(record, GDE.asOf), g.value(record, GDE.nameText)
         if year is not None and text is not None:
-            records.append((int(str(year)[:4]), str(text)))
+            records.append((int(year.value[:4]), text.value))
     if not records:
         label = g.value(trust, SKOS.prefLabel)
-        return str(label) if label is not None else None
+        return label.value if label is not None else None
     records.sort()
     chosen = records[0]
     for year, text in records:
@@ -248,81 +275,84 @@ def name_as_of(g: Graph, trust: URIRef, day: date | None) -> str | None:
     return readable_name(chosen[1])
 
 
-def _names(g: Graph, out: Graph) -> None:
+def _names(g: GraphLookups, out: GraphLookups) -> None:
     for cls, role, prop in NAMED_ROLES:
         for statement in set(g.subjects(RDF.type, GDE[cls])):
-            since = g.value(statement, GDE.validFrom) or out.value(statement, GDE.validFrom)
-            day = date.fromisoformat(str(since)) if since is not None else None
+            since = g.value(statement, GDE.validFrom)
+            if since is None:
+                since = out.value(statement, GDE.validFrom)
+            day = date.fromisoformat(since.value) if since is not None else None
             for trust in g.objects(statement, GDE[role]):
                 name = name_as_of(g, trust, day)
                 if name is not None:
-                    out.add((statement, GDE[prop], Literal(name, lang="en")))
+                    out.add((statement, GDE[prop], en(name)))
 
 
-def _successors(g: Graph, trust: URIRef) -> list[URIRef]:
+def _successors(g: GraphLookups, trust: Term) -> list[Term]:
     return sorted({g.value(event, ORG.resultingOrganization) for event in g.objects(trust, ORG.changedBy)
-                   if g.value(event, ORG.originalOrganization) == trust} - {None, trust})
+                   if g.value(event, ORG.originalOrganization) == trust} - {None, trust}, key=_VALUE)
 
 
-def fate(g: Graph, trust: URIRef, seen: frozenset = frozenset()) -> tuple[list[URIRef], str]:
+def fate(g: GraphLookups, trust: Term, seen: frozenset = frozenset()) -> tuple[list[Term], str]:
     """(open organisations the trust is now part of, the words for it)."""
-    label = str(g.value(trust, SKOS.prefLabel) or g.value(trust, RDFS.label) or trust)
+    label = next((t for t in (g.value(trust, SKOS.prefLabel), g.value(trust, RDFS.label)) if t is not None), trust).value
     closed = g.value(trust, GDE.odsCloseDate)
     if closed is None:
         return [trust], label
     successors = [s for s in _successors(g, trust) if s not in seen]
     if not successors:
-        return [], f"closed {closed}; successor not in the reference data"
-    current: list[URIRef] = []
+        return [], f"closed {closed.value}; successor not in the reference data"
+    current: list[Term] = []
     words = []
     for successor in successors:
         now, text = fate(g, successor, seen | {trust})
         current += now
-        code = g.value(successor, GDE.odsCode)
+        code = _text(g.value(successor, GDE.odsCode))
         words.append(f"{text} ({code})" if now == [successor] else f"{code}, since {text}")
-    return sorted(set(current)), f"closed {closed}; now part of " + " and ".join(words)
+    return sorted(set(current), key=_VALUE), f"closed {closed.value}; now part of " + " and ".join(words)
 
 
-def _fates(g: Graph, out: Graph) -> None:
-    for trust in sorted({t for c in (GDE.Trust, GDE.NHSTrust, GDE.NHSFoundationTrust) for t in g.subjects(RDF.type, c)}):
+def _fates(g: GraphLookups, out: GraphLookups) -> None:
+    for trust in sorted({t for c in (GDE.Trust, GDE.NHSTrust, GDE.NHSFoundationTrust) for t in g.subjects(RDF.type, c)},
+                        key=_VALUE):
         current, words = fate(g, trust)
         for organisation in current:
             out.add((trust, GDE.currentOrganisation, organisation))
-        out.add((trust, GDE.nowLabel, Literal(words, lang="en")))
+        out.add((trust, GDE.nowLabel, en(words)))
 
 
-def _labels(g: Graph, node: URIRef) -> list[str]:
-    return [str(v).lower() for p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label) for v in g.objects(node, p)]
+def _labels(g: GraphLookups, node: Term) -> list[str]:
+    return [v.value.lower() for p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label) for v in g.objects(node, p)]
 
 
-def _inferences(g: Graph, out: Graph) -> None:
-    implied = URIRef(iris.instance("concept", "status-implied"))
-    exemplar_role = URIRef(iris.instance("concept", "role-global-digital-exemplar"))
-    for statement in sorted(set(g.subjects(GDE.status, implied))):
-        pairings = sorted(g.subjects(GDE.exemplar, g.value(statement, GDE.member))) \
+def _inferences(g: GraphLookups, out: GraphLookups) -> None:
+    implied = ox.NamedNode(iris.instance("concept", "status-implied"))
+    exemplar_role = ox.NamedNode(iris.instance("concept", "role-global-digital-exemplar"))
+    for statement in sorted(set(g.subjects(GDE.status, implied)), key=_VALUE):
+        pairings = sorted(g.subjects(GDE.exemplar, g.value(statement, GDE.member)), key=_VALUE) \
             if g.value(statement, GDE.role) == exemplar_role else []
         rule = _rule(out, "exemplar-implied-by-pairing" if pairings else "implied-by-curator", pairings)
         out.add((statement, PROV.wasGeneratedBy, rule))
         for pairing in pairings:
             out.add((statement, PROV.wasInfluencedBy, pairing))
-    for award in sorted(set(g.subjects(RDF.type, GDE.FundingAward))):
+    for award in sorted(set(g.subjects(RDF.type, GDE.FundingAward)), key=_VALUE):
         funder, programme = g.value(award, GDE.funder), g.value(award, GDE.inProgramme)
-        quotes = " ".join(str(q).lower() for q in g.objects(award, GDE.quote))
+        quotes = " ".join(q.value.lower() for q in g.objects(award, GDE.quote))
         if funder is None or any(name in quotes for name in _labels(g, funder)):
             continue
         out.add((award, GDE.inferredProperty, GDE.funder))
         premises = [programme] if programme is not None and g.value(programme, GDE.operatedBy) == funder else []
         if premises:
             out.add((award, PROV.wasInfluencedBy, _rule(out, "funder-from-programme-operator", premises)))
-    for pairing in sorted(set(g.subjects(RDF.type, GDE.Pairing))):
-        quotes = " ".join(str(q).lower() for q in g.objects(pairing, GDE.quote))
+    for pairing in sorted(set(g.subjects(RDF.type, GDE.Pairing)), key=_VALUE):
+        quotes = " ".join(q.value.lower() for q in g.objects(pairing, GDE.quote))
         tier = g.value(pairing, GDE.inTier)
         if g.value(pairing, GDE.inWave) is not None and "wave" not in quotes and tier is not None:
             out.add((pairing, GDE.inferredProperty, GDE.inWave))
             out.add((pairing, PROV.wasInfluencedBy, _rule(out, "wave-from-tier", [tier])))
 
 
-def _conflicts(g: Graph, out: Graph) -> None:
+def _conflicts(g: GraphLookups, out: GraphLookups) -> None:
     """Each statement of a conflict other than the default is gde:overriddenBy the default."""
     for conflict in g.subjects(RDF.type, GDE.Conflict):
         default = g.value(conflict, GDE.reportedByDefault)
@@ -331,8 +361,9 @@ def _conflicts(g: Graph, out: Graph) -> None:
                 out.add((statement, GDE.overriddenBy, default))
 
 
-def derived_facts(graph: Graph) -> TripleSet:
-    """The derived triples for the union of the curated and reference graphs (any rdflib-style graph)."""
+def derived_facts(graph: GraphLookups) -> TripleSet:
+    """The derived triples, in pyoxigraph terms, for the union of the curated and reference graphs
+    (a :class:`~gdegraph.sources.store_graph.StoreTerms` view of the build's store)."""
     out = TripleSet()
     histories = _history(graph, out)
     _tier_status(graph, out, histories)

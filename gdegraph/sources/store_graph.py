@@ -14,6 +14,8 @@ life of the view, which cannot outlive the store it reads).
 * :class:`StoreGraph` -- read-only look-ups over the union of the store's
   graphs (each distinct triple once, as a SPARQL user sees it), or over one
   named graph;
+* :class:`StoreTerms` -- the same look-ups in pyoxigraph's terms (for stages that write
+  pyoxigraph terms back into the store);
 * :class:`TripleSet` -- a small in-memory graph for what a stage computes
   (derived facts, entailments): add, iterate, and the same look-ups, in
   insertion order, without rdflib's store machinery.
@@ -35,7 +37,7 @@ from rdflib.term import Node
 from gdegraph.sources.oxigraph_terms import from_oxigraph
 from gdegraph.store.rdflib_store import from_rdflib
 
-__all__ = ["GraphLookups", "StoreGraph", "TripleSet", "named_graphs"]
+__all__ = ["GraphLookups", "StoreGraph", "StoreTerms", "TripleSet", "named_graphs"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -120,7 +122,7 @@ class StoreGraph(GraphLookups):
 
     def _quads(self, s: Any, p: Any, o: Any) -> Iterator[Any]:
         """The store's matching quads; over the union, one per distinct triple."""
-        if isinstance(s, Literal) or isinstance(p, (Literal, BNode)):
+        if isinstance(s, _NOT_SUBJECTS) or isinstance(p, _NOT_PREDICATES):
             return iter(())
         quads = self.store.quads_for_pattern(self._ox(s), self._ox(p), self._ox(o), self._graph)
         if self._graph is not None:
@@ -139,7 +141,7 @@ class StoreGraph(GraphLookups):
         straight to the store's first match, which is the first of the distinct triples too."""
         if not (any and subject is not None and predicate is not None and obj is None):
             return super().value(subject, predicate, obj, default, any)
-        if isinstance(subject, Literal) or isinstance(predicate, (Literal, BNode)):
+        if isinstance(subject, _NOT_SUBJECTS) or isinstance(predicate, _NOT_PREDICATES):
             return default
         for quad in self.store.quads_for_pattern(self._ox(subject), self._ox(predicate), None, self._graph):
             return self._rdflib(quad.object)
@@ -177,6 +179,25 @@ class StoreGraph(GraphLookups):
     def oxigraph_quads(self) -> Iterator[Any]:
         """The view's quads in the store's own terms (one per distinct triple over the union), unconverted."""
         return self._quads(None, None, None)
+
+
+class StoreTerms(StoreGraph):
+    """:class:`StoreGraph`'s look-ups in the store's own (pyoxigraph) terms, nothing converted either way.
+
+    For the build's stages that write pyoxigraph terms back (:mod:`gdegraph.sources.derived`): each
+    look-up is then one pattern call, without making an rdflib term of what it finds.
+    """
+
+    def _ox(self, term: Any) -> Any:
+        return term
+
+    def _rdflib(self, term: Any) -> Any:
+        return term
+
+
+#: Terms no triple has as subject, as predicate (of either kind): a pattern with one matches nothing.
+_NOT_SUBJECTS = (Literal, ox.Literal)
+_NOT_PREDICATES = (Literal, BNode, ox.Literal, ox.BlankNode)
 
 
 _SUBJECT, _PREDICATE, _OBJECT, _TRIPLE = (attrgetter(name) for name in ("subject", "predicate", "object", "triple"))
