@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             log("cold `gdegraph query` vs bare pyoxigraph script")
             results["cold_query"] = curated.cold_queries(data, args.runs)
             log("full build: publish + site")
-            results["full_build"] = curated.full_build(max(3, args.runs // 2))
+            results["full_build"] = curated.full_build(max(5, args.runs))
             results["build_profile"] = curated.profile_build()
             log("every library query on pyoxigraph and on rdflib (curated graph)")
             results["engines_curated"] = scale.engines(data, scale.ENGINE_CAP, synthetic=False)
