@@ -30,31 +30,37 @@ def validate_package(package: Mapping[str, Any], directory: Path | None = None) 
 
     The package schema refers to the grant schema by its 1.4.2 URL while the
     local copy says 1.4.3, so the local file is registered under both. The
-    ``date-time`` and ``uri`` formats are checked here (``awardDate`` is a
-    ``oneOf`` of a date-time and a date, which only works if formats are
-    checked) without the optional packages jsonschema would otherwise need.
+    ``date-time`` and ``uri`` formats are checked by the rules below (``awardDate``
+    is a ``oneOf`` of a date-time and a date, which only works if formats are
+    checked): a date-time as RFC 3339 writes it, a URI with a scheme and a host.
+
+    jsonschema-rs (Draft 2020-12, in Rust) does the checking: with its import it
+    costs about 0.03 s of a publish where the pure-Python jsonschema cost 0.15 s.
+    A ``oneOf`` that no alternative matches is reported with why each failed.
     """
     from urllib.parse import urlsplit
 
-    from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
+    import jsonschema_rs
 
     directory = directory or schema_dir()
     try:
         schemas = {n: json.loads((directory / n).read_text(encoding="utf-8")) for n in (PACKAGE_SCHEMA, GRANT_SCHEMA)}
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the 360Giving schemas: {exc}", path=directory) from None
-    grant = Resource(schemas[GRANT_SCHEMA], specification=DRAFT202012)
-    registry = Registry().with_resources(
-        [(schemas[GRANT_SCHEMA]["$id"], grant), (_SCHEMA_BASE + "1.4.2/schema/" + GRANT_SCHEMA, grant),
-         (schemas[PACKAGE_SCHEMA]["$id"], Resource(schemas[PACKAGE_SCHEMA], specification=DRAFT202012))])
-    formats = FormatChecker(formats=())
-    formats.checks("date-time")(lambda v: not isinstance(v, str) or bool(_RFC3339.match(v)))
-    formats.checks("uri")(lambda v: not isinstance(v, str) or bool(urlsplit(v).scheme and urlsplit(v).netloc))
-    validator = Draft202012Validator(schemas[PACKAGE_SCHEMA], registry=registry, format_checker=formats)
-    errors = sorted(validator.iter_errors(package), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(package)'}: " + (
-        f"matches no {e.validator} alternative: " + "; ".join(sorted({sub.message for sub in e.context}))
-        if e.context else e.message) for e in errors]
+    grant = schemas[GRANT_SCHEMA]
+    registry = jsonschema_rs.Registry([(grant["$id"], grant), (_SCHEMA_BASE + "1.4.2/schema/" + GRANT_SCHEMA, grant),
+                                       (schemas[PACKAGE_SCHEMA]["$id"], schemas[PACKAGE_SCHEMA])])
+    formats = {"date-time": lambda v: bool(_RFC3339.match(v)),
+               "uri": lambda v: bool(urlsplit(v).scheme and urlsplit(v).netloc)}
+    validator = jsonschema_rs.Draft202012Validator(schemas[PACKAGE_SCHEMA], registry=registry, formats=formats,
+                                                   validate_formats=True)
+    errors = sorted(validator.iter_errors(package), key=lambda e: (list(map(str, e.instance_path)), e.message))
+    return [f"{'/'.join(map(str, e.instance_path)) or '(package)'}: {_message(e)}" for e in errors]
 
+
+def _message(error: Any) -> str:
+    """What is wrong, in the validator's words; for a ``oneOf`` that nothing matched, why each alternative failed."""
+    branches = getattr(error.kind, "context", None) if type(error.kind).__name__ == "OneOfNotValid" else None
+    if not branches:
+        return error.message
+    return "matches no oneOf alternative: " + "; ".join(sorted({sub.message for branch in branches for sub in branch}))
