@@ -116,16 +116,19 @@ class Site:
 
     def __init__(self, model: Model, *, dumps_dir: Path | None = None, network_dir: Path | None = None,
                  server: bool = False) -> None:
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+        from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
         self.model = model
         self.facts = Facts(model)  # the page model: read from the graph once, selected from by every view
         self.views = Views(model, self.facts)
         self.server = server
         # auto_reload=False: the package's templates do not change while we run, so no stat per page.
+        # Jinja's bytecode cache (its own per-user folder in the temporary directory) keeps each template
+        # compiled under the checksum of its source, as Python's __pycache__ does for modules: an edited
+        # template, or another Jinja or Python, is compiled afresh. Compiling them all took 0.05 s a build.
         self.env = Environment(loader=FileSystemLoader(PACKAGE / "templates"), undefined=StrictUndefined,
                                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
-                               auto_reload=False)
+                               auto_reload=False, bytecode_cache=FileSystemBytecodeCache())
         self.env.filters.update(markup.filters())
         self.dumps: dict[str, Path] = {}
         self.pictures: dict[str, Path] = {}
