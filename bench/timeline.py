@@ -9,6 +9,11 @@ runs, and prints one line per step: process, start and end in seconds since the 
 started. Steps run once per process, so the timers are set before anything forks.
 
     .venv/bin/python -m bench.timeline [OUT_DIR]      # default: a temporary folder, run twice
+    .venv/bin/python -m bench.timeline --files DIST   # the site's render time by kind of file, one core
+
+``--files`` renders every site path once, in this process pinned to one core, from the dump
+``DIST/gdegraph.trig``, and prints the seconds spent per kind of file (a resource's page, its
+Turtle, JSON-LD ...; the query pages with their queries): where the site's share of the time goes.
 """
 
 from __future__ import annotations
@@ -40,8 +45,39 @@ def _timed(owner: Any, name: str, write: Callable[[str], None]) -> None:
     setattr(owner, name, wrapper)
 
 
+def file_kinds(dist: Path) -> list[tuple[str, int, float]]:
+    """(kind, files, seconds) of rendering every site path once from ``dist``, on one core, slowest first."""
+    from collections import Counter
+
+    from gdegraph.site.build import Site
+    from gdegraph.site.model import Model
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    site = Site(Model.load(dist / "gdegraph.trig"), dumps_dir=dist, network_dir=dist / "network")
+    paths = list(site.paths())
+    site.warm()
+    seconds: Counter[str] = Counter()
+    files: Counter[str] = Counter()
+    for path in paths:
+        began = time.perf_counter()
+        site.render(path)
+        folder, _, name = path.partition("/")
+        kind = f"{folder}/*.{name.rsplit('.', 1)[-1]}" if "." in name else (f"{folder}/{name}" if name else folder)
+        seconds[kind] += time.perf_counter() - began
+        files[kind] += 1
+    return [(kind, files[kind], round(total, 3)) for kind, total in seconds.most_common()]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--files"] and len(args) == 2:
+        rows = file_kinds(Path(args[1]))
+        print("kind\tfiles\tseconds")
+        for kind, count, total in rows:
+            print(f"{kind}\t{count}\t{total}")
+        print(f"all\t{sum(r[1] for r in rows)}\t{sum(r[2] for r in rows):.3f}")
+        return 0
     import gdegraph.core.atomic as atomic
     import gdegraph.publish.dumps as dumps
     import gdegraph.release.combined as combined
