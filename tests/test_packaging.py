@@ -140,6 +140,9 @@ def test_installed_commands_run_outside_the_checkout(installed: Installed) -> No
     assert (work / "dist" / "network" / "pairing-network.png").is_file()
     installed.run("site", "--out", "dist/site", "--data", "dist/gdegraph.trig", "--dist", "dist")
     assert (work / "dist" / "site" / "index.html").is_file()
+    both = installed.run("publish", "--site", "--out", "release")  # the dumps and the site from one build
+    page = Path("site") / "id" / "trust" / "RQ6.html"  # a page made from the graph alone (the home page shows pictures)
+    assert (work / "release" / page).read_bytes() == (work / "dist" / page).read_bytes(), both.stdout
     _serve(installed)
 
 
