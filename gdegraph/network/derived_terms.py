@@ -5,7 +5,8 @@ Why: ``gdegraph network`` writes about seven triples per figure, 140,000 for the
 TriG serialiser that took 8-10 s, most of the run; pyoxigraph terms in a plain
 ordered set, serialised by pyoxigraph, take well under a second. The names
 (``URIRef``, ``Literal(value, lang=, datatype=)``, ``PROV.used``, ``graph.add``)
-follow rdflib's, so :mod:`gdegraph.network.export` reads as before.
+follow rdflib's, so :mod:`gdegraph.network.export` reads as before; the vocabularies are the build's
+(:mod:`gdegraph.sources.vocab`).
 """
 
 from __future__ import annotations
@@ -16,36 +17,11 @@ from typing import Any
 
 import pyoxigraph
 
+from gdegraph.sources.vocab import DCTERMS, PROV, RDF, RDFS, SCHEMA, XSD
+
 __all__ = ["DCTERMS", "PROV", "RDF", "RDFS", "SCHEMA", "XSD", "DerivedGraph", "Literal", "URIRef"]
 
 Term = pyoxigraph.NamedNode | pyoxigraph.Literal
-
-
-class _Vocabulary:
-    """A namespace whose attributes are IRIs (``PROV.used``), each made once."""
-
-    def __init__(self, base: str) -> None:
-        self._base = base
-        self._made: dict[str, pyoxigraph.NamedNode] = {}
-
-    def __getattr__(self, name: str) -> pyoxigraph.NamedNode:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        term = self._made.get(name)
-        if term is None:
-            term = self._made[name] = pyoxigraph.NamedNode(self._base + name)
-        return term
-
-    def __str__(self) -> str:
-        return self._base
-
-
-RDF = _Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
-RDFS = _Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
-XSD = _Vocabulary("http://www.w3.org/2001/XMLSchema#")
-PROV = _Vocabulary("http://www.w3.org/ns/prov#")
-DCTERMS = _Vocabulary("http://purl.org/dc/terms/")
-SCHEMA = _Vocabulary("https://schema.org/")
 
 
 def URIRef(iri: str) -> pyoxigraph.NamedNode:  # rdflib's name, see the module docstring

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from gdegraph.model import iris
+from gdegraph.model.jsonld_context import PREFIXES
 
 __all__ = ["DCTERMS", "GDE", "GEO", "NAMESPACES", "ORG", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD", "Vocabulary",
            "en", "plain", "typed"]
@@ -24,8 +25,13 @@ __all__ = ["DCTERMS", "GDE", "GEO", "NAMESPACES", "ORG", "PROV", "RDF", "RDFS", 
 class Vocabulary:
     """A vocabulary's terms as :class:`pyoxigraph.NamedNode` attributes (``GDE.Trust``), each made once."""
 
-    def __init__(self, mint: str | Callable[[str], str]) -> None:
+    def __init__(self, mint: str | Callable[[str], str], namespace: str | None = None) -> None:
         self._mint = mint if callable(mint) else mint.__add__
+        self._namespace = mint if isinstance(mint, str) else (namespace or "")
+
+    def __str__(self) -> str:
+        """The namespace IRI (as an rdflib ``Namespace`` is), for a prefix table."""
+        return self._namespace
 
     def __getattr__(self, name: str) -> ox.NamedNode:
         if name.startswith("_"):
@@ -38,20 +44,10 @@ class Vocabulary:
         return getattr(self, name)
 
 
-#: Each vocabulary's prefix and namespace IRI, as the rdflib views bind them.
-NAMESPACES = {
-    "gde": iris.DEF,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "schema": "https://schema.org/",
-}
-GDE = Vocabulary(iris.term)
+#: Each vocabulary's prefix and namespace IRI, as the rdflib views bind them: the published prefixes'.
+NAMESPACES = {prefix: PREFIXES[prefix] for prefix in ("gde", "rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov",
+                                                      "geo", "schema")}
+GDE = Vocabulary(iris.term, iris.DEF)
 RDF, RDFS, XSD, SKOS, DCTERMS, ORG, PROV, GEO, SCHEMA = (
     Vocabulary(NAMESPACES[prefix]) for prefix in ("rdf", "rdfs", "xsd", "skos", "dcterms", "org", "prov", "geo", "schema"))
 
