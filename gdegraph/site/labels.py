@@ -13,19 +13,10 @@ dumps abbreviate IRIs alike.
 
 from __future__ import annotations
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OWL = "http://www.w3.org/2002/07/owl#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-DCAT = "http://www.w3.org/ns/dcat#"
-VANN = "http://purl.org/vocab/vann/"
-VOID = "http://rdfs.org/ns/void#"
+from gdegraph.model.jsonld_context import PREFIXES
+
+RDF, RDFS, XSD, SKOS, OWL, DCTERMS, PROV, ORG, SCHEMA, GEO, DCAT, VANN, VOID = (PREFIXES[prefix] for prefix in (
+    "rdf", "rdfs", "xsd", "skos", "owl", "dcterms", "prov", "org", "schema", "geo", "dcat", "vann", "void"))
 
 LABELS: dict[str, str] = {
     RDF + "type": "type",
