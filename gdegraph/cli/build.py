@@ -119,7 +119,7 @@ def stats(fmt: str, out_dir: Path | None, readme: Path | None, shared: Path | No
 )
 @click.option("--site", "with_site", is_flag=True,
               help="Also write the static site into OUT/site from the same build, while the dumps are written "
-                   "(the files `gdegraph site` would write after this command, in about half the time).")
+                   "(the files `gdegraph site` would write after this command, sooner: the graph is built and loaded once).")
 @_shared_option
 def publish(out_dir: Path, base_url: str | None, sparql_endpoint: str | None, release_date: str | None,
             with_site: bool, shared: Path | None) -> None:
