@@ -136,3 +136,13 @@ def test_rare_collections_raises_the_threshold_and_puts_it_back() -> None:
             1 / 0
         assert gc.get_threshold()[0] == 50_000, "a nested block puts back the outer threshold"
     assert gc.get_threshold() == before
+
+
+def test_share_out_refuses_more_runs_than_an_empty_pipe_takes_at_once() -> None:
+    """The run numbers are written before anyone reads: past PIPE_BUF bytes the write could block for ever."""
+    import select
+
+    with pytest.raises(ValueError, match="at most"):
+        share_out([[n] for n in range(select.PIPE_BUF // 4 + 1)], 2, lambda items, first: list(items))
+    assert len(share_out([[n] for n in range(select.PIPE_BUF // 4)], 1, lambda items, first: list(items))[0]) \
+        == select.PIPE_BUF // 4

@@ -29,6 +29,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import select
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -165,10 +166,13 @@ class _Queue:
     """Run numbers, each read once by whichever process asks first: a pipe filled before anyone forks.
 
     Each number is 4 bytes, written in one go and read 4 bytes at a time; a pipe read takes what it
-    returns out of the pipe for that reader alone, so no two processes get the same run. The pipe
-    holds at least 64 KiB, so up to 16,384 runs are written before anyone reads."""
+    returns out of the pipe for that reader alone, so no two processes get the same run. All the
+    numbers are written before anyone reads, so they must fit in the pipe at once: at most
+    ``PIPE_BUF`` bytes (4 KiB on Linux, 1,024 runs), which an empty pipe always takes without
+    blocking; the usual 64 KiB is not promised (a pipe made past the user's pipe-buffer limit
+    holds one page)."""
 
-    MAX_RUNS = 16_384
+    MAX_RUNS = select.PIPE_BUF // 4
 
     def __init__(self, count: int) -> None:
         if count > self.MAX_RUNS:
