@@ -124,13 +124,15 @@ class Server:
         return sorted(found)
 
     def workers(self) -> list[int]:
-        """Process ids of the SPARQL workers (children started by multiprocessing's spawn)."""
-        def spawned(pid: int) -> bool:
+        """Process ids of the query processes (the supervisor's children that name themselves so)."""
+        from gdegraph.server.handler import PROCESS_NAME
+
+        def named(pid: int) -> bool:
             try:
-                return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                return Path(f"/proc/{pid}/comm").read_text().strip() == PROCESS_NAME
             except FileNotFoundError:
                 return False
-        return [pid for pid in self.children() if spawned(pid)]
+        return [pid for pid in self.children() if named(pid) and alive(pid)]
 
     def rss_kb(self) -> int:
         """Resident memory of the server and its workers, in KiB (from /proc)."""

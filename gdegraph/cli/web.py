@@ -8,6 +8,7 @@ import click
 
 from gdegraph.cli.options import _data_option, _dist_option, _echo_report, _echo_status, _out_dir_option, _shared_option
 from gdegraph.cli.output import flatten, format_option, to_csv, to_json
+from gdegraph.server.limits import Limits
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -101,28 +102,32 @@ def site(out_dir: Path, data: Path | None, dist: Path, shared: Path | None) -> N
     _echo_status(str(result))
 
 
+_LIMITS = Limits()  # the defaults, stated once (gdegraph/server/limits.py)
+
+
 @click.command(short_help="Serve the pages, the RDF and a read-only SPARQL endpoint over HTTP.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @_data_option("RDF to serve (.trig, .nq, .ttl, .nt) [default: dist/gdegraph.trig if current, else built in memory].")
 @_dist_option("Folder whose dumps (from `gdegraph publish`) are served under /dumps/ and pictures under /network/.")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--timeout", default=_LIMITS.timeout, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a SPARQL query may run before it is stopped.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+@click.option("--max-rows", default=_LIMITS.max_rows, show_default=True, type=click.IntRange(min=1),
               help="Most result rows (or triples) a query returns.")
-@click.option("--max-query-length", default=20_000, show_default=True, type=click.IntRange(min=1),
+@click.option("--max-query-length", default=_LIMITS.max_query_length, show_default=True, type=click.IntRange(min=1),
               help="Longest query text accepted, in characters.")
-@click.option("--max-body", default=65_536, show_default=True, type=click.IntRange(min=1),
+@click.option("--max-body", default=_LIMITS.max_body, show_default=True, type=click.IntRange(min=1),
               help="Largest POST body accepted, in bytes.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
-              help="SPARQL worker processes (queries that may run at once).")
-@click.option("--max-memory", default=512, show_default=True, type=click.IntRange(min=64),
-              help="MiB of address space each SPARQL worker may use; a query needing more is stopped (503).")
-@click.option("--max-response-bytes", default=50_000_000, show_default=True, type=click.IntRange(min=1),
+@click.option("--workers", default=_LIMITS.workers, show_default=True, type=click.IntRange(min=1),
+              help="Query processes: connections served at once, each evaluating its own queries "
+                   "(idle connections wait in the supervisor and hold none).")
+@click.option("--max-memory", default=_LIMITS.max_memory // 2**20, show_default=True, type=click.IntRange(min=64),
+              help="MiB a query process may grow by while evaluating a query; a query needing more is stopped (503).")
+@click.option("--max-response-bytes", default=_LIMITS.max_response_bytes, show_default=True, type=click.IntRange(min=1),
               help="Largest SPARQL response body, in bytes; a larger result is refused (413).")
-@click.option("--max-nesting", default=64, show_default=True, type=click.IntRange(min=1),
+@click.option("--max-nesting", default=_LIMITS.max_nesting, show_default=True, type=click.IntRange(min=1),
               help="Deepest nesting of { }, ( ) and [ ] in a query (deeper: 400).")
-@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--header-timeout", default=_LIMITS.header_timeout, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a client may take to send a request's headers before the connection is closed.")
 @click.option("--datasette-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
               help="Also serve the published SQLite tables (DIST/gdegraph.db) with Datasette on PORT "

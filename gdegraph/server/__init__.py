@@ -1,7 +1,9 @@
 """``gdegraph serve``: the graph as linked data and a read-only SPARQL endpoint over HTTP.
 
-The application (:func:`create_app`) is plain ASGI on Starlette, run by
-uvicorn; see docs/serving.md for the URL space, the limits and the design.
+The application (:func:`create_app`) is plain ASGI on Starlette, built once
+and run in forked query processes by uvicorn's protocol (the plain SPARQL GET
+by :mod:`gdegraph.server.hotpath`), under :mod:`gdegraph.server.supervisor`;
+see docs/serving.md for the URL space, the limits and the design.
 """
 
 from __future__ import annotations
@@ -55,29 +57,26 @@ def bind(host: str, port: int) -> socket.socket:
 def serve(host: str = "127.0.0.1", port: int = 8080, data: Path | None = None, dist: Path | None = None,
           limits: Limits | None = None, access_log: bool = True,
           datasette: tuple[Path, Path, int] | None = None) -> None:
-    """Run the server until stopped: one uvicorn process, queries in worker processes.
+    """Run the server until stopped: a supervisor and ``limits.workers`` query processes.
 
     The first SIGTERM or Ctrl-C drains (running requests finish, new ones get 503), a second stops.
     With ``datasette`` (database, its metadata, port), Datasette serves the published tables
     beside it (:mod:`gdegraph.server.datasette`) and is stopped with it.
     """
+    import logging
     import subprocess
     import sys
 
-    import uvicorn
-
     from gdegraph.server.datasette import datasette_command, start_datasette
-    from gdegraph.server.run import DrainingServer, protocol_with_header_timeout
+    from gdegraph.server.supervisor import Supervisor
 
     limits = limits or Limits()
-    sockets = [bind(host, port)]
+    listener = bind(host, port)
     if datasette is not None:  # a taken port or missing tables are reported before anything starts
         bind(host, datasette[2]).close()
         datasette_command(datasette[0], datasette[1], host, datasette[2])
     app = create_app(data, dist, limits)
-    config = uvicorn.Config(app, host=host, port=port, access_log=access_log, log_level="info",
-                            http=protocol_with_header_timeout(limits.header_timeout), proxy_headers=False,
-                            server_header=False, timeout_graceful_shutdown=5, limit_concurrency=1024)
+    logging.basicConfig(level=logging.INFO if access_log else logging.WARNING, format="%(levelname)s: %(message)s")
     companion = None
     if datasette is not None:
         companion = start_datasette(datasette[0], datasette[1], host, datasette[2], quiet=not access_log)
@@ -85,8 +84,9 @@ def serve(host: str = "127.0.0.1", port: int = 8080, data: Path | None = None, d
         extra = f"; Datasette tables on http://{host}:{datasette[2]}/" if datasette is not None else ""
         print(f"gdegraph serve: http://{host}:{port}/ (SPARQL at /sparql){extra}; Ctrl-C stops", file=sys.stderr)
     try:
-        DrainingServer(config, app.state.gde, grace=limits.timeout + 2).run(sockets=sockets)
+        Supervisor(app, listener, limits, access_log).run()
     finally:
+        listener.close()
         if companion is not None:
             companion.terminate()
             try:

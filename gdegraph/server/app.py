@@ -17,11 +17,9 @@ the site's own list of files (the dumps folder is listed once at start), so
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
@@ -39,7 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gdegraph.server.cache import ReplayCache
 from gdegraph.server.conneg import negotiate, rdf_offers
-from gdegraph.server.fastpath import GZIP_MINIMUM, SparqlFastPath, security_headers
+from gdegraph.server.evaluate import Engine
+from gdegraph.server.headers import GZIP_MINIMUM, security_headers
 from gdegraph.server.limits import Limits
 from gdegraph.server.sparql import sparql_endpoint, text
 from gdegraph.site.build import PAGE_FORMATS, Site
@@ -49,16 +48,20 @@ __all__ = ["GZIP_MINIMUM", "ServerState", "create_app"]
 
 
 
+def _never() -> bool:
+    return False
+
+
 @dataclass
 class ServerState:
-    """What every request handler needs: the model, the site renderer, the query pool, the limits."""
+    """What every request handler needs: the model, the site renderer, the query engine, the limits."""
 
     model: Model
     site: ServerSite
-    pool: Any
+    engine: Engine  #: the dataset and the result caps, built once before the query processes fork
     limits: Limits
-    draining: bool = False  #: set by the first stop signal (gdegraph.server.run.DrainingServer)
-    in_flight: int = 0  #: HTTP requests being answered
+    pool: Any = None  #: what runs a query in this process (gdegraph.server.handler.Evaluator)
+    draining: Callable[[], bool] = _never  #: true once the server is stopping (the supervisor's shared flag)
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ class SecurityHeaders:
 
 
 class Drain:
-    """Counts requests in flight; once the server is stopping, answers new ones 503 (pure ASGI)."""
+    """Once the server is stopping, answers new requests 503 and closes the connection (pure ASGI)."""
 
     def __init__(self, app: ASGIApp, state: ServerState) -> None:
         self.app, self.state = app, state
@@ -211,22 +214,18 @@ class Drain:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.state.draining:
+        if self.state.draining():
             await text(503, "the server is shutting down; retry shortly", **{"Retry-After": "5",
                        "Connection": "close"})(scope, receive, send)
             return
-        self.state.in_flight += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.state.in_flight -= 1
+        await self.app(scope, receive, send)
 
 
 def create_app(data: Path | None = None, dist: Path | None = None, limits: Limits | None = None) -> Starlette:
-    """The application for ``data`` (default: the built graph) with dumps and pictures from ``dist``."""
-    from pyoxigraph import RdfFormat
+    """The application for ``data`` (default: the built graph) with dumps and pictures from ``dist``.
 
-    from gdegraph.server.workers import WorkerPool
+    Everything is built here, once, in the supervisor; its query processes are forked from it and
+    share these pages (:mod:`gdegraph.server.supervisor`), each setting ``state.pool`` to run queries."""
     from gdegraph.sources.graph import open_graph
     from gdegraph.store.oxigraph_store import OxigraphStore
 
@@ -235,23 +234,9 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     assert isinstance(store, OxigraphStore)
     model = Model(store.store.quads_for_pattern(None, None, None, None))
     model.store = store  # the query gallery's pages run the library queries on it, as `gdegraph site` does
-    nquads = store.store.dump(format=RdfFormat.N_QUADS)
+    engine = Engine.over(store, limits.max_rows, limits.max_response_bytes)
     modified = data.stat().st_mtime if data is not None and data.is_file() else None
-    state = ServerState(model, ServerSite(model, dist, modified), None, limits)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state.pool = WorkerPool(nquads, limits.workers, limits.timeout, limits.max_rows, limits.max_memory,
-                                limits.max_response_bytes)
-        await state.pool.start()
-        # Everything built so far (the page model: some 10^5 objects) lives until the server stops.
-        # Moved out of the collector's sight, it is no longer traversed by every full collection,
-        # which cost about a fifth of the parent's CPU per query (the technique Instagram published).
-        gc.freeze()
-        try:
-            yield
-        finally:
-            await state.pool.close()
+    state = ServerState(model, ServerSite(model, dist, modified), engine, limits)
 
     from gdegraph.server.reconcile import reconcile_routes
 
@@ -268,9 +253,9 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
         Middleware(SecurityHeaders),
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM),
     ]
-    # Outermost first: the drain and the replay cache see every request; the common SPARQL GET is then
-    # answered without Starlette's routing and middleware (gdegraph/server/fastpath.py).
-    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache), Middleware(SparqlFastPath, state=state)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    # Outermost first: the drain and the replay cache see every request this stack answers (the plain
+    # SPARQL GET is answered before it, by gdegraph/server/hotpath.py).
+    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache)]
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.gde = state
     return app

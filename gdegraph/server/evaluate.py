@@ -95,6 +95,17 @@ class Engine:
             self.store.store.bulk_load(nquads, format=RdfFormat.N_QUADS)
         else:
             self.store.store.bulk_load(path=nquads, format=RdfFormat.N_QUADS)
+        self._setup(max_rows, max_response_bytes)
+
+    @classmethod
+    def over(cls, store: Any, max_rows: int, max_response_bytes: int = 50_000_000) -> Engine:
+        """An engine on a store already loaded (the server's own, shared by its forked query processes)."""
+        engine = cls.__new__(cls)
+        engine.store = store
+        engine._setup(max_rows, max_response_bytes)
+        return engine
+
+    def _setup(self, max_rows: int, max_response_bytes: int) -> None:
         self.graphs = frozenset(g.value for g in self.store.store.named_graphs())
         self.max_rows = max_rows
         self.max_response_bytes = max_response_bytes

@@ -8,8 +8,9 @@
 * Without a query: the service description (RDF, by ``Accept``), or the
   HTML query page for a browser.
 
-The request is read and size-checked here, in the event loop; checking and
-running the query happen in a worker (:mod:`gdegraph.server.workers`).
+The request is read and size-checked here; the policy check and the
+evaluation run in this same query process (:mod:`gdegraph.server.evaluate`),
+whose time and memory the supervisor bounds (:mod:`gdegraph.server.supervisor`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from starlette.responses import Response
 from gdegraph.model import iris
 from gdegraph.server import querystring
 from gdegraph.server.conneg import negotiate, rdf_offers
-from gdegraph.server.evaluate import Job
+from gdegraph.server.evaluate import Job, Reply
 from gdegraph.server.policy import Refused, check_nesting
-from gdegraph.server.workers import PoolBusy, QueryTimeout
 
-__all__ = ["answer", "browser", "checked_query", "endpoint_iri", "service_description", "sparql_endpoint", "text"]
+__all__ = ["answer", "browser", "checked_query", "endpoint_iri", "query_job", "reply_response", "service_description",
+           "sparql_endpoint", "text"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -106,18 +107,21 @@ def checked_query(params: dict[str, list[str]], limits: Any) -> str | None:
     return queries[0]
 
 
+def query_job(params: dict[str, list[str]], query: str, accept: str | None, base: str) -> Job:
+    """The job for ``query`` with the protocol's dataset parameters."""
+    return Job(query, accept, tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
+               base)
+
+
+def reply_response(reply: Reply) -> Response:
+    """An evaluated reply as the HTTP response (the hot path and the full stack alike)."""
+    return Response(reply.body, reply.status, headers={**reply.headers, "Vary": "Accept"},
+                    media_type=reply.media_type)
+
+
 async def answer(state: Any, params: dict[str, list[str]], query: str, accept: str | None, base: str) -> Response:
-    """Run ``query`` in a worker (bounded by the time limit) and make its reply the HTTP response."""
-    job = Job(query, accept, tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
-              base)
-    try:
-        reply = await state.pool.run(job)
-    except QueryTimeout:
-        return text(503, f"query stopped: it ran past the {state.limits.timeout:g} s time limit")
-    except PoolBusy:
-        return text(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
-    headers = {**reply.headers, "Vary": "Accept"}
-    return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+    """Evaluate ``query`` in this process (the supervisor bounds its time and memory) and answer."""
+    return reply_response(state.pool.run_now(query_job(params, query, accept, base)))
 
 
 async def sparql_endpoint(request: Request) -> Response:

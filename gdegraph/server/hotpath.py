@@ -1,0 +1,262 @@
+"""The HTTP protocols a query process runs on the one connection it holds.
+
+Why two: uvicorn's protocol drives the Starlette application through ASGI,
+an asyncio task and a request/response cycle per request, which costs about
+0.06 ms of a request's 0.2 ms; on a distinct query, that alone kept the
+endpoint under 0.8x ``oxigraph serve`` (docs/performance.md). So each
+connection starts on :class:`HotPath`, which answers the ordinary
+``GET /sparql?query=...`` by itself (the same checks, the same evaluation
+and the same headers as the full stack: tests/test_server_fastpath.py
+compares the bytes), and hands the connection over to uvicorn's protocol
+(:class:`Fallback`) the first time a request is anything else, replaying
+the bytes it has not answered. httptools (uvicorn's own parser) reads every
+request head; a request is taken here only when that head is the whole
+request (a ``GET`` without a body).
+
+Both protocols tell the process (:class:`Owner`) when a request starts and
+ends (for the shared slot table), when the connection has closed, and when
+it has been idle long enough to be handed back to the supervisor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import formatdate
+from typing import Any, Protocol
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from gdegraph.server import querystring
+from gdegraph.server.headers import add_vary, gzip_identity, security_headers
+from gdegraph.server.policy import Refused
+from gdegraph.server.sparql import browser, checked_query, endpoint_iri, query_job, reply_response, text
+
+__all__ = ["TIMEOUT_408", "Fallback", "HotPath", "Owner"]
+
+TIMEOUT_408 = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+               b"content-length: 45\r\nconnection: close\r\n\r\nthe request headers did not arrive in time\r\n\r\n")
+_access = logging.getLogger("uvicorn.access")
+
+
+class Owner(Protocol):
+    """What the protocols need from their process (:class:`gdegraph.server.handler.QueryProcess`)."""
+
+    state: Any
+    header_timeout: float
+    access_log: bool
+
+    def request_started(self) -> None: ...
+    def request_ended(self) -> None: ...
+    def idle(self, transport: asyncio.Transport) -> None: ...
+    def closed(self) -> None: ...
+    def date_header(self) -> bytes: ...
+    def fallback(self) -> Fallback: ...
+
+
+class _Head:
+    """httptools callbacks for one request head: what the hot path needs to decide and answer."""
+
+    __slots__ = ("url", "accept", "host", "other", "complete")
+
+    def __init__(self) -> None:
+        self.url = b""
+        self.accept: bytes | None = None
+        self.host: bytes | None = None
+        self.other = False  # a header that sends the request to the full stack
+        self.complete = False
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        name = name.lower()
+        if name == b"accept":
+            self.accept = value if self.accept is None else self.accept
+        elif name == b"host":
+            self.host = value if self.host is None else self.host
+        elif name in (b"origin", b"expect", b"upgrade", b"content-length", b"transfer-encoding") \
+                or (name == b"accept-encoding" and b"gzip" in value):
+            self.other = True  # CORS, gzip, a body or a protocol switch: the full stack's business
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+
+class HotPath(asyncio.Protocol):
+    """Answers plain SPARQL ``GET`` requests itself; switches to :class:`Fallback` for anything else."""
+
+    def __init__(self, owner: Owner) -> None:
+        self.owner = owner
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.timer: asyncio.TimerHandle | None = None
+        self.loop = asyncio.get_running_loop()
+        self.handed_over = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._cancel()
+        self.owner.request_started()
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                break
+            size = end + 4
+            head = _Head()
+            parser = httptools.HttpRequestParser(head)
+            try:
+                parser.feed_data(bytes(self.buffer[:size]))
+            except (httptools.HttpParserError, httptools.HttpParserUpgrade):  # the full stack answers these
+                head.complete = False
+            target = httptools.parse_url(head.url) if head.complete and not head.other else None
+            if (target is None or parser.get_method() != b"GET" or target.path != b"/sparql" or not target.query
+                    or parser.should_upgrade() or browser(_latin(head.accept))):
+                self._switch()
+                return
+            try:
+                params: dict[str, list[str]] | ValueError = querystring.parse(target.query)
+            except ValueError as exc:  # too many parameters: answered here, as the full stack would
+                params = exc
+            if isinstance(params, dict) and "query" not in params and "update" not in params:
+                self._switch()  # the service description
+                return
+            del self.buffer[:size]
+            version = parser.get_http_version()
+            keep_alive = version != "1.0" and parser.should_keep_alive()
+            if not self._answer(params, target.query, head, keep_alive, version):
+                return
+        self.owner.request_ended()
+        if self.buffer:  # part of a request head: the client has this long to send the rest
+            self.timer = self.loop.call_later(self.owner.header_timeout, self._too_slow)
+        else:
+            assert self.transport is not None
+            self.owner.idle(self.transport)
+
+    def _answer(self, params: dict[str, list[str]] | ValueError, query_string: bytes, head: _Head,
+                keep_alive: bool, version: str) -> bool:
+        """Write the answer; False if the connection is closing after it."""
+        state = self.owner.state
+        if state.draining():
+            response = text(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"})
+            keep_alive = False
+        elif isinstance(params, ValueError):
+            response = text(400, f"bad request: {params}")
+        else:
+            try:
+                query = checked_query(params, state.limits)
+                assert query is not None  # a query or an update parameter: refused or returned
+                accept = _latin(head.accept)
+                job = query_job(params, query, accept, endpoint_iri("http", _latin(head.host) or ""))
+                response = reply_response(state.pool.run_now(job))
+            except Refused as exc:
+                response = text(exc.status, exc.message)
+        headers = add_vary(security_headers(gzip_identity(response.raw_headers, len(response.body))), b"Origin")
+        parts = [STATUS_LINE[response.status_code], self.owner.date_header()]
+        for name, value in headers:
+            parts += [name, b": ", value, b"\r\n"]
+        if not keep_alive:
+            parts.append(b"connection: close\r\n")
+        parts += [b"\r\n", response.body]
+        assert self.transport is not None
+        self.transport.write(b"".join(parts))
+        if self.owner.access_log:
+            peer = self.transport.get_extra_info("peername") or ("-", 0)
+            _access.info('%s - "%s %s HTTP/%s" %d', f"{peer[0]}:{peer[1]}", "GET",
+                         "/sparql?" + query_string.decode("latin-1"), version, response.status_code)
+        if not keep_alive:
+            self.owner.request_ended()
+            self.transport.close()
+        return keep_alive
+
+    def _switch(self) -> None:
+        """Hand the connection to uvicorn's protocol with every byte not yet answered."""
+        assert self.transport is not None
+        self._cancel()
+        self.handed_over = True
+        fallback = self.owner.fallback()
+        self.transport.set_protocol(fallback)
+        fallback.connection_made(self.transport)
+        data, self.buffer = bytes(self.buffer), bytearray()
+        if data:
+            fallback.data_received(data)
+
+    def _too_slow(self) -> None:
+        self.timer = None
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(TIMEOUT_408)
+            self.transport.close()
+
+    def _cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel()
+        if not self.handed_over:
+            self.owner.closed()
+
+
+def _latin(value: bytes | None) -> str | None:
+    return None if value is None else value.decode("latin-1")
+
+
+class Fallback(HttpToolsProtocol):
+    """uvicorn's protocol with a header read timeout and the process's request and idle hooks."""
+
+    owner: Owner
+
+    def __init__(self, owner: Owner, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._idle_armed = False
+
+    def _arm(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.owner.header_timeout, self._expired)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _expired(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            self.transport.write(TIMEOUT_408)
+            self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.owner.request_started()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        self.owner.request_ended()
+        super().on_response_complete()
+        if not self.transport.is_closing() and not self.pipeline:
+            self.owner.idle(self.transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+        self.owner.closed()
+
+
+def date_header() -> bytes:
+    """uvicorn's ``date`` header line, as its server loop refreshes it every second."""
+    return b"date: " + formatdate(usegmt=True).encode() + b"\r\n"

@@ -1,0 +1,405 @@
+"""The server's main process: it accepts connections, hands each to a query process, and polices them.
+
+Why this shape (docs/serving.md, "Design"): a query can only be stopped by
+killing the process that evaluates it, and evaluating it in the process
+that speaks HTTP is what lets the endpoint keep up with ``oxigraph serve``.
+So the supervisor never answers a query itself. It
+
+* **accepts** every connection and keeps its own copy of the descriptor;
+* **waits for a whole request head** on a new or idle connection (peeking,
+  never reading), so a slow or idle client costs no query process; a head
+  that does not arrive within ``--header-timeout`` gets 408;
+* **hands the connection** to a free query process (:mod:`gdegraph.server.handler`)
+  over a Unix socket, or queues it (503 "busy" if none comes free within
+  the time limit); the process keeps it while requests follow each other,
+  then hands it back;
+* **enforces the limits** from the shared slot table (:mod:`gdegraph.server.slots`):
+  a process evaluating past ``--timeout``, or whose resident memory grew by
+  more than ``--max-memory``, is killed (``SIGKILL``). The address-space cap
+  inside the process stops a faster allocation (``SIGABRT``), and the
+  seccomp filter any socket (``SIGSYS``);
+* **answers for a killed process** on its own copy of the connection (503
+  time limit, 503 memory, 403 for a blocked connection attempt, 500 for an
+  unexplained death), or, if the connection was idle, simply watches it
+  again, so no request is lost; and forks a replacement at once;
+* **drains on the first SIGTERM or Ctrl-C**: requests in progress finish,
+  new ones get 503 with ``Connection: close``; it exits when nothing is in
+  progress (or after the time limit and a little more). A second signal stops at once.
+
+It runs a plain :mod:`selectors` loop in one thread: the process must stay
+single-threaded so that forking a replacement from it is safe, and it does
+so little per request (nothing, while a process keeps its connection) that
+no event-loop library would earn its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import logging
+import os
+import selectors
+import signal
+import socket
+import time
+import traceback
+from email.utils import formatdate
+from http import HTTPStatus
+from typing import Any
+
+from gdegraph.server.evaluate import MEMORY_MESSAGE
+from gdegraph.server.handler import QueryProcess
+from gdegraph.server.hotpath import TIMEOUT_408
+from gdegraph.server.limits import Limits
+from gdegraph.server.policy import SERVICE_REFUSED
+from gdegraph.server.sandbox import NETWORK_SIGNAL
+from gdegraph.server.slots import Slots
+
+__all__ = ["KEEP_ALIVE", "Supervisor"]
+
+_log = logging.getLogger("gdegraph.server")
+#: Seconds an idle keep-alive connection is kept open (uvicorn's default).
+KEEP_ALIVE = 5.0
+_MAX_HEAD = 256 * 1024  #: bytes peeked for a request head; a longer head is the query process's to refuse
+_REPEEK = 0.05  #: seconds between looks at a connection whose head is still arriving
+_TICK = 0.02  #: seconds between checks of the time and memory limits while any process holds a connection
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class _Conn:
+    """A client connection the supervisor holds (its copy of the descriptor, always)."""
+
+    __slots__ = ("deadline", "idle", "repeek", "sock", "watched")
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock, self.deadline = sock, deadline
+        self.idle = False  #: between requests (kept open for KEEP_ALIVE), rather than new or mid-head
+        self.repeek = 0.0  #: when to look again at a head still arriving (0: none is)
+        self.watched = False
+
+
+class _Proc:
+    """A query process, its control socket and the connection it holds."""
+
+    __slots__ = ("base_rss", "cause", "conn", "ctrl", "pid", "pidfd", "ready", "slot")
+
+    def __init__(self, pid: int, pidfd: int, ctrl: socket.socket, slot: int) -> None:
+        self.pid, self.pidfd, self.ctrl, self.slot = pid, pidfd, ctrl, slot
+        self.conn: _Conn | None = None
+        self.ready = False
+        self.base_rss = 0
+        self.cause: str | None = None  #: why we killed it ("timeout", "memory"), for the answer
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _response(status: int, message: str, **headers: str) -> bytes:
+    """A complete plain-text HTTP response that closes the connection."""
+    body = (message + "\n").encode("utf-8")
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", f"date: {formatdate(usegmt=True)}",
+             "content-type: text/plain; charset=utf-8", f"content-length: {len(body)}",
+             "x-content-type-options: nosniff", "access-control-allow-origin: *",
+             *(f"{k.lower()}: {v}" for k, v in headers.items()), "connection: close", "", ""]
+    return "\r\n".join(lines).encode("latin-1") + body
+
+
+class Supervisor:
+    """Runs the server on ``listener`` until stopped (:meth:`run`)."""
+
+    def __init__(self, app: Any, listener: socket.socket, limits: Limits, access_log: bool) -> None:
+        self.app, self.listener, self.limits, self.access_log = app, listener, limits, access_log
+        self.slots = Slots(limits.workers)
+        self.sel = selectors.DefaultSelector()
+        self.procs: dict[int, _Proc] = {}  # by slot
+        self.conns: set[_Conn] = set()  # held here: new, idle, or with a head arriving
+        self.queue: list[_Conn] = []  # a whole head waiting for a free process
+        self.stopping = 0.0  # when the drain must end (0: not draining)
+        self.stop_now = False
+
+    # ---- running
+    def run(self) -> None:
+        wake_r, wake_w = socket.socketpair()
+        wake_r.setblocking(False)
+        wake_w.setblocking(False)
+        self._wake = (wake_r, wake_w)
+        signal.set_wakeup_fd(wake_w.fileno(), warn_on_full_buffer=False)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: None)  # the number arrives on the wakeup socket
+        self.listener.setblocking(False)
+        self.sel.register(self.listener, selectors.EVENT_READ, self._accept)
+        self.sel.register(wake_r, selectors.EVENT_READ, self._signalled)
+        gc.collect()
+        gc.freeze()  # the built application is shared with every forked process: keep its pages untouched
+        for slot in range(self.limits.workers):
+            self._spawn(slot)
+        try:
+            while not self.stop_now:
+                for key, _ in self.sel.select(self._wait()):
+                    key.data(key.fileobj)
+                self._police(time.monotonic())
+                if self.stopping and (self._quiet() or time.monotonic() > self.stopping):
+                    break
+        finally:
+            self._shutdown()
+
+    def _wait(self) -> float:
+        if any(p.conn is not None for p in self.procs.values()) or self.queue:
+            return _TICK
+        wakes = [min(c.repeek or c.deadline, c.deadline) for c in self.conns]
+        return max(0.0, min([0.5, *(w - time.monotonic() for w in wakes)]))
+
+    def _quiet(self) -> bool:
+        return not self.queue and not any(
+            self.slots.in_request(p.slot) or self.slots.evaluating_since(p.slot) for p in self.procs.values())
+
+    def _signalled(self, wake: socket.socket) -> None:
+        with contextlib.suppress(BlockingIOError):
+            wake.recv(64)
+        if self.stopping:
+            self.stop_now = True  # a second signal: stop at once
+            return
+        self.stopping = time.monotonic() + self.limits.timeout + 2
+        self.slots.draining = True
+        for conn in list(self.queue):
+            self._finish(conn, _response(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"}))
+        self.queue.clear()
+
+    # ---- connections held here
+    def _accept(self, listener: socket.socket) -> None:
+        for _ in range(64):
+            try:
+                sock, _ = listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # out of descriptors, say: keep serving the rest
+                if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ECONNABORTED):
+                    raise
+                return
+            sock.setblocking(False)
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn = _Conn(sock, time.monotonic() + self.limits.header_timeout)
+            self.conns.add(conn)
+            self._watch(conn)
+
+    def _watch(self, conn: _Conn) -> None:
+        if not conn.watched:
+            self.sel.register(conn.sock, selectors.EVENT_READ, lambda _: self._peek(conn))
+            conn.watched = True
+
+    def _unwatch(self, conn: _Conn) -> None:
+        if conn.watched:
+            self.sel.unregister(conn.sock)
+            conn.watched = False
+
+    def _peek(self, conn: _Conn) -> None:
+        """Look at what has arrived, without reading it: a whole head goes to a query process."""
+        try:
+            data = conn.sock.recv(_MAX_HEAD, socket.MSG_PEEK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:  # the client closed
+            self._close(conn)
+            return
+        if self.stopping:
+            self._finish(conn, _response(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"}))
+            return
+        self._unwatch(conn)
+        if b"\r\n\r\n" in data or len(data) >= _MAX_HEAD:
+            conn.repeek = 0.0
+            self.conns.discard(conn)
+            self._dispatch(conn)
+            return
+        now = time.monotonic()
+        if conn.idle:  # the first bytes of a new request: from now the client has the header timeout
+            conn.idle, conn.deadline = False, now + self.limits.header_timeout
+        conn.repeek = now + _REPEEK  # not watched meanwhile: a partial head would wake us at once
+
+    def _keep(self, conn: _Conn) -> None:
+        """Hold an idle connection here until its next request (or KEEP_ALIVE seconds)."""
+        conn.idle, conn.repeek, conn.deadline = True, 0.0, time.monotonic() + KEEP_ALIVE
+        self.conns.add(conn)
+        self._watch(conn)
+
+    def _dispatch(self, conn: _Conn) -> None:
+        for proc in self.procs.values():
+            if proc.ready and proc.conn is None and proc.cause is None:
+                self._hand(proc, conn)
+                return
+        conn.deadline = time.monotonic() + self.limits.timeout
+        self.queue.append(conn)
+        self.slots.waiting = len(self.queue)
+
+    def _hand(self, proc: _Proc, conn: _Conn) -> None:
+        proc.conn = conn
+        try:
+            socket.send_fds(proc.ctrl, [b"C"], [conn.sock.fileno()])
+        except OSError:  # the process is dying: its exit puts the connection back
+            pass
+
+    def _next_from_queue(self, proc: _Proc) -> None:
+        if self.queue and proc.ready and proc.conn is None and proc.cause is None:
+            self._hand(proc, self.queue.pop(0))
+            self.slots.waiting = len(self.queue)
+
+    def _close(self, conn: _Conn) -> None:
+        self._unwatch(conn)
+        self.conns.discard(conn)
+        with contextlib.suppress(OSError):
+            conn.sock.close()
+
+    def _finish(self, conn: _Conn, response: bytes) -> None:
+        """Answer on our copy of the connection and close it (what has arrived is read first, so
+        closing does not reset the connection before the client has read the answer)."""
+        sock = conn.sock
+        with contextlib.suppress(OSError):
+            for _ in range(16):
+                if not sock.recv(65536):
+                    break
+        with contextlib.suppress(OSError):
+            sock.send(response)
+            sock.shutdown(socket.SHUT_WR)
+        self._close(conn)
+
+    def _police(self, now: float) -> None:
+        """The limits: time and memory of every evaluation, deadlines of the connections held here."""
+        for proc in self.procs.values():
+            if proc.conn is None or proc.cause is not None:
+                continue
+            since = self.slots.evaluating_since(proc.slot)
+            if not since:
+                continue
+            if now - since > self.limits.timeout:
+                self._kill(proc, "timeout")
+            elif _rss(proc.pid) - proc.base_rss > self.limits.max_memory:
+                self._kill(proc, "memory")
+        for conn in list(self.conns):
+            if now > conn.deadline:
+                if conn.idle:
+                    self._close(conn)  # kept open for KEEP_ALIVE seconds, and nothing came
+                else:
+                    self._finish(conn, TIMEOUT_408)  # new, or its head still arriving
+            elif conn.repeek and now >= conn.repeek:
+                conn.repeek = 0.0
+                self._watch(conn)
+        for conn in [c for c in self.queue if now > c.deadline]:
+            self.queue.remove(conn)
+            self._finish(conn, _response(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"}))
+        self.slots.waiting = len(self.queue)
+
+    # ---- query processes
+    def _kill(self, proc: _Proc, cause: str) -> None:
+        proc.cause = cause
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGKILL)
+
+    def _spawn(self, slot: int) -> None:
+        self.slots.clear(slot)
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:  # the child: drop everything of the supervisor's, then serve
+            try:
+                mine.close()
+                self._forget()
+                QueryProcess(self.app, self.slots, slot, theirs, self.access_log).run()
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(70)
+        theirs.close()
+        mine.setblocking(False)
+        proc = _Proc(pid, os.pidfd_open(pid), mine, slot)
+        self.procs[slot] = proc
+        self.sel.register(mine, selectors.EVENT_READ, lambda _: self._from_proc(proc))
+        self.sel.register(proc.pidfd, selectors.EVENT_READ, lambda _: self._exited(proc))
+
+    def _forget(self) -> None:
+        """In a new child: close every descriptor that is the supervisor's (connections, sockets, loop)."""
+        signal.set_wakeup_fd(-1)
+        self.sel.close()
+        for sock in (self.listener, *self._wake, *(c.sock for c in self.conns), *(c.sock for c in self.queue)):
+            sock.close()
+        for proc in self.procs.values():
+            proc.ctrl.close()
+            os.close(proc.pidfd)
+            if proc.conn is not None:
+                proc.conn.sock.close()
+
+    def _from_proc(self, proc: _Proc) -> None:
+        try:
+            message = proc.ctrl.recv(16)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            message = b""
+        if not message:  # it has exited: _exited deals with it
+            with contextlib.suppress(KeyError, ValueError):
+                self.sel.unregister(proc.ctrl)
+            return
+        if message == b"U":
+            proc.ready, proc.base_rss = True, _rss(proc.pid)
+        elif message in (b"R", b"X") and proc.conn is not None:
+            conn, proc.conn = proc.conn, None
+            if message == b"R" and not self.stopping:
+                self._keep(conn)
+            else:
+                self._close(conn)
+        self._next_from_queue(proc)
+
+    def _exited(self, proc: _Proc) -> None:
+        _, status = os.waitpid(proc.pid, 0)
+        for fileobj in (proc.ctrl, proc.pidfd):
+            with contextlib.suppress(KeyError, ValueError):
+                self.sel.unregister(fileobj)
+        proc.ctrl.close()
+        os.close(proc.pidfd)
+        killed_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        conn = proc.conn
+        if conn is not None:
+            evaluating = self.slots.evaluating_since(proc.slot)
+            in_request = self.slots.in_request(proc.slot)
+            if proc.cause == "timeout":
+                answer = _response(503, f"query stopped: it ran past the {self.limits.timeout:g} s time limit")
+            elif proc.cause == "memory" or (evaluating and killed_by == signal.SIGABRT):
+                answer = _response(503, MEMORY_MESSAGE)
+            elif killed_by == NETWORK_SIGNAL:
+                answer = _response(403, SERVICE_REFUSED)
+            elif evaluating or in_request:
+                answer = _response(500, "the query process stopped unexpectedly; please retry")
+            else:
+                answer = b""
+            if answer:
+                self._finish(conn, answer)
+            elif self.stopping:
+                self._close(conn)
+            else:  # it was idle: watch it again, its next request goes to another process
+                self._keep(conn)
+        if killed_by not in (None, signal.SIGKILL) or (killed_by is None and os.WEXITSTATUS(status)):
+            _log.warning("query process %d ended (%s)", proc.pid,
+                         f"signal {killed_by}" if killed_by else f"exit {os.WEXITSTATUS(status)}")
+        del self.procs[proc.slot]
+        if not self.stopping:
+            self._spawn(proc.slot)
+
+    def _shutdown(self) -> None:
+        for proc in list(self.procs.values()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGKILL)
+        for proc in list(self.procs.values()):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(proc.pid, 0)
+            if proc.conn is not None:
+                self._close(proc.conn)
+        for conn in [*self.conns, *self.queue]:
+            self._close(conn)
+        self.sel.close()
+        signal.set_wakeup_fd(-1)
