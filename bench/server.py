@@ -3,7 +3,7 @@
 Only 127.0.0.1 is contacted, by a bounded client: a fixed number of requests
 (and a deadline) from a few keep-alive connections in threads. Both servers
 answer the same SPARQL query text with the same Accept header, so the ratio
-shows what our endpoint adds (policy check, worker processes, limits) to the
+shows what our endpoint adds (policy check, supervisor, query processes, limits) to the
 engine. Each load also reports the server's CPU milliseconds per request
 (the server process and its children, from ``/proc``), which other work on
 a shared machine disturbs far less than throughput. Resource pages are timed one request at a time, first on pages not
@@ -58,7 +58,7 @@ def _wait_up(port: int, path: str, deadline: float) -> float:
 
 
 def _tree(pid: int) -> list[int]:
-    """``pid`` and its children (gdegraph's SPARQL workers are started from several threads)."""
+    """``pid`` and its children (gdegraph's query processes, from every thread's list)."""
     pids = [pid]
     try:
         for task in Path(f"/proc/{pid}/task").iterdir():
@@ -83,7 +83,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def _peak_rss_mb(pid: int) -> float:
-    """VmHWM of a process and its children (gdegraph's SPARQL workers), in MB."""
+    """VmHWM of a process and its children (gdegraph's query processes), in MB."""
     total = 0
     for p in _tree(pid):
         try:
@@ -184,7 +184,8 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
     our endpoint replays its answer, gdegraph/server/cache.py, as oxigraph
     has no cache this is the figure a popular query sees); then every query
     of ``queries`` in turn, each text made unique (as from many users:
-    nothing is cached, every request takes the worker round trip).
+    nothing is cached, every request is evaluated). Both servers run with their default
+    concurrency (ours: ``--workers`` query processes; Oxigraph's thread pool).
     """
     q = urllib.parse.urlencode({"query": queries[0]})
     # Each text unique (a LIMIT that never bites), so no cache can answer: as from many users.
@@ -194,7 +195,7 @@ def bench_server(data: Path, dist: Path, queries: list[str], pages: list[str], r
                            "requests": requests, "clients": clients}
     port = _free_port()
     ours = _Process([str(BIN / "gdegraph"), "serve", "--data", str(data), "--dist", str(dist), "--port", str(port),
-                     "--quiet", "--workers", "2", "--timeout", "60", "--max-rows", "1000000"])
+                     "--quiet", "--timeout", "60", "--max-rows", "1000000"])
     try:
         out["gdegraph_startup_s"] = round(_wait_up(port, "/", 600), 2)
         _wait_up(port, f"/sparql?{q}", 120)  # the workers have loaded the data too

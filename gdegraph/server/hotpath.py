@@ -58,9 +58,11 @@ class Owner(Protocol):
 class _Head:
     """httptools callbacks for one request head: what the hot path needs to decide and answer."""
 
-    __slots__ = ("url", "accept", "host", "other", "complete")
+    __slots__ = ("url", "accept", "host", "other", "complete", "parser", "method", "version", "keep_alive")
 
     def __init__(self) -> None:
+        self.parser = httptools.HttpRequestParser(self)
+        self.method, self.version, self.keep_alive = b"", "1.1", False
         self.url = b""
         self.accept: bytes | None = None
         self.host: bytes | None = None
@@ -79,6 +81,13 @@ class _Head:
         elif name in (b"origin", b"expect", b"upgrade", b"content-length", b"transfer-encoding") \
                 or (name == b"accept-encoding" and b"gzip" in value):
             self.other = True  # CORS, gzip, a body or a protocol switch: the full stack's business
+
+    def on_headers_complete(self) -> None:
+        # read now: once the message is complete, the parser has already reset for the next one
+        parser = self.parser
+        self.method, self.version = parser.get_method(), parser.get_http_version()
+        self.keep_alive = self.version != "1.0" and parser.should_keep_alive()
+        self.other = self.other or parser.should_upgrade()
 
     def on_message_complete(self) -> None:
         self.complete = True
@@ -108,14 +117,13 @@ class HotPath(asyncio.Protocol):
                 break
             size = end + 4
             head = _Head()
-            parser = httptools.HttpRequestParser(head)
             try:
-                parser.feed_data(bytes(self.buffer[:size]))
+                head.parser.feed_data(bytes(self.buffer[:size]))
             except (httptools.HttpParserError, httptools.HttpParserUpgrade):  # the full stack answers these
                 head.complete = False
             target = httptools.parse_url(head.url) if head.complete and not head.other else None
-            if (target is None or parser.get_method() != b"GET" or target.path != b"/sparql" or not target.query
-                    or parser.should_upgrade() or browser(_latin(head.accept))):
+            if (target is None or head.method != b"GET" or target.path != b"/sparql" or not target.query
+                    or browser(_latin(head.accept))):
                 self._switch()
                 return
             try:
@@ -126,9 +134,7 @@ class HotPath(asyncio.Protocol):
                 self._switch()  # the service description
                 return
             del self.buffer[:size]
-            version = parser.get_http_version()
-            keep_alive = version != "1.0" and parser.should_keep_alive()
-            if not self._answer(params, target.query, head, keep_alive, version):
+            if not self._answer(params, target.query, head, head.keep_alive, head.version):
                 return
         self.owner.request_ended()
         if self.buffer:  # part of a request head: the client has this long to send the rest

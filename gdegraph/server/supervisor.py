@@ -44,19 +44,16 @@ import signal
 import socket
 import time
 import traceback
-from email.utils import formatdate
-from http import HTTPStatus
 from typing import Any
 
-from gdegraph.server.evaluate import MEMORY_MESSAGE
+from gdegraph.core.errors import GdeError
 from gdegraph.server.handler import QueryProcess
 from gdegraph.server.hotpath import TIMEOUT_408
 from gdegraph.server.limits import Limits
-from gdegraph.server.policy import SERVICE_REFUSED
-from gdegraph.server.sandbox import NETWORK_SIGNAL
+from gdegraph.server.rescue import BUSY, SHUTTING_DOWN, TOO_MANY, finish, for_the_dead
 from gdegraph.server.slots import Slots
 
-__all__ = ["KEEP_ALIVE", "Supervisor"]
+__all__ = ["KEEP_ALIVE", "MAX_CONNECTIONS", "Supervisor"]
 
 _log = logging.getLogger("gdegraph.server")
 #: Seconds an idle keep-alive connection is kept open (uvicorn's default).
@@ -65,6 +62,8 @@ _MAX_HEAD = 256 * 1024  #: bytes peeked for a request head; a longer head is the
 _REPEEK = 0.05  #: seconds between looks at a connection whose head is still arriving
 _TICK = 0.02  #: seconds between checks of the time and memory limits while any process holds a connection
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+#: Connections held at once (idle, waiting or being served); past it a new one gets 503 and is closed.
+MAX_CONNECTIONS = 1024
 
 
 class _Conn:
@@ -100,16 +99,6 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _response(status: int, message: str, **headers: str) -> bytes:
-    """A complete plain-text HTTP response that closes the connection."""
-    body = (message + "\n").encode("utf-8")
-    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", f"date: {formatdate(usegmt=True)}",
-             "content-type: text/plain; charset=utf-8", f"content-length: {len(body)}",
-             "x-content-type-options: nosniff", "access-control-allow-origin: *",
-             *(f"{k.lower()}: {v}" for k, v in headers.items()), "connection: close", "", ""]
-    return "\r\n".join(lines).encode("latin-1") + body
-
-
 class Supervisor:
     """Runs the server on ``listener`` until stopped (:meth:`run`)."""
 
@@ -122,6 +111,8 @@ class Supervisor:
         self.queue: list[_Conn] = []  # a whole head waiting for a free process
         self.stopping = 0.0  # when the drain must end (0: not draining)
         self.stop_now = False
+        self.failed_starts = 0  # query processes that died before they were ready, since one last was
+        self.accept_paused = 0.0  # when to accept again after running out of descriptors (0: accepting)
 
     # ---- running
     def run(self) -> None:
@@ -150,7 +141,7 @@ class Supervisor:
             self._shutdown()
 
     def _wait(self) -> float:
-        if any(p.conn is not None for p in self.procs.values()) or self.queue:
+        if any(p.conn is not None for p in self.procs.values()) or self.queue or self.accept_paused:
             return _TICK
         wakes = [min(c.repeek or c.deadline, c.deadline) for c in self.conns]
         return max(0.0, min([0.5, *(w - time.monotonic() for w in wakes)]))
@@ -168,7 +159,7 @@ class Supervisor:
         self.stopping = time.monotonic() + self.limits.timeout + 2
         self.slots.draining = True
         for conn in list(self.queue):
-            self._finish(conn, _response(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"}))
+            self._finish(conn, SHUTTING_DOWN)
         self.queue.clear()
 
     # ---- connections held here
@@ -178,11 +169,18 @@ class Supervisor:
                 sock, _ = listener.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError as exc:  # out of descriptors, say: keep serving the rest
-                if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ECONNABORTED):
+            except OSError as exc:
+                if exc.errno in (errno.EMFILE, errno.ENFILE):  # out of descriptors: pause, serve the rest
+                    self.sel.unregister(listener)
+                    self.accept_paused = time.monotonic() + 0.1
+                elif exc.errno != errno.ECONNABORTED:
                     raise
                 return
             sock.setblocking(False)
+            if len(self.conns) + len(self.queue) + self.limits.workers >= MAX_CONNECTIONS:
+                finish(sock, TOO_MANY)
+                sock.close()
+                continue
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn = _Conn(sock, time.monotonic() + self.limits.header_timeout)
@@ -211,7 +209,7 @@ class Supervisor:
             self._close(conn)
             return
         if self.stopping:
-            self._finish(conn, _response(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"}))
+            self._finish(conn, SHUTTING_DOWN)
             return
         self._unwatch(conn)
         if b"\r\n\r\n" in data or len(data) >= _MAX_HEAD:
@@ -258,16 +256,7 @@ class Supervisor:
             conn.sock.close()
 
     def _finish(self, conn: _Conn, response: bytes) -> None:
-        """Answer on our copy of the connection and close it (what has arrived is read first, so
-        closing does not reset the connection before the client has read the answer)."""
-        sock = conn.sock
-        with contextlib.suppress(OSError):
-            for _ in range(16):
-                if not sock.recv(65536):
-                    break
-        with contextlib.suppress(OSError):
-            sock.send(response)
-            sock.shutdown(socket.SHUT_WR)
+        finish(conn.sock, response)
         self._close(conn)
 
     def _police(self, now: float) -> None:
@@ -291,9 +280,12 @@ class Supervisor:
             elif conn.repeek and now >= conn.repeek:
                 conn.repeek = 0.0
                 self._watch(conn)
+        if self.accept_paused and now >= self.accept_paused:
+            self.accept_paused = 0.0
+            self.sel.register(self.listener, selectors.EVENT_READ, self._accept)
         for conn in [c for c in self.queue if now > c.deadline]:
             self.queue.remove(conn)
-            self._finish(conn, _response(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"}))
+            self._finish(conn, BUSY)
         self.slots.waiting = len(self.queue)
 
     # ---- query processes
@@ -347,6 +339,7 @@ class Supervisor:
             return
         if message == b"U":
             proc.ready, proc.base_rss = True, _rss(proc.pid)
+            self.failed_starts = 0
         elif message in (b"R", b"X") and proc.conn is not None:
             conn, proc.conn = proc.conn, None
             if message == b"R" and not self.stopping:
@@ -365,18 +358,8 @@ class Supervisor:
         killed_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         conn = proc.conn
         if conn is not None:
-            evaluating = self.slots.evaluating_since(proc.slot)
-            in_request = self.slots.in_request(proc.slot)
-            if proc.cause == "timeout":
-                answer = _response(503, f"query stopped: it ran past the {self.limits.timeout:g} s time limit")
-            elif proc.cause == "memory" or (evaluating and killed_by == signal.SIGABRT):
-                answer = _response(503, MEMORY_MESSAGE)
-            elif killed_by == NETWORK_SIGNAL:
-                answer = _response(403, SERVICE_REFUSED)
-            elif evaluating or in_request:
-                answer = _response(500, "the query process stopped unexpectedly; please retry")
-            else:
-                answer = b""
+            answer = for_the_dead(proc.cause, killed_by, bool(self.slots.evaluating_since(proc.slot)),
+                                  self.slots.in_request(proc.slot), self.limits.timeout)
             if answer:
                 self._finish(conn, answer)
             elif self.stopping:
@@ -387,6 +370,12 @@ class Supervisor:
             _log.warning("query process %d ended (%s)", proc.pid,
                          f"signal {killed_by}" if killed_by else f"exit {os.WEXITSTATUS(status)}")
         del self.procs[proc.slot]
+        if not proc.ready:
+            self.failed_starts += 1
+            if self.failed_starts >= 3 * self.limits.workers:  # it will not start (no seccomp, say): stop
+                raise GdeError(f"query processes fail to start ({self.failed_starts} in a row; the last "
+                                   f"ended with {f'signal {killed_by}' if killed_by else f'exit {os.WEXITSTATUS(status)}'}"
+                                   "); see the messages above")
         if not self.stopping:
             self._spawn(proc.slot)
 

@@ -1,0 +1,98 @@
+"""The supervisor's hand-over of connections (gdegraph/server/supervisor.py), through the real server.
+
+With one query process, every behaviour that depends on connections coming
+back to the supervisor shows: an idle connection must not hold the only
+process, clients beyond the number of processes must all be served, and a
+connection whose process is killed between requests must go on working.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import time
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+
+from test_server_support import Server, alive, prepare_dist
+
+
+@pytest.fixture(scope="module")
+def server(dataset) -> Iterator[Server]:
+    data, dist = prepare_dist(dataset)
+    with Server(data, dist, "--workers", "1", "--timeout", "5") as running:
+        yield running
+
+
+def connect(server: Server) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+
+
+def ask(conn: http.client.HTTPConnection, note: str) -> int:
+    """A query no earlier request has sent (so the replay cache cannot answer): its status."""
+    query = urllib.parse.urlencode({"query": f"ASK {{ ?s ?p ?o }} # {note} {time.monotonic_ns()}"})
+    conn.request("GET", f"/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
+    response = conn.getresponse()
+    assert response.read() == b'{"head":{},"boolean":true}'
+    return response.status
+
+
+def test_an_idle_connection_holds_no_query_process(server: Server) -> None:
+    idle = connect(server)
+    assert ask(idle, "then idle") == 200  # and now it stays open, saying nothing
+    other = connect(server)
+    started = time.monotonic()
+    assert ask(other, "while the first is idle") == 200
+    assert time.monotonic() - started < 1.0, "the idle connection kept the only process"
+    assert ask(idle, "the idle one again") == 200, "the idle connection still works"
+    idle.close()
+    other.close()
+
+
+def test_more_clients_than_processes_are_all_served(server: Server) -> None:
+    conns = [connect(server) for _ in range(4)]
+    statuses = [ask(conn, f"client {i} round {r}") for r in range(5) for i, conn in enumerate(conns)]
+    assert statuses == [200] * 20
+    for conn in conns:
+        conn.close()
+
+
+def test_a_connection_survives_its_process_being_killed_between_requests(server: Server) -> None:
+    conn = connect(server)
+    assert ask(conn, "before") == 200
+    time.sleep(0.01)  # well within the hand-back delay: the process still holds the connection
+    (worker,) = server.workers()
+    os.kill(worker, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ask(conn, "after") == 200, "the next request on the same connection is served by the replacement"
+    assert server.workers() and server.workers() != [worker]
+    conn.close()
+
+
+def test_the_http_1_0_and_connection_close_answers_close(server: Server) -> None:
+    conn = connect(server)
+    query = urllib.parse.urlencode({"query": "ASK {} # close"})
+    conn.request("GET", f"/sparql?{query}", headers={"Connection": "close"})
+    response = conn.getresponse()
+    assert response.status == 200 and response.getheader("connection") == "close"
+    response.read()
+    assert response.will_close
+    conn.close()
+
+
+def test_an_http_1_0_request_is_answered_and_closed(server: Server) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D%20%23%2010 HTTP/1.0\r\nHost: x\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):  # the server closes: the loop ends
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close" in head
+    assert body == b'{"head":{},"boolean":true}'
