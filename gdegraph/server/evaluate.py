@@ -27,12 +27,15 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from pyoxigraph import NamedNode, QueryResultsFormat, parse_query_results
+
 from gdegraph.server.conneg import negotiate, rdf_offers, results_offers
 from gdegraph.server.policy import Refused, check_query, needs_full_check, normalise
 
 __all__ = ["Engine", "Job", "Reply"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  #: what json.dumps(..., ensure_ascii=False) does, made once
 #: The answer when a query needs more memory than a worker may have (``--max-memory``).
 MEMORY_MESSAGE = "query stopped: it needed more memory than a query may use (the server's --max-memory limit)"
 
@@ -195,9 +198,7 @@ class Engine:
         names = [v.value for v in result.variables]
         document = {"head": {"vars": names}, "results": {"bindings": [
             {n: _term_json(row[n]) for n in names if row[n] is not None} for row in rows]}}
-        body = json.dumps(document, ensure_ascii=False).encode("utf-8")
-        from pyoxigraph import QueryResultsFormat, parse_query_results
-
+        body = _JSON(document).encode("utf-8")
         if fmt != QueryResultsFormat.JSON:
             body = parse_query_results(body, format=QueryResultsFormat.JSON).serialize(format=fmt)
         return Reply(200, _media(fmt), body, headers)
@@ -205,8 +206,6 @@ class Engine:
 
 def _dataset(job: Job, default: tuple[str, ...], named: tuple[str, ...]) -> dict[str, Any]:
     """``Store.query`` options: the protocol's graphs, else the query's FROM graphs, else the union of all."""
-    from pyoxigraph import NamedNode
-
     if job.default_graphs or job.named_graphs:  # the protocol's graphs replace the query's
         return {"default_graph": [NamedNode(g) for g in default], "named_graphs": [NamedNode(g) for g in named]}
     return {"use_default_graph_as_union": not (default or named)}

@@ -23,13 +23,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from email.utils import formatdate
+from functools import lru_cache
 from typing import Any, Protocol
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from gdegraph.server import querystring
-from gdegraph.server.headers import add_vary, gzip_identity, security_headers
+from gdegraph.server.evaluate import Reply
+from gdegraph.server.headers import GZIP_MINIMUM, add_vary, gzip_identity, security_headers
 from gdegraph.server.policy import Refused
 from gdegraph.server.sparql import browser, checked_query, endpoint_iri, query_job, reply_response, text
 
@@ -158,26 +160,35 @@ class HotPath(asyncio.Protocol):
                 assert query is not None  # a query or an update parameter: refused or returned
                 accept = _latin(head.accept)
                 job = query_job(params, query, accept, endpoint_iri("http", _latin(head.host) or ""))
-                response = reply_response(state.pool.run_now(job))
+                reply = state.pool.run_now(job)
             except Refused as exc:
                 response = text(exc.status, exc.message)
+            else:  # the usual answer: its head from a template made once per kind of reply
+                before, after = _template(reply.status, reply.media_type, tuple(reply.headers.items()),
+                                          len(reply.body) >= GZIP_MINIMUM)
+                self._write(reply.status, [before, str(len(reply.body)).encode(), after], reply.body, keep_alive,
+                            query_string, version)
+                return keep_alive
         headers = add_vary(security_headers(gzip_identity(response.raw_headers, len(response.body))), b"Origin")
-        parts = [STATUS_LINE[response.status_code], self.owner.date_header()]
-        for name, value in headers:
-            parts += [name, b": ", value, b"\r\n"]
+        self._write(response.status_code, [_lines(headers)], response.body, keep_alive, query_string, version)
+        return keep_alive
+
+    def _write(self, status: int, head: list[bytes], body: bytes, keep_alive: bool, query_string: bytes,
+               version: str) -> None:
+        """The status line, ``date``, the other header lines, then the body (and close, if not kept)."""
+        parts = [STATUS_LINE[status], self.owner.date_header(), *head]
         if not keep_alive:
             parts.append(b"connection: close\r\n")
-        parts += [b"\r\n", response.body]
+        parts += [b"\r\n", body]
         assert self.transport is not None
         self.transport.write(b"".join(parts))
         if self.owner.access_log:
             peer = self.transport.get_extra_info("peername") or ("-", 0)
             _access.info('%s - "%s %s HTTP/%s" %d', f"{peer[0]}:{peer[1]}", "GET",
-                         "/sparql?" + query_string.decode("latin-1"), version, response.status_code)
+                         "/sparql?" + query_string.decode("latin-1"), version, status)
         if not keep_alive:
             self.owner.request_ended()
             self.transport.close()
-        return keep_alive
 
     def _switch(self) -> None:
         """Hand the connection to uvicorn's protocol with every byte not yet answered."""
@@ -206,6 +217,21 @@ class HotPath(asyncio.Protocol):
         self._cancel()
         if not self.handed_over:
             self.owner.closed()
+
+
+def _lines(headers: list[tuple[bytes, bytes]]) -> bytes:
+    return b"".join(b"%s: %s\r\n" % pair for pair in headers)
+
+
+@lru_cache(maxsize=256)
+def _template(status: int, media_type: str, extra: tuple[tuple[str, str], ...], large: bool) -> tuple[bytes, bytes]:
+    """The header lines of a reply of this kind, around its ``content-length`` value: made by the very
+    functions the full stack uses (Starlette's ``Response``, then the middlewares' headers), on a body
+    of the same size class, so only the length differs (tests/test_server_fastpath.py compares)."""
+    sample = reply_response(Reply(status, media_type, b"\0" * (GZIP_MINIMUM if large else 1), dict(extra)))
+    headers = add_vary(security_headers(gzip_identity(sample.raw_headers, len(sample.body))), b"Origin")
+    at = next(i for i, (name, _) in enumerate(headers) if name == b"content-length")
+    return _lines(headers[:at]) + b"content-length: ", b"\r\n" + _lines(headers[at + 1:])
 
 
 def _latin(value: bytes | None) -> str | None:
