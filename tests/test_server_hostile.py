@@ -173,7 +173,7 @@ def test_workers_run_sandboxed(server: Server) -> None:
         limits = Path(f"/proc/{pid}/limits").read_text()
         line = next(x for x in limits.splitlines() if x.startswith("Max address space"))
         soft, hard = (int(v) for v in line.split()[3:5])  # bytes: where the process started, plus --max-memory
-        assert soft == hard and 384 * 2**20 < soft < 384 * 2**20 + 2**30, line
+        assert soft == hard and 512 * 2**20 < soft < 512 * 2**20 + 2**30, line
 
 
 class TreeMemory:

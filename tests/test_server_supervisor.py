@@ -1,13 +1,16 @@
 """The supervisor's hand-over of connections (gdegraph/server/supervisor.py), through the real server.
 
-With one query process, every behaviour that depends on connections coming
-back to the supervisor shows: an idle connection must not hold the only
-process, clients beyond the number of processes must all be served, and a
-connection whose process is killed between requests must go on working.
+With one query process (room for LINKS connections), every behaviour that
+depends on connections coming back to the supervisor shows: idle
+connections must not fill the process, clients beyond its room must all be
+served, and a connection whose process is killed between requests must go on
+working. With two, a process stuck in a long query must give up its other
+clients to the other process.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import os
 import signal
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gdegraph.server.supervisor import LINKS, STALL
 from test_server_support import Server, alive, prepare_dist
 
 
@@ -40,22 +44,23 @@ def ask(conn: http.client.HTTPConnection, note: str) -> int:
     return response.status
 
 
-def test_an_idle_connection_holds_no_query_process(server: Server) -> None:
-    idle = connect(server)
-    assert ask(idle, "then idle") == 200  # and now it stays open, saying nothing
+def test_idle_connections_hold_no_room_in_a_query_process(server: Server) -> None:
+    idle = [connect(server) for _ in range(LINKS)]
+    for i, conn in enumerate(idle):
+        assert ask(conn, f"then idle {i}") == 200  # and now it stays open, saying nothing
     other = connect(server)
     started = time.monotonic()
-    assert ask(other, "while the first is idle") == 200
-    assert time.monotonic() - started < 1.0, "the idle connection kept the only process"
-    assert ask(idle, "the idle one again") == 200, "the idle connection still works"
-    idle.close()
-    other.close()
+    assert ask(other, "while the others are idle") == 200
+    assert time.monotonic() - started < 1.0, "the idle connections kept the only process full"
+    assert [ask(conn, "an idle one again") for conn in idle] == [200] * LINKS, "they still work"
+    for conn in [*idle, other]:
+        conn.close()
 
 
-def test_more_clients_than_processes_are_all_served(server: Server) -> None:
-    conns = [connect(server) for _ in range(4)]
+def test_more_clients_than_a_process_has_room_for_are_all_served(server: Server) -> None:
+    conns = [connect(server) for _ in range(LINKS + 2)]
     statuses = [ask(conn, f"client {i} round {r}") for r in range(5) for i, conn in enumerate(conns)]
-    assert statuses == [200] * 20
+    assert statuses == [200] * 5 * len(conns)
     for conn in conns:
         conn.close()
 
@@ -96,3 +101,29 @@ def test_an_http_1_0_request_is_answered_and_closed(server: Server) -> None:
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close" in head
     assert body == b'{"head":{},"boolean":true}'
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_process_stuck_in_a_long_query_gives_its_other_clients_up(dataset) -> None:
+    """Three busy connections on two processes: one process holds two. A runaway on one of those must
+    not hold up the other, which is taken back after STALL seconds and served by the other process."""
+    data, dist = prepare_dist(dataset)
+    with Server(data, dist, "--workers", "2", "--timeout", "5") as running:
+        first, second, third = (connect(running) for _ in range(3))
+        for i, conn in enumerate((first, second, third)):  # back to back: none idles long enough to go back
+            assert ask(conn, f"placing {i}") == 200
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            runaway = pool.submit(lambda: (first.request("GET", "/sparql?" + urllib.parse.urlencode({"query": SLOW})),
+                                           first.getresponse().status))
+            time.sleep(STALL / 4)
+            latencies = []
+            for i in range(5):
+                started = time.monotonic()
+                assert ask(third, f"while the runaway runs {i}") == 200
+                latencies.append(time.monotonic() - started)
+            assert max(latencies) < 1.0, latencies
+            assert runaway.result()[1] == 503
+        for conn in (first, second, third):
+            conn.close()

@@ -119,8 +119,8 @@ _LIMITS = Limits()  # the defaults, stated once (gdegraph/server/limits.py)
 @click.option("--max-body", default=_LIMITS.max_body, show_default=True, type=click.IntRange(min=1),
               help="Largest POST body accepted, in bytes.")
 @click.option("--workers", default=_LIMITS.workers, show_default=True, type=click.IntRange(min=1),
-              help="Query processes: connections served at once, each evaluating its own queries "
-                   "(idle connections wait in the supervisor and hold none).")
+              help="Query processes: queries that may run at once (each process serves up to 4 connections "
+                   "and evaluates their queries; idle connections wait in the supervisor and hold none).")
 @click.option("--max-memory", default=_LIMITS.max_memory // 2**20, show_default=True, type=click.IntRange(min=64),
               help="MiB a query process may grow by while evaluating a query; a query needing more is stopped (503).")
 @click.option("--max-response-bytes", default=_LIMITS.max_response_bytes, show_default=True, type=click.IntRange(min=1),

@@ -38,6 +38,8 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from gdegraph.server.evaluate import Engine, Job, Reply
@@ -45,7 +47,7 @@ from gdegraph.server.hotpath import Fallback, HotPath, date_header
 from gdegraph.server.sandbox import deny_network, limit_memory
 from gdegraph.server.slots import Slots
 
-__all__ = ["PROCESS_NAME", "RETURN_AFTER", "Evaluator", "QueryProcess"]
+__all__ = ["CURRENT_LINK", "PROCESS_NAME", "RETURN_AFTER", "Evaluator", "Link", "QueryProcess"]
 
 #: The name a query process goes by (``/proc/PID/comm``), so operators and tests can find it.
 PROCESS_NAME = "gdegraph-query"
@@ -53,18 +55,33 @@ PROCESS_NAME = "gdegraph-query"
 RETURN_AFTER = 0.05
 
 
-class Evaluator:
-    """Runs a job in this process, its evaluation time stamped in the shared slot (the time limit)."""
+#: Which of the process's connections the code running now serves (set by the protocols; a task
+#: uvicorn starts for a request inherits it), so an evaluation is stamped with its connection.
+CURRENT_LINK: ContextVar[int] = ContextVar("gdegraph_link", default=0)
 
-    def __init__(self, engine: Engine, slots: Slots, slot: int) -> None:
-        self.engine, self.slots, self.slot = engine, slots, slot
+
+class Evaluator:
+    """Runs a job in this process, its evaluation time stamped in the shared slot (the time limit).
+
+    When the evaluation ends, it takes the slot's lock to clear the stamp and collect the connections
+    the supervisor took back meanwhile (:meth:`gdegraph.server.slots.Slots.take_revoked`): a process
+    stuck in a long query must not keep its other, idle connections waiting, and once taken back
+    they must never be read here again, so they are dropped before the event loop runs again."""
+
+    def __init__(self, engine: Engine, slots: Slots, slot: int, drop: Callable[[list[int]], None]) -> None:
+        self.engine, self.slots, self.slot, self.drop = engine, slots, slot, drop
 
     def run_now(self, job: Job) -> Reply:
-        self.slots.evaluating(self.slot, time.monotonic())
+        slots, slot = self.slots, self.slot
+        slots.evaluating(slot, time.monotonic(), CURRENT_LINK.get())
         try:
             return self.engine.run(job)
         finally:
-            self.slots.evaluating(self.slot, 0.0)
+            with slots.lock(slot):
+                slots.evaluating(slot, 0.0, -1)
+                revoked = slots.take_revoked(slot)
+            if revoked:
+                self.drop(revoked)
 
     async def run(self, job: Job) -> Reply:
         return self.run_now(job)
@@ -78,19 +95,86 @@ def _virtual_size() -> int:
     return 0
 
 
+class Link:
+    """One connection this process holds: what its protocols report (gdegraph.server.hotpath.Owner)."""
+
+    def __init__(self, process: QueryProcess, index: int) -> None:
+        self.process, self.index = process, index
+        self.state, self.header_timeout, self.access_log = process.state, process.header_timeout, process.access_log
+        self.transport: asyncio.Transport | None = None
+        self._idle_timer: asyncio.TimerHandle | None = None
+        self.gone = False  #: handed back or taken back: its closing is not reported
+
+    def request_started(self) -> None:
+        CURRENT_LINK.set(self.index)
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        self.process.slots.busy(self.process.slot, self.index, True)
+
+    def request_ended(self) -> None:
+        self.process.slots.busy(self.process.slot, self.index, False)
+
+    def idle(self, transport: asyncio.Transport) -> None:
+        """Nothing to answer on this connection: hand it back soon (at once if others are waiting)."""
+        self.transport = transport
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        delay = 0.0 if self.process.slots.waiting else RETURN_AFTER
+        self._idle_timer = self.process.loop.call_later(delay, self._give_back)
+
+    def _give_back(self) -> None:
+        self._idle_timer = None
+        transport = self.transport
+        if transport is None or transport.is_closing() or self.gone:
+            return
+        if transport.get_write_buffer_size():  # the last answer is still going out: not idle yet
+            self._idle_timer = self.process.loop.call_later(RETURN_AFTER, self._give_back)
+            return
+        self.process.send(b"R" + bytes([self.index]))
+        self.drop()
+
+    def drop(self) -> None:
+        """Stop reading and close this process's copy of the connection (the supervisor keeps its own)."""
+        self.gone = True
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        self.process.links.pop(self.index, None)
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.pause_reading()  # no byte more is read here
+            self.transport.close()
+
+    def closed(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if self.gone:
+            return
+        self.gone = True
+        self.process.links.pop(self.index, None)
+        self.process.slots.busy(self.process.slot, self.index, False)
+        self.process.send(b"X" + bytes([self.index]))
+
+    def date_header(self) -> bytes:
+        return self.process.date
+
+    def fallback(self) -> Fallback:
+        return Fallback(self, self.process.config, self.process.server_state, {}, _loop=self.process.loop)
+
+
 class QueryProcess:
     """The body of one query process (after ``fork``); :meth:`run` never returns."""
 
     def __init__(self, app: Any, slots: Slots, slot: int, ctrl: socket.socket, access_log: bool) -> None:
         self.app, self.slots, self.slot, self.ctrl = app, slots, slot, ctrl
         self.state = app.state.gde
-        self.state.pool = Evaluator(self.state.engine, slots, slot)
+        self.state.pool = Evaluator(self.state.engine, slots, slot, self._revoked)
         self.state.draining = lambda: slots.draining
         self.header_timeout = self.state.limits.header_timeout
         self.access_log = access_log
-        self._idle_timer: asyncio.TimerHandle | None = None
-        self._returning = False
-        self._date = date_header()
+        self.links: dict[int, Link] = {}
+        self.date = date_header()
 
     def run(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the supervisor, which stops us
@@ -121,13 +205,13 @@ class QueryProcess:
         self.done: asyncio.Future[None] = self.loop.create_future()
         self.ctrl.setblocking(False)
         self.loop.add_reader(self.ctrl.fileno(), self._on_ctrl)
-        self.ctrl.send(b"U")
+        self.send(b"U")
         await self.done
 
     def _tick(self) -> None:
         """The ``date`` header, refreshed every second as uvicorn's server loop does."""
-        self._date = date_header()
-        self.server_state.default_headers = [(b"date", self._date[6:-2])] + self.config.encoded_headers
+        self.date = date_header()
+        self.server_state.default_headers = [(b"date", self.date[6:-2])] + self.config.encoded_headers
         self.loop.call_later(1.0, self._tick)
 
     def _on_ctrl(self) -> None:
@@ -141,57 +225,30 @@ class QueryProcess:
             if not self.done.done():
                 self.done.set_result(None)
             return
-        if message == b"C" and fds:
+        if message[:1] == b"C" and len(message) == 2 and fds:
+            link = Link(self, message[1])
+            self.links[link.index] = link
+            # in a request from now (its head has arrived), so the supervisor cannot take it back
+            # before its protocol exists and has read that request
+            self.slots.busy(self.slot, link.index, True)
             sock = socket.socket(fileno=fds[0])
             sock.setblocking(False)
-            self.loop.create_task(self.loop.connect_accepted_socket(lambda: HotPath(self), sock))
+            self.loop.create_task(self._adopt(link, sock))
 
-    # what the protocols call (gdegraph.server.hotpath.Owner)
-    def request_started(self) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
-        self.slots.busy(self.slot, True)
+    async def _adopt(self, link: Link, sock: socket.socket) -> None:
+        transport, _ = await self.loop.connect_accepted_socket(lambda: HotPath(link), sock)
+        link.transport = transport  # type: ignore[assignment]
+        if link.gone:  # taken back before it was even adopted
+            transport.pause_reading()
+            transport.close()
 
-    def request_ended(self) -> None:
-        self.slots.busy(self.slot, False)
+    def _revoked(self, indexes: list[int]) -> None:
+        for index in indexes:
+            link = self.links.get(index)
+            if link is not None:
+                link.drop()
 
-    def idle(self, transport: asyncio.Transport) -> None:
-        """The connection has nothing to answer: hand it back soon (at once if others are waiting)."""
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        delay = 0.0 if self.slots.waiting else RETURN_AFTER
-        self._idle_timer = self.loop.call_later(delay, self._give_back, transport)
-
-    def _give_back(self, transport: asyncio.Transport) -> None:
-        self._idle_timer = None
-        if transport.is_closing():
-            return
-        if transport.get_write_buffer_size():  # the last answer is still going out: not idle yet
-            self._idle_timer = self.loop.call_later(RETURN_AFTER, self._give_back, transport)
-            return
-        transport.pause_reading()  # no byte more is read here: the supervisor reads the next request
-        self._returning = True
-        self._send(b"R")
-        transport.close()
-
-    def closed(self) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
-        if self._returning:
-            self._returning = False
-            return
-        self.slots.busy(self.slot, False)
-        self._send(b"X")
-
-    def date_header(self) -> bytes:
-        return self._date
-
-    def fallback(self) -> Fallback:
-        return Fallback(self, self.config, self.server_state, {}, _loop=self.loop)
-
-    def _send(self, message: bytes) -> None:
+    def send(self, message: bytes) -> None:
         try:
             self.ctrl.send(message)
         except OSError:  # the supervisor has gone

@@ -14,17 +14,17 @@ __all__ = ["Limits"]
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps on one request; ``workers`` is how many connections (so queries) are served at once."""
+    """Caps on one request; ``workers`` is how many queries may run at once (one per query process)."""
 
     timeout: float = 10.0  #: seconds a query may run (or wait for a worker) before it is stopped
     max_rows: int = 10_000  #: solutions or triples returned; more are cut, with a response header
     max_query_length: int = 20_000  #: characters of query text
     max_body: int = 65_536  #: bytes of a POST body
-    #: query processes: connections served at once, each evaluating its own queries (gdegraph.server.handler)
-    workers: int = 4
+    #: query processes, each serving a few connections and evaluating their queries (gdegraph.server.handler)
+    workers: int = 2
     #: bytes a query process may grow by while evaluating (resident memory, and its address space is
-    #: capped that far above where it started): four at once and the shared pages fit a 2 GB host
-    max_memory: int = 384 * 2**20
+    #: capped that far above where it started): two at once and the shared pages fit a 2 GB host
+    max_memory: int = 512 * 2**20
     max_response_bytes: int = 50_000_000  #: bytes of one SPARQL response body
     max_nesting: int = 64  #: levels of { }, ( ) and [ ] in a query
     header_timeout: float = 10.0  #: seconds a client may take to send a request's headers
