@@ -7,7 +7,7 @@ from typing import Any
 
 
 def test_the_replay_cache_keeps_only_repeatable_whole_successes_within_its_bytes() -> None:
-    from gdegraph.server.cache import ReplayCache
+    from gdegraph.server.cache import ReplayCache, ReplayStore
 
     calls: list[bytes] = []
 
@@ -17,7 +17,7 @@ def test_the_replay_cache_keeps_only_repeatable_whole_successes_within_its_bytes
         await send({"type": "http.response.start", "status": status, "headers": [(b"x-n", str(len(calls)).encode())]})
         await send({"type": "http.response.body", "body": scope["query_string"]})
 
-    cache = ReplayCache(app, max_total=30, max_entry=20)
+    cache = ReplayCache(app, ReplayStore(max_total=30, max_entry=20))
 
     def get(query: str, accept: bytes = b"*/*") -> list[Any]:
         sent: list[Any] = []

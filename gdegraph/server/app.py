@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +35,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gdegraph.server.cache import ReplayCache
+from gdegraph.server.cache import ReplayCache, ReplayStore
 from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.evaluate import Engine
 from gdegraph.server.headers import GZIP_MINIMUM, security_headers
@@ -60,6 +60,7 @@ class ServerState:
     site: ServerSite
     engine: Engine  #: the dataset and the result caps, built once before the query processes fork
     limits: Limits
+    replay: ReplayStore = field(default_factory=ReplayStore)  #: answers to repeated SPARQL GETs
     pool: Any = None  #: what runs a query in this process (gdegraph.server.handler.Evaluator)
     draining: Callable[[], bool] = _never  #: true once the server is stopping (the supervisor's shared flag)
 
@@ -255,7 +256,7 @@ def create_app(data: Path | None = None, dist: Path | None = None, limits: Limit
     ]
     # Outermost first: the drain and the replay cache see every request this stack answers (the plain
     # SPARQL GET is answered before it, by gdegraph/server/hotpath.py).
-    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache)]
+    middleware[:0] = [Middleware(Drain, state=state), Middleware(ReplayCache, store=state.replay)]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.gde = state
     return app

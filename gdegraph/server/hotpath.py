@@ -30,6 +30,7 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from gdegraph.server import querystring
+from gdegraph.server.cache import KEY_HEADERS, request_key
 from gdegraph.server.evaluate import Reply
 from gdegraph.server.headers import GZIP_MINIMUM, add_vary, gzip_identity, security_headers
 from gdegraph.server.policy import Refused
@@ -60,12 +61,13 @@ class Owner(Protocol):
 class _Head:
     """httptools callbacks for one request head: what the hot path needs to decide and answer."""
 
-    __slots__ = ("url", "accept", "host", "other", "complete", "parser", "method", "version", "keep_alive")
+    __slots__ = ("url", "accept", "host", "other", "complete", "parser", "method", "version", "keep_alive", "keyed")
 
     def __init__(self) -> None:
         self.parser = httptools.HttpRequestParser(self)
         self.method, self.version, self.keep_alive = b"", "1.1", False
         self.url = b""
+        self.keyed: list[tuple[bytes, bytes]] = []  #: the headers a replayed answer depends on
         self.accept: bytes | None = None
         self.host: bytes | None = None
         self.other = False  # a header that sends the request to the full stack
@@ -76,6 +78,8 @@ class _Head:
 
     def on_header(self, name: bytes, value: bytes) -> None:
         name = name.lower()
+        if name in KEY_HEADERS:
+            self.keyed.append((name, value))
         if name == b"accept":
             self.accept = value if self.accept is None else self.accept
         elif name == b"host":
@@ -155,6 +159,11 @@ class HotPath(asyncio.Protocol):
         elif isinstance(params, ValueError):
             response = text(400, f"bad request: {params}")
         else:
+            key = request_key(query_string, head.keyed)
+            hit = state.replay.get(key)
+            if hit is not None:
+                self._write(hit[0], [_lines(hit[1])], hit[2], keep_alive, query_string, version)
+                return keep_alive
             try:
                 query = checked_query(params, state.limits)
                 assert query is not None  # a query or an update parameter: refused or returned
@@ -164,10 +173,12 @@ class HotPath(asyncio.Protocol):
             except Refused as exc:
                 response = text(exc.status, exc.message)
             else:  # the usual answer: its head from a template made once per kind of reply
-                before, after = _template(reply.status, reply.media_type, tuple(reply.headers.items()),
-                                          len(reply.body) >= GZIP_MINIMUM)
-                self._write(reply.status, [before, str(len(reply.body)).encode(), after], reply.body, keep_alive,
-                            query_string, version)
+                template = _template(reply.status, reply.media_type, tuple(reply.headers.items()),
+                                     len(reply.body) >= GZIP_MINIMUM)
+                self._write(reply.status, [template.before, str(len(reply.body)).encode(), template.after],
+                            reply.body, keep_alive, query_string, version)
+                if reply.status == 200:
+                    state.replay.put(key, 200, template.headers(len(reply.body)), reply.body)
                 return keep_alive
         headers = add_vary(security_headers(gzip_identity(response.raw_headers, len(response.body))), b"Origin")
         self._write(response.status_code, [_lines(headers)], response.body, keep_alive, query_string, version)
@@ -223,15 +234,28 @@ def _lines(headers: list[tuple[bytes, bytes]]) -> bytes:
     return b"".join(b"%s: %s\r\n" % pair for pair in headers)
 
 
+class _Template:
+    """The header lines of a reply of one kind, around its ``content-length`` value."""
+
+    def __init__(self, headers: list[tuple[bytes, bytes]]) -> None:
+        self.at = next(i for i, (name, _) in enumerate(headers) if name == b"content-length")
+        self.list = headers
+        self.before = _lines(headers[:self.at]) + b"content-length: "
+        self.after = b"\r\n" + _lines(headers[self.at + 1:])
+
+    def headers(self, length: int) -> list[tuple[bytes, bytes]]:
+        """The headers themselves, for the replay store."""
+        out = list(self.list)
+        out[self.at] = (b"content-length", str(length).encode())
+        return out
+
+
 @lru_cache(maxsize=256)
-def _template(status: int, media_type: str, extra: tuple[tuple[str, str], ...], large: bool) -> tuple[bytes, bytes]:
-    """The header lines of a reply of this kind, around its ``content-length`` value: made by the very
-    functions the full stack uses (Starlette's ``Response``, then the middlewares' headers), on a body
-    of the same size class, so only the length differs (tests/test_server_fastpath.py compares)."""
+def _template(status: int, media_type: str, extra: tuple[tuple[str, str], ...], large: bool) -> _Template:
+    """Made by the very functions the full stack uses (Starlette's ``Response``, then the middlewares'
+    headers) on a body of the same size class, so only the length differs (tests/test_server_fastpath.py)."""
     sample = reply_response(Reply(status, media_type, b"\0" * (GZIP_MINIMUM if large else 1), dict(extra)))
-    headers = add_vary(security_headers(gzip_identity(sample.raw_headers, len(sample.body))), b"Origin")
-    at = next(i for i, (name, _) in enumerate(headers) if name == b"content-length")
-    return _lines(headers[:at]) + b"content-length: ", b"\r\n" + _lines(headers[at + 1:])
+    return _Template(add_vary(security_headers(gzip_identity(sample.raw_headers, len(sample.body))), b"Origin"))
 
 
 def _latin(value: bytes | None) -> str | None:
