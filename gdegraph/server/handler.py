@@ -1,34 +1,37 @@
-"""A query process: one connection at a time, its queries evaluated here, locked in by the kernel.
+"""A query process: a few connections at a time, their queries evaluated here, locked in by the kernel.
 
-Why a process per connection being served: pyoxigraph evaluates a query in
-native code that cannot be interrupted, so a runaway query can only be
-stopped by killing the process that runs it, and a process holding one
-connection can be killed at the cost of that connection alone. Why the
-query runs here, in the process that speaks HTTP, rather than in a worker
-behind it: the worker round trip (two processes woken per request, their
-caches cold) cost more than the query and the HTTP together, and kept the
-endpoint at half the throughput of ``oxigraph serve`` (docs/performance.md).
+Why processes that get killed: pyoxigraph evaluates a query in native code
+that cannot be interrupted, so a runaway query can only be stopped by
+killing the process that runs it. Why the query runs here, in the process
+that speaks HTTP, rather than in a worker behind it: the worker round trip
+(two processes woken per request, their caches cold) cost more than the
+query and the HTTP together, and kept the endpoint at half the throughput
+of ``oxigraph serve`` (docs/performance.md). Why several connections per
+process: one process answering a few clients per wake-up costs the
+scheduler less than one process per client (about a tenth more throughput).
 
 The supervisor (:mod:`gdegraph.server.supervisor`) forks each process from
 its own fully built state (the store, the page model, the application), so a
 process starts in milliseconds and shares those pages. The process then
 locks itself in (:mod:`gdegraph.server.sandbox`: no socket can be created,
-the address space is capped) and waits on its control socket for a
-connection, which it serves with :class:`~gdegraph.server.hotpath.HotPath`
-until the connection closes or has been idle for :data:`RETURN_AFTER`
-seconds; then it hands it back (the supervisor watches idle connections, so
-a slow or idle client holds no process) and is free for the next one.
+the address space is capped) and waits on its control socket for
+connections, each of which it serves with :class:`~gdegraph.server.hotpath.HotPath`
+(one :class:`Link` each) until it closes or has been idle for
+:data:`RETURN_AFTER` seconds; then it hands it back (the supervisor watches
+idle connections, so a slow or idle client holds no room here).
 
 What it is doing is written into its slot of the shared table
-(:mod:`gdegraph.server.slots`): whether a request is in progress, and since
-when a query is being evaluated. The supervisor reads it to enforce the
-time and memory limits and, when it has to kill the process, to answer the
-client itself.
+(:mod:`gdegraph.server.slots`): since when it has been evaluating, for which
+link, and which links are in the middle of a request. The supervisor reads
+it to enforce the time and memory limits, to answer a client itself when it
+has had to kill the process, and to take back the idle links of a process
+stuck in a long query (:class:`Evaluator` collects those when the query ends,
+before the event loop can read them again).
 
-Control messages (a ``SOCK_SEQPACKET`` pair, one message each): the
-supervisor sends ``C`` with the connection's descriptor attached; the
-process sends ``U`` (ready), ``R`` (the connection is handed back, idle) and
-``X`` (the connection has closed).
+Control messages (a ``SOCK_SEQPACKET`` pair, one message each, ``k`` a link
+number byte): the supervisor sends ``Ck`` with the connection's descriptor
+attached; the process sends ``U`` (ready), ``Rk`` (link k handed back, idle)
+and ``Xk`` (link k has closed).
 """
 
 from __future__ import annotations

@@ -43,11 +43,10 @@ import selectors
 import signal
 import socket
 import time
-import traceback
 from typing import Any
 
 from gdegraph.core.errors import GdeError
-from gdegraph.server.handler import QueryProcess
+from gdegraph.server.processes import QueryProc, fork_query_process
 from gdegraph.server.hotpath import TIMEOUT_408
 from gdegraph.server.limits import Limits
 from gdegraph.server.rescue import BUSY, SHUTTING_DOWN, TOO_MANY, finish, for_the_dead
@@ -61,7 +60,6 @@ KEEP_ALIVE = 5.0
 _MAX_HEAD = 256 * 1024  #: bytes peeked for a request head; a longer head is the query process's to refuse
 _REPEEK = 0.05  #: seconds between looks at a connection whose head is still arriving
 _TICK = 0.02  #: seconds between checks of the time and memory limits while any process holds a connection
-_PAGE = os.sysconf("SC_PAGE_SIZE")
 #: Connections held at once (idle, waiting or being served); past it a new one gets 503 and is closed.
 MAX_CONNECTIONS = 1024
 #: Connections one query process serves at once. More than one lets a process answer several
@@ -84,27 +82,6 @@ class _Conn:
         self.watched = False
 
 
-class _Proc:
-    """A query process, its control socket and the connections it holds (by link number)."""
-
-    __slots__ = ("base_rss", "cause", "conns", "ctrl", "pid", "pidfd", "ready", "slot")
-
-    def __init__(self, pid: int, pidfd: int, ctrl: socket.socket, slot: int) -> None:
-        self.pid, self.pidfd, self.ctrl, self.slot = pid, pidfd, ctrl, slot
-        self.conns: dict[int, _Conn] = {}
-        self.ready = False
-        self.base_rss = 0
-        self.cause: str | None = None  #: why we killed it ("timeout", "memory"), for the answer
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
 class Supervisor:
     """Runs the server on ``listener`` until stopped (:meth:`run`)."""
 
@@ -112,7 +89,7 @@ class Supervisor:
         self.app, self.listener, self.limits, self.access_log = app, listener, limits, access_log
         self.slots = Slots(limits.workers, LINKS)
         self.sel = selectors.DefaultSelector()
-        self.procs: dict[int, _Proc] = {}  # by slot
+        self.procs: dict[int, QueryProc] = {}  # by slot
         self.conns: set[_Conn] = set()  # held here: new, idle, or with a head arriving
         self.queue: list[_Conn] = []  # a whole head waiting for a free process
         self.stopping = 0.0  # when the drain must end (0: not draining)
@@ -234,7 +211,7 @@ class Supervisor:
         self.conns.add(conn)
         self._watch(conn)
 
-    def _free(self, now: float) -> _Proc | None:
+    def _free(self, now: float) -> QueryProc | None:
         """The process to take a connection: ready, with room, not stuck in a long query; fewest first."""
         best = None
         for proc in self.procs.values():
@@ -257,7 +234,7 @@ class Supervisor:
         self.queue.append(conn)
         self.slots.waiting = len(self.queue)
 
-    def _hand(self, proc: _Proc, conn: _Conn) -> None:
+    def _hand(self, proc: QueryProc, conn: _Conn) -> None:
         link = next(k for k in range(LINKS) if k not in proc.conns)
         proc.conns[link] = conn
         try:
@@ -271,7 +248,7 @@ class Supervisor:
             self._hand(proc, self.queue.pop(0))
         self.slots.waiting = len(self.queue)
 
-    def _take_back(self, proc: _Proc, since: float) -> None:
+    def _take_back(self, proc: QueryProc, since: float) -> None:
         """A process has been evaluating for over STALL seconds: take back its idle connections (under
         its slot's lock, and only if that same evaluation is still running, so that the process, which
         collects the revocations under the same lock when it finishes, never reads them again)."""
@@ -309,9 +286,9 @@ class Supervisor:
             if not since:
                 continue
             if now - since > self.limits.timeout:
-                self._kill(proc, "timeout")
-            elif _rss(proc.pid) - proc.base_rss > self.limits.max_memory:
-                self._kill(proc, "memory")
+                proc.kill("timeout")
+            elif proc.rss() - proc.base_rss > self.limits.max_memory:
+                proc.kill("memory")
             elif now - since > STALL and len(proc.conns) > 1:
                 self._take_back(proc, since)
         for conn in list(self.conns):
@@ -332,29 +309,10 @@ class Supervisor:
         self._next_from_queue()  # a process that was stuck may have finished its query
 
     # ---- query processes
-    def _kill(self, proc: _Proc, cause: str) -> None:
-        proc.cause = cause
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(proc.pid, signal.SIGKILL)
-
     def _spawn(self, slot: int) -> None:
-        self.slots.renew(slot)
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork()
-        if pid == 0:  # the child: drop everything of the supervisor's, then serve
-            try:
-                mine.close()
-                self._forget()
-                QueryProcess(self.app, self.slots, slot, theirs, self.access_log).run()
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(70)
-        theirs.close()
-        mine.setblocking(False)
-        proc = _Proc(pid, os.pidfd_open(pid), mine, slot)
+        proc = fork_query_process(self.app, self.slots, slot, self.access_log, self._forget)
         self.procs[slot] = proc
-        self.sel.register(mine, selectors.EVENT_READ, lambda _: self._from_proc(proc))
+        self.sel.register(proc.ctrl, selectors.EVENT_READ, lambda _: self._from_proc(proc))
         self.sel.register(proc.pidfd, selectors.EVENT_READ, lambda _: self._exited(proc))
 
     def _forget(self) -> None:
@@ -369,7 +327,7 @@ class Supervisor:
             for conn in proc.conns.values():
                 conn.sock.close()
 
-    def _from_proc(self, proc: _Proc) -> None:
+    def _from_proc(self, proc: QueryProc) -> None:
         try:
             message = proc.ctrl.recv(16)
         except (BlockingIOError, InterruptedError):
@@ -381,7 +339,7 @@ class Supervisor:
                 self.sel.unregister(proc.ctrl)
             return
         if message == b"U":
-            proc.ready, proc.base_rss = True, _rss(proc.pid)
+            proc.ready, proc.base_rss = True, proc.rss()
             self.failed_starts = 0
         elif message[:1] in (b"R", b"X") and len(message) == 2 and message[1] in proc.conns:
             conn = proc.conns.pop(message[1])
@@ -391,7 +349,7 @@ class Supervisor:
                 self._close(conn)
         self._next_from_queue()
 
-    def _exited(self, proc: _Proc) -> None:
+    def _exited(self, proc: QueryProc) -> None:
         _, status = os.waitpid(proc.pid, 0)
         for fileobj in (proc.ctrl, proc.pidfd):
             with contextlib.suppress(KeyError, ValueError):
