@@ -1,10 +1,11 @@
-"""Running one SPARQL request inside a worker process: check, evaluate, cap, serialise.
+"""Running one SPARQL request inside a query process: check, evaluate, cap, serialise.
 
 Everything that can take unbounded time happens here, in a process the
-server may kill (:mod:`gdegraph.server.workers`): the policy check,
-evaluation by pyoxigraph, and serialising the results. The worker answers
-with a :class:`Reply` (status, media type, bytes), never with an exception,
-so the parent needs no knowledge of engines or formats.
+supervisor may kill (:mod:`gdegraph.server.supervisor`; the evaluation is
+time-stamped by :class:`gdegraph.server.handler.Evaluator`): the policy
+check, evaluation by pyoxigraph, and serialising the results. The engine
+answers with a :class:`Reply` (status, media type, bytes), never with an
+exception, so the HTTP side needs no knowledge of engines or formats.
 
 Most queries take the policy's fast path (:func:`gdegraph.server.policy.needs_full_check`
 is false): pyoxigraph parses and runs them at once. The rest, and any text

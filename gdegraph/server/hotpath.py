@@ -142,10 +142,10 @@ class HotPath(asyncio.Protocol):
             del self.buffer[:size]
             if not self._answer(params, target.query, head, head.keep_alive, head.version):
                 return
-        self.owner.request_ended()
-        if self.buffer:  # part of a request head: the client has this long to send the rest
+        if self.buffer:  # part of a request head (still a request in progress): this long for the rest
             self.timer = self.loop.call_later(self.owner.header_timeout, self._too_slow)
         else:
+            self.owner.request_ended()
             assert self.transport is not None
             self.owner.idle(self.transport)
 
@@ -271,7 +271,7 @@ class Fallback(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self._header_timer: asyncio.TimerHandle | None = None
-        self._idle_armed = False
+        self._begun = self._answered = 0  # requests begun and answered: one in progress while they differ
 
     def _arm(self) -> None:
         if self._header_timer is None:
@@ -294,6 +294,7 @@ class Fallback(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._begun += 1
         self.owner.request_started()
         self._arm()
 
@@ -302,10 +303,12 @@ class Fallback(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_response_complete(self) -> None:
-        self.owner.request_ended()
-        super().on_response_complete()
-        if not self.transport.is_closing() and not self.pipeline:
-            self.owner.idle(self.transport)
+        self._answered += 1
+        super().on_response_complete()  # starts a pipelined request, if one is waiting
+        if self._answered == self._begun:  # nothing read and unanswered: not even a pipelined head
+            self.owner.request_ended()
+            if not self.transport.is_closing():
+                self.owner.idle(self.transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()

@@ -35,4 +35,4 @@ class Limits:
                 or self.header_timeout <= 0):
             raise ValueError("every limit must be positive, and the memory cap at least 64 MiB")
         if self.workers < 1:
-            raise ValueError("at least one SPARQL worker is needed")
+            raise ValueError("at least one query process is needed")

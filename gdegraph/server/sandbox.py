@@ -1,24 +1,26 @@
-"""What a SPARQL worker process may not do, enforced by the kernel rather than by our code.
+"""What a query process may not do, enforced by the kernel rather than by our code.
 
 The policy (:mod:`gdegraph.server.policy`) refuses ``SERVICE`` and remote
 ``FROM`` before a query runs, but it is a parser reading text another parser
 (pyoxigraph's) will run; the two once disagreed on where a comment ends and a
-``SERVICE`` got through. So the worker is also made *unable* to reach the
-network, whatever the query says:
+``SERVICE`` got through. So the query processes, which read every request
+and run every query, are also made *unable* to reach the network, whatever
+the query says:
 
 * :func:`deny_network` installs a seccomp filter (libseccomp, through the
   ``pyseccomp`` ctypes binding) that kills the
   process on ``socket()`` of any address family and on ``io_uring_setup``
-  (io_uring can open sockets without ``socket()``). The worker needs no new
-  socket once it has started: its channel to the server is a socket pair
-  made by the parent. Killed by ``SIGSYS``, the worker's death tells the
-  parent exactly what happened; it answers with the ``SERVICE`` refusal and
-  starts a replacement.
+  (io_uring can open sockets without ``socket()``). A query process needs
+  no new socket once it has started: its control channel is a socket pair
+  made by the supervisor, and its clients' connections arrive over it as
+  descriptors (accepted by the supervisor). Killed by ``SIGSYS``, its death
+  tells the supervisor exactly what happened; it answers the client with
+  the ``SERVICE`` refusal and forks a replacement.
 * :func:`limit_memory` sets ``RLIMIT_AS``: an allocation past the cap fails
   (Rust aborts the process, Python raises ``MemoryError``), so one query can
   never take the host's memory.
 
-Both are applied after the data is loaded and before the first query, and
+Both are applied when the process starts, before its first connection, and
 cannot be lifted by the process afterwards (seccomp filters are permanent;
 the hard limit is lowered too).
 """
