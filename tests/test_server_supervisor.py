@@ -127,3 +127,21 @@ def test_a_process_stuck_in_a_long_query_gives_its_other_clients_up(dataset) -> 
             assert runaway.result()[1] == 503
         for conn in (first, second, third):
             conn.close()
+
+
+def test_a_host_where_the_sandbox_cannot_be_installed_stops_the_server(dataset, tmp_path) -> None:
+    """Query processes that cannot lock themselves in never serve: after 3 x --workers failed starts in a
+    row the server exits with an error, rather than run unsandboxed (simulated: a pyseccomp that cannot
+    load libseccomp, first on the path)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyseccomp.py").write_text('raise OSError("libseccomp.so.2: cannot open shared object file")\n')
+    data, dist = prepare_dist(dataset)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "gdegraph.cli.main", "serve", "--port", "0", "--data", str(data),
+                           "--dist", str(dist), "--quiet", "--workers", "2"], env=env, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "query processes fail to start (6 in a row" in done.stderr
+    assert "libseccomp.so.2" in done.stderr, "the processes' own error is shown above the summary"
