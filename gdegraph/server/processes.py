@@ -10,9 +10,12 @@ them. The child first closes every descriptor that is the supervisor's
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +23,7 @@ from typing import Any
 from gdegraph.server.handler import QueryProcess
 from gdegraph.server.slots import Slots
 
-__all__ = ["QueryProc", "fork_query_process"]
+__all__ = ["QueryProc", "fork_query_process", "single_threaded"]
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -50,6 +53,17 @@ class QueryProc:
         self.cause = cause
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+
+
+def single_threaded(wait: float = 2.0) -> None:
+    """Forking is only safe from one thread (a child gets a copy of every lock another thread held);
+    a thread started while the graph was built (a progress bar's monitor) is given ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if threading.active_count() > 1:
+        others = ", ".join(t.name for t in threading.enumerate() if t is not threading.main_thread())
+        logging.getLogger("gdegraph.server").warning("forking query processes beside other threads: %s", others)
 
 
 def fork_query_process(app: Any, slots: Slots, slot: int, access_log: bool,

@@ -46,7 +46,7 @@ import time
 from typing import Any
 
 from gdegraph.core.errors import GdeError
-from gdegraph.server.processes import QueryProc, fork_query_process
+from gdegraph.server.processes import QueryProc, fork_query_process, single_threaded
 from gdegraph.server.hotpath import TIMEOUT_408
 from gdegraph.server.limits import Limits
 from gdegraph.server.rescue import BUSY, SHUTTING_DOWN, TOO_MANY, finish, for_the_dead
@@ -109,6 +109,7 @@ class Supervisor:
         self.listener.setblocking(False)
         self.sel.register(self.listener, selectors.EVENT_READ, self._accept)
         self.sel.register(wake_r, selectors.EVENT_READ, self._signalled)
+        single_threaded()
         gc.collect()
         gc.freeze()  # the built application is shared with every forked process: keep its pages untouched
         for slot in range(self.limits.workers):
