@@ -145,3 +145,51 @@ def test_a_host_where_the_sandbox_cannot_be_installed_stops_the_server(dataset, 
     assert done.returncode == 1, done.stderr[-2000:]
     assert "query processes fail to start (6 in a row" in done.stderr
     assert "libseccomp.so.2" in done.stderr, "the processes' own error is shown above the summary"
+
+
+def _read_all(sock, seconds: float = 3.0) -> bytes:  # type: ignore[no-untyped-def]
+    sock.settimeout(seconds)
+    got = b""
+    try:
+        while chunk := sock.recv(65536):
+            got += chunk
+    except TimeoutError:
+        pass
+    return got
+
+
+def test_a_body_sent_after_an_early_answer_is_never_run_as_a_request(server: Server) -> None:
+    """Regression (request smuggling): the 403 for an update comes before its body is read; the
+    connection must stay with its process until the body has arrived, so the body's bytes are body,
+    not a new request, even when they arrive after the hand-back delay."""
+    import socket
+
+    inner = (b"GET /sparql?" + urllib.parse.urlencode({"query": "ASK {} # smuggled"}).encode()
+             + b" HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-update\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(inner))
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 403 ")
+        time.sleep(0.3)  # well past the hand-back delay
+        sock.sendall(inner)
+        later = _read_all(sock)
+    assert b"boolean" not in later and b"200 OK" not in later, later[:300]
+
+
+def test_websocket_upgrades_are_answered_as_plain_http(server: Server) -> None:
+    """Regression: an upgrade used to hand the connection to uvicorn's WebSocket protocol, which never
+    reported it closed, so each one leaked a place in a query process (eight stopped the server)."""
+    import socket
+
+    for i in range(2 * 4 + 2):  # more than a process has room for
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                         b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+            head = sock.recv(65536)
+            assert not head.startswith(b"HTTP/1.1 101"), head[:200]
+    conn = connect(server)
+    started = time.monotonic()
+    assert ask(conn, "after the upgrades") == 200
+    assert time.monotonic() - started < 2.0
+    conn.close()

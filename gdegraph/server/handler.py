@@ -199,7 +199,7 @@ class QueryProcess:
         self.loop = asyncio.get_running_loop()
         self.config = uvicorn.Config(self.app, lifespan="off", access_log=self.access_log, server_header=False,
                                      log_level="info" if self.access_log else "warning", proxy_headers=False,
-                                     timeout_keep_alive=5, http="httptools")
+                                     timeout_keep_alive=5, http="httptools", ws="none")  # no upgrades: HTTP only
         self.config.load()
         self.server_state = ServerState()
         self._tick()

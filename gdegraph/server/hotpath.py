@@ -271,7 +271,9 @@ class Fallback(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self._header_timer: asyncio.TimerHandle | None = None
-        self._begun = self._answered = 0  # requests begun and answered: one in progress while they differ
+        # requests begun, fully read and answered: one is in progress until all three agree (a response
+        # sent before its request's body has arrived must not hand the connection back mid-body)
+        self._begun = self._read = self._answered = 0
 
     def _arm(self) -> None:
         if self._header_timer is None:
@@ -302,10 +304,19 @@ class Fallback(HttpToolsProtocol):
         self._disarm()
         super().on_headers_complete()
 
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._read += 1
+        self._settled()
+
     def on_response_complete(self) -> None:
         self._answered += 1
         super().on_response_complete()  # starts a pipelined request, if one is waiting
-        if self._answered == self._begun:  # nothing read and unanswered: not even a pipelined head
+        self._settled()
+
+    def _settled(self) -> None:
+        """Every request begun has been read to its end and answered: the connection is idle."""
+        if self._answered == self._read == self._begun:
             self.owner.request_ended()
             if not self.transport.is_closing():
                 self.owner.idle(self.transport)
