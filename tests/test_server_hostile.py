@@ -166,10 +166,39 @@ def test_the_sandbox_alone_stops_a_worker_connecting(listener: socket.socket) ->
     assert connections(listener) == 0
 
 
+REUSED = """
+import ctypes, os, socket, struct, sys
+from gdegraph.server.sandbox import deny_network
+listener = socket.socket(); listener.bind(("127.0.0.1", 0)); listener.listen()
+client = socket.create_connection(listener.getsockname())  # a client connection, as a query process holds one
+peer, _ = listener.accept()
+deny_network()
+print("sandboxed", flush=True)
+libc = ctypes.CDLL(None, use_errno=True)
+unspec = struct.pack("H14x", socket.AF_UNSPEC)
+libc.connect(client.fileno(), unspec, len(unspec))  # dissolve the association...
+target = struct.pack("H", socket.AF_INET) + struct.pack("!H4s8x", int(sys.argv[1]), socket.inet_aton("127.0.0.1"))
+libc.connect(client.fileno(), target, len(target))  # ...and reuse the socket to connect out
+print("connected")
+"""
+
+
+def test_the_sandbox_stops_a_client_connection_being_reused_to_connect_out(listener: socket.socket) -> None:
+    """Regression: socket() was the only call refused, and connect(AF_UNSPEC) then connect() on a socket
+    the process already holds made an outbound connection."""
+    done = subprocess.run([sys.executable, "-c", REUSED, str(listener.getsockname()[1])], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.stdout == "sandboxed\n", done.stderr
+    assert done.returncode == -signal.SIGSYS
+    assert connections(listener) == 0
+
+
 def test_workers_run_sandboxed(server: Server) -> None:
     for pid in server.workers():
         status = Path(f"/proc/{pid}/status").read_text()
         assert "Seccomp:\t2" in status, "a worker runs without its seccomp filter"
+        rings = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if "io_uring" in os.readlink(fd)]
+        assert not rings, "an io_uring ring (made before the filter) would let the process connect out unseen"
         limits = Path(f"/proc/{pid}/limits").read_text()
         line = next(x for x in limits.splitlines() if x.startswith("Max address space"))
         soft, hard = (int(v) for v in line.split()[3:5])  # bytes: where the process started, plus --max-memory

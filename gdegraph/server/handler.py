@@ -187,24 +187,23 @@ class QueryProcess:
                 comm.write(PROCESS_NAME)
         except OSError:
             pass
-        import uvloop
-
-        uvloop.run(self._main())
-        os._exit(0)
-
-    async def _main(self) -> None:
         import uvicorn
+        import uvloop
         from uvicorn.server import ServerState
 
-        self.loop = asyncio.get_running_loop()
         self.config = uvicorn.Config(self.app, lifespan="off", access_log=self.access_log, server_header=False,
                                      log_level="info" if self.access_log else "warning", proxy_headers=False,
                                      timeout_keep_alive=5, http="httptools", ws="none")  # no upgrades: HTTP only
         self.config.load()
         self.server_state = ServerState()
-        self._tick()
         limit_memory(_virtual_size() + self.state.limits.max_memory)
-        deny_network()  # from here on, any socket() kills this process (SIGSYS)
+        deny_network()  # from here on, a socket call kills this process (SIGSYS); before the loop, no io_uring
+        uvloop.run(self._main())
+        os._exit(0)
+
+    async def _main(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._tick()
         self.done: asyncio.Future[None] = self.loop.create_future()
         self.ctrl.setblocking(False)
         self.loop.add_reader(self.ctrl.fileno(), self._on_ctrl)
@@ -229,17 +228,19 @@ class QueryProcess:
                 self.done.set_result(None)
             return
         if message[:1] == b"C" and len(message) == 2 and fds:
-            link = Link(self, message[1])
+            link = Link(self, message[1])  # marked in a request by the supervisor as it handed it over
             self.links[link.index] = link
-            # in a request from now (its head has arrived), so the supervisor cannot take it back
-            # before its protocol exists and has read that request
-            self.slots.busy(self.slot, link.index, True)
             sock = socket.socket(fileno=fds[0])
             sock.setblocking(False)
             self.loop.create_task(self._adopt(link, sock))
 
     async def _adopt(self, link: Link, sock: socket.socket) -> None:
-        transport, _ = await self.loop.connect_accepted_socket(lambda: HotPath(link), sock)
+        try:
+            transport, _ = await self.loop.connect_accepted_socket(lambda: HotPath(link), sock)
+        except OSError:  # the client has gone already
+            sock.close()
+            link.closed()
+            return
         link.transport = transport  # type: ignore[assignment]
         if link.gone:  # taken back before it was even adopted
             transport.pause_reading()

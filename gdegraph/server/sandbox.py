@@ -8,9 +8,9 @@ and run every query, are also made *unable* to reach the network, whatever
 the query says:
 
 * :func:`deny_network` installs a seccomp filter (libseccomp, through the
-  ``pyseccomp`` ctypes binding) that kills the
-  process on ``socket()`` of any address family and on ``io_uring_setup``
-  (io_uring can open sockets without ``socket()``). A query process needs
+  ``pyseccomp`` ctypes binding) that kills the process on ``socket()`` of
+  any address family, and on ``connect``, ``bind``, ``listen``, ``accept``
+  and io_uring (which can open sockets without ``socket()``). A query process needs
   no new socket once it has started: its control channel is a socket pair
   made by the supervisor, and its clients' connections arrive over it as
   descriptors (accepted by the supervisor). Killed by ``SIGSYS``, its death
@@ -31,9 +31,9 @@ import resource
 import signal
 from typing import Any
 
-__all__ = ["NETWORK_SIGNAL", "deny_network", "limit_memory", "seccomp_module"]
+__all__ = ["NETWORK_CALLS", "NETWORK_SIGNAL", "deny_network", "limit_memory", "seccomp_module"]
 
-#: The signal that kills a worker that tried to open a socket.
+#: The signal that kills a query process that tried to open a socket.
 NETWORK_SIGNAL = signal.SIGSYS
 
 
@@ -47,12 +47,26 @@ def seccomp_module() -> Any:
     return pyseccomp
 
 
+#: Calls that make or reuse a network endpoint; a query process needs none of them (its clients'
+#: connections arrive already accepted, its control channel is a socket pair made before the filter).
+#: ``connect`` matters beyond ``socket``: ``connect(AF_UNSPEC)`` dissolves a client's connection and a
+#: second ``connect`` would turn it into an outbound one.
+NETWORK_CALLS = ("socket", "connect", "bind", "listen", "accept", "accept4", "io_uring_enter",
+                 "io_uring_register")
+
+
 def deny_network() -> None:
-    """Kill this process if it ever creates a socket (raises if the filter cannot be installed)."""
+    """Kill this process if it ever creates, connects or listens on a socket (raises if the filter
+    cannot be installed). Call it before an event loop exists: ``io_uring_setup`` is answered
+    ``ENOSYS``, so libuv (uvloop) makes no io_uring ring, whose operations seccomp could not see (an
+    ``IORING_OP_CONNECT`` would pass any filter); ``io_uring_enter`` on a ring made earlier is fatal."""
+    import errno
+
     seccomp = seccomp_module()
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-    for call in ("socket", "io_uring_setup"):
+    for call in NETWORK_CALLS:
         rules.add_rule(seccomp.KILL_PROCESS, call)
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "io_uring_setup")
     rules.load()
 
 

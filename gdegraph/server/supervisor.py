@@ -238,6 +238,9 @@ class Supervisor:
     def _hand(self, proc: QueryProc, conn: _Conn) -> None:
         link = next(k for k in range(LINKS) if k not in proc.conns)
         proc.conns[link] = conn
+        # in a request from now: the process may be evaluating and not read this for a while, and
+        # a take-back must not revoke a link it has not even adopted yet (it would adopt it later)
+        self.slots.busy(proc.slot, link, True)
         try:
             socket.send_fds(proc.ctrl, [b"C" + bytes([link])], [conn.sock.fileno()])
         except OSError:  # the process is dying: its exit puts the connection back
