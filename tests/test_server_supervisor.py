@@ -193,3 +193,48 @@ def test_websocket_upgrades_are_answered_as_plain_http(server: Server) -> None:
     assert ask(conn, "after the upgrades") == 200
     assert time.monotonic() - started < 2.0
     conn.close()
+
+
+def test_a_head_too_large_gets_431_at_once(server: Server) -> None:
+    """Regression: the supervisor only peeks, so a head larger than the socket's buffer never ended
+    and got 408 after the header timeout; now MAX_HEAD bytes without an end are refused with 431."""
+    import socket
+
+    from gdegraph.server.hotpath import MAX_HEAD
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nX-Filler: " + b"x" * (MAX_HEAD + 1024))
+        answer = _read_all(sock, 5.0)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:100]
+    assert time.monotonic() - started < 3.0
+
+
+def test_a_head_dribbled_after_a_first_request_is_timed_from_its_first_byte(dataset) -> None:
+    """Regression: in a query process the header timer restarted with every chunk, so a client sending
+    a byte every few seconds held its place for ever; it now runs from the head's first byte."""
+    import socket
+
+    data, dist = prepare_dist(dataset)
+    with Server(data, dist, "--workers", "1", "--header-timeout", "1") as running:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as sock:
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")
+            first = sock.recv(65536)
+            assert first.startswith(b"HTTP/1.1 200 ")
+            started = time.monotonic()
+            answer = b""
+            for byte in b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n":  # one byte every 0.2 s, never ending
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    break
+                sock.settimeout(0.2)
+                try:
+                    answer += sock.recv(65536)
+                except TimeoutError:
+                    continue
+                if answer:
+                    break
+        elapsed = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:100]
+    assert elapsed < 3.0, elapsed

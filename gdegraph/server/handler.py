@@ -56,6 +56,8 @@ __all__ = ["CURRENT_LINK", "PROCESS_NAME", "RETURN_AFTER", "Evaluator", "Link", 
 PROCESS_NAME = "gdegraph-query"
 #: Seconds a connection may sit idle in a query process before it goes back to the supervisor.
 RETURN_AFTER = 0.05
+#: Seconds a client may leave an answer unread (nothing taken from the write buffer) before it is cut off.
+WRITE_TIMEOUT = 30.0
 
 
 #: Which of the process's connections the code running now serves (set by the protocols; a task
@@ -116,7 +118,25 @@ class Link:
         self.process.slots.busy(self.process.slot, self.index, True)
 
     def request_ended(self) -> None:
-        self.process.slots.busy(self.process.slot, self.index, False)
+        """No request unanswered; the link stops being "in a request" once its answers are all out
+        (a drain or a take-back must not cut a response still in the write buffer). A client that
+        reads nothing for WRITE_TIMEOUT seconds loses the connection."""
+        self._flushed(time.monotonic(), -1)
+
+    def _flushed(self, since: float, size: int) -> None:
+        transport = self.transport
+        left = transport.get_write_buffer_size() if transport is not None and not transport.is_closing() else 0
+        if not left:
+            self.process.slots.busy(self.process.slot, self.index, False)
+            return
+        now = time.monotonic()
+        if left != size:
+            since = now  # progress: the client is reading
+        elif now - since > WRITE_TIMEOUT:
+            assert transport is not None
+            transport.abort()
+            return
+        self.process.loop.call_later(0.01, self._flushed, since, left)
 
     def idle(self, transport: asyncio.Transport) -> None:
         """Nothing to answer on this connection: hand it back soon (at once if others are waiting)."""

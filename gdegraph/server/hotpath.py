@@ -36,10 +36,15 @@ from gdegraph.server.headers import GZIP_MINIMUM, add_vary, gzip_identity, secur
 from gdegraph.server.policy import Refused
 from gdegraph.server.sparql import browser, checked_query, endpoint_iri, query_job, reply_response, text
 
-__all__ = ["TIMEOUT_408", "Fallback", "HotPath", "Owner"]
+__all__ = ["MAX_HEAD", "TIMEOUT_408", "TOO_LARGE_431", "Fallback", "HotPath", "Owner"]
 
 TIMEOUT_408 = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
                b"content-length: 45\r\nconnection: close\r\n\r\nthe request headers did not arrive in time\r\n\r\n")
+_TOO_LARGE = b"the request headers are too large\n"
+TOO_LARGE_431 = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                 b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_LARGE), _TOO_LARGE))
+#: Bytes a request head may take (a 20,000-character query, percent-encoded, is at most 60,000).
+MAX_HEAD = 96 * 1024
 _access = logging.getLogger("uvicorn.access")
 
 
@@ -109,18 +114,26 @@ class HotPath(asyncio.Protocol):
         self.timer: asyncio.TimerHandle | None = None
         self.loop = asyncio.get_running_loop()
         self.handed_over = False
+        self.paused = False  #: the client is not reading our answers fast enough
+        self.scanned = 0  #: where to look for the end of the next head (what was searched is not again)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
-        self._cancel()
         self.owner.request_started()
         self.buffer += data
-        while True:
-            end = self.buffer.find(b"\r\n\r\n")
+        self._answer_heads()
+
+    def _answer_heads(self) -> None:
+        """Answer every whole head in the buffer, in order, while the client reads what it is sent."""
+        while not self.paused:
+            end = self.buffer.find(b"\r\n\r\n", self.scanned)
             if end < 0:
+                self.scanned = max(0, len(self.buffer) - 3)  # the next search starts where this one ended
                 break
+            self.scanned = 0
+            self._cancel()  # the head that was arriving is whole
             size = end + 4
             head = _Head()
             try:
@@ -142,8 +155,14 @@ class HotPath(asyncio.Protocol):
             del self.buffer[:size]
             if not self._answer(params, target.query, head, head.keep_alive, head.version):
                 return
-        if self.buffer:  # part of a request head (still a request in progress): this long for the rest
-            self.timer = self.loop.call_later(self.owner.header_timeout, self._too_slow)
+        if self.paused:  # the client is not reading: read no more until it has (resume_writing)
+            assert self.transport is not None
+            self.transport.pause_reading()
+        elif len(self.buffer) > MAX_HEAD:
+            self._refuse(TOO_LARGE_431)
+        elif self.buffer:  # part of a request head (still a request in progress), timed from its first byte
+            if self.timer is None:
+                self.timer = self.loop.call_later(self.owner.header_timeout, self._refuse, TIMEOUT_408)
         else:
             self.owner.request_ended()
             assert self.transport is not None
@@ -213,11 +232,21 @@ class HotPath(asyncio.Protocol):
         if data:
             fallback.data_received(data)
 
-    def _too_slow(self) -> None:
-        self.timer = None
+    def _refuse(self, answer: bytes) -> None:
+        """A head too slow (408) or too large (431): answer and close."""
+        self._cancel()
         if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(TIMEOUT_408)
+            self.transport.write(answer)
             self.transport.close()
+
+    def pause_writing(self) -> None:  # the transport's buffer is over its high-water mark
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
+            self._answer_heads()
 
     def _cancel(self) -> None:
         if self.timer is not None:

@@ -47,7 +47,8 @@ from typing import Any
 
 from gdegraph.core.errors import GdeError
 from gdegraph.server.processes import QueryProc, fork_query_process, single_threaded
-from gdegraph.server.hotpath import TIMEOUT_408
+from gdegraph.server.held import Held
+from gdegraph.server.hotpath import MAX_HEAD, TIMEOUT_408, TOO_LARGE_431
 from gdegraph.server.limits import Limits
 from gdegraph.server.rescue import BUSY, SHUTTING_DOWN, TOO_MANY, finish, for_the_dead
 from gdegraph.server.slots import Slots
@@ -57,7 +58,6 @@ __all__ = ["KEEP_ALIVE", "LINKS", "MAX_CONNECTIONS", "STALL", "Supervisor"]
 _log = logging.getLogger("gdegraph.server")
 #: Seconds an idle keep-alive connection is kept open (uvicorn's default).
 KEEP_ALIVE = 5.0
-_MAX_HEAD = 256 * 1024  #: bytes peeked for a request head; a longer head is the query process's to refuse
 _REPEEK = 0.05  #: seconds between looks at a connection whose head is still arriving
 _TICK = 0.02  #: seconds between checks of the time and memory limits while any process holds a connection
 #: Connections held at once (idle, waiting or being served); past it a new one gets 503 and is closed.
@@ -70,18 +70,6 @@ LINKS = 4
 STALL = 0.1
 
 
-class _Conn:
-    """A client connection the supervisor holds (its copy of the descriptor, always)."""
-
-    __slots__ = ("deadline", "idle", "repeek", "sock", "watched")
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        self.sock, self.deadline = sock, deadline
-        self.idle = False  #: between requests (kept open for KEEP_ALIVE), rather than new or mid-head
-        self.repeek = 0.0  #: when to look again at a head still arriving (0: none is)
-        self.watched = False
-
-
 class Supervisor:
     """Runs the server on ``listener`` until stopped (:meth:`run`)."""
 
@@ -90,8 +78,8 @@ class Supervisor:
         self.slots = Slots(limits.workers, LINKS)
         self.sel = selectors.DefaultSelector()
         self.procs: dict[int, QueryProc] = {}  # by slot
-        self.conns: set[_Conn] = set()  # held here: new, idle, or with a head arriving
-        self.queue: list[_Conn] = []  # a whole head waiting for a free process
+        self.conns: set[Held] = set()  # held here: new, idle, or with a head arriving
+        self.queue: list[Held] = []  # a whole head waiting for a free process
         self.stopping = 0.0  # when the drain must end (0: not draining)
         self.stop_now = False
         self.failed_starts = 0  # query processes that died before they were ready, since one last was
@@ -135,9 +123,10 @@ class Supervisor:
             self.slots.any_in_request(p.slot) or self.slots.evaluating_since(p.slot) for p in self.procs.values())
 
     def _signalled(self, wake: socket.socket) -> None:
+        signals = b""
         with contextlib.suppress(BlockingIOError):
-            wake.recv(64)
-        if self.stopping:
+            signals = wake.recv(64)  # one byte per signal: two at once are a second signal too
+        if self.stopping or len(signals) > 1:
             self.stop_now = True  # a second signal: stop at once
             return
         self.stopping = time.monotonic() + self.limits.timeout + 2
@@ -161,52 +150,53 @@ class Supervisor:
                     raise
                 return
             sock.setblocking(False)
-            if len(self.conns) + len(self.queue) + self.limits.workers >= MAX_CONNECTIONS:
+            if len(self.conns) + len(self.queue) + sum(len(p.conns) for p in self.procs.values()) >= MAX_CONNECTIONS:
                 finish(sock, TOO_MANY)
                 sock.close()
                 continue
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn = _Conn(sock, time.monotonic() + self.limits.header_timeout)
+            conn = Held(sock, time.monotonic() + self.limits.header_timeout)
+            with contextlib.suppress(OSError):  # room for a whole head, so that peeking can see it all
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2 * MAX_HEAD)
             self.conns.add(conn)
             self._watch(conn)
 
-    def _watch(self, conn: _Conn) -> None:
+    def _watch(self, conn: Held) -> None:
         if not conn.watched:
             self.sel.register(conn.sock, selectors.EVENT_READ, lambda _: self._peek(conn))
             conn.watched = True
 
-    def _unwatch(self, conn: _Conn) -> None:
+    def _unwatch(self, conn: Held) -> None:
         if conn.watched:
             self.sel.unregister(conn.sock)
             conn.watched = False
 
-    def _peek(self, conn: _Conn) -> None:
+    def _peek(self, conn: Held) -> None:
         """Look at what has arrived, without reading it: a whole head goes to a query process."""
-        try:
-            data = conn.sock.recv(_MAX_HEAD, socket.MSG_PEEK)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            data = b""
-        if not data:  # the client closed
+        verdict = conn.look()
+        if verdict == "closed":
             self._close(conn)
+            return
+        if verdict == "none":
             return
         if self.stopping:
             self._finish(conn, SHUTTING_DOWN)
             return
         self._unwatch(conn)
-        if b"\r\n\r\n" in data or len(data) >= _MAX_HEAD:
-            conn.repeek = 0.0
+        if verdict == "whole":
             self.conns.discard(conn)
             self._dispatch(conn)
+            return
+        if verdict == "too large":
+            self._finish(conn, TOO_LARGE_431)
             return
         now = time.monotonic()
         if conn.idle:  # the first bytes of a new request: from now the client has the header timeout
             conn.idle, conn.deadline = False, now + self.limits.header_timeout
         conn.repeek = now + _REPEEK  # not watched meanwhile: a partial head would wake us at once
 
-    def _keep(self, conn: _Conn) -> None:
+    def _keep(self, conn: Held) -> None:
         """Hold an idle connection here until its next request (or KEEP_ALIVE seconds)."""
         conn.idle, conn.repeek, conn.deadline = True, 0.0, time.monotonic() + KEEP_ALIVE
         self.conns.add(conn)
@@ -225,7 +215,7 @@ class Supervisor:
                 best = proc
         return best
 
-    def _dispatch(self, conn: _Conn) -> None:
+    def _dispatch(self, conn: Held) -> None:
         now = time.monotonic()
         proc = self._free(now)
         if proc is not None:
@@ -235,7 +225,7 @@ class Supervisor:
         self.queue.append(conn)
         self.slots.waiting = len(self.queue)
 
-    def _hand(self, proc: QueryProc, conn: _Conn) -> None:
+    def _hand(self, proc: QueryProc, conn: Held) -> None:
         link = next(k for k in range(LINKS) if k not in proc.conns)
         proc.conns[link] = conn
         # in a request from now: the process may be evaluating and not read this for a while, and
@@ -271,13 +261,13 @@ class Supervisor:
         finally:
             lock.release()
 
-    def _close(self, conn: _Conn) -> None:
+    def _close(self, conn: Held) -> None:
         self._unwatch(conn)
         self.conns.discard(conn)
         with contextlib.suppress(OSError):
             conn.sock.close()
 
-    def _finish(self, conn: _Conn, response: bytes) -> None:
+    def _finish(self, conn: Held, response: bytes) -> None:
         finish(conn.sock, response)
         self._close(conn)
 
