@@ -238,3 +238,32 @@ def test_a_head_dribbled_after_a_first_request_is_timed_from_its_first_byte(data
         elapsed = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:100]
     assert elapsed < 3.0, elapsed
+
+
+def test_clients_that_never_read_their_answers_are_cut_off(dataset) -> None:
+    """Regression: an answer larger than the transport's buffer waited for its client for ever, so a
+    few clients asking for one and reading nothing filled every query process; --write-timeout cuts
+    them off and the others are served."""
+    import socket
+
+    project = "?x6"
+    binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(1, 6))
+    big = f"SELECT {project} WHERE {{ ?s ?p ?o . BIND(CONCAT(STR(?s), STR(?s)) AS ?x1) {binds} }} LIMIT 2000"
+    target = "/sparql?" + urllib.parse.urlencode({"query": big})
+    data, dist = prepare_dist(dataset)
+    with Server(data, dist, "--workers", "1", "--write-timeout", "1") as running:
+        silent = []
+        for i in range(LINKS):  # fill the one process's room with clients that never read
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", running.port))
+            sock.sendall(f"GET {target}%20%23{i} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            silent.append(sock)
+        time.sleep(1.0)
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        started = time.monotonic()
+        assert ask(conn, "beside the silent ones") == 200
+        assert time.monotonic() - started < 10.0
+        conn.close()
+        for sock in silent:
+            sock.close()

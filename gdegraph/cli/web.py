@@ -127,6 +127,8 @@ _LIMITS = Limits()  # the defaults, stated once (gdegraph/server/limits.py)
               help="Largest SPARQL response body, in bytes; a larger result is refused (413).")
 @click.option("--max-nesting", default=_LIMITS.max_nesting, show_default=True, type=click.IntRange(min=1),
               help="Deepest nesting of { }, ( ) and [ ] in a query (deeper: 400).")
+@click.option("--write-timeout", default=_LIMITS.write_timeout, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client may leave an answer unread before the connection is closed.")
 @click.option("--header-timeout", default=_LIMITS.header_timeout, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a client may take to send a request's headers before the connection is closed.")
 @click.option("--datasette-port", type=click.IntRange(1, 65535), default=None, metavar="PORT",
@@ -136,7 +138,7 @@ _LIMITS = Limits()  # the defaults, stated once (gdegraph/server/limits.py)
 @_shared_option
 def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, max_rows: int,
           max_query_length: int, max_body: int, workers: int, max_memory: int, max_response_bytes: int,
-          max_nesting: int, header_timeout: float, datasette_port: int | None, quiet: bool,
+          max_nesting: int, write_timeout: float, header_timeout: float, datasette_port: int | None, quiet: bool,
           shared: Path | None) -> None:
     """Serve the graph over HTTP until interrupted (Ctrl-C).
 
@@ -150,7 +152,8 @@ def serve(host: str, port: int, data: Path | None, dist: Path, timeout: float, m
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_query_length=max_query_length,
                     max_body=max_body, workers=workers, max_memory=max_memory * 2**20,
-                    max_response_bytes=max_response_bytes, max_nesting=max_nesting, header_timeout=header_timeout)
+                    max_response_bytes=max_response_bytes, max_nesting=max_nesting, header_timeout=header_timeout,
+                    write_timeout=write_timeout)
     datasette = None
     if datasette_port is not None:
         from gdegraph.publish.sqlite_db import DATABASE_FILE, METADATA_FILE

@@ -56,8 +56,6 @@ __all__ = ["CURRENT_LINK", "PROCESS_NAME", "RETURN_AFTER", "Evaluator", "Link", 
 PROCESS_NAME = "gdegraph-query"
 #: Seconds a connection may sit idle in a query process before it goes back to the supervisor.
 RETURN_AFTER = 0.05
-#: Seconds a client may leave an answer unread (nothing taken from the write buffer) before it is cut off.
-WRITE_TIMEOUT = 30.0
 
 
 #: Which of the process's connections the code running now serves (set by the protocols; a task
@@ -108,6 +106,7 @@ class Link:
         self.state, self.header_timeout, self.access_log = process.state, process.header_timeout, process.access_log
         self.transport: asyncio.Transport | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._watching = False  #: a paused write is being watched for progress
         self.gone = False  #: handed back or taken back: its closing is not reported
 
     def request_started(self) -> None:
@@ -120,7 +119,7 @@ class Link:
     def request_ended(self) -> None:
         """No request unanswered; the link stops being "in a request" once its answers are all out
         (a drain or a take-back must not cut a response still in the write buffer). A client that
-        reads nothing for WRITE_TIMEOUT seconds loses the connection."""
+        reads nothing for ``--write-timeout`` seconds loses the connection."""
         self._flushed(time.monotonic(), -1)
 
     def _flushed(self, since: float, size: int) -> None:
@@ -130,13 +129,34 @@ class Link:
             self.process.slots.busy(self.process.slot, self.index, False)
             return
         now = time.monotonic()
-        if left != size:
+        if size < 0 or left < size:
             since = now  # progress: the client is reading
-        elif now - since > WRITE_TIMEOUT:
+        elif now - since > self.process.state.limits.write_timeout:
             assert transport is not None
             transport.abort()
             return
-        self.process.loop.call_later(0.01, self._flushed, since, left)
+        self.process.loop.call_later(0.01, self._flushed, since, min(left, size) if size >= 0 else left)
+
+    def writes_paused(self, transport: asyncio.Transport) -> None:
+        """The answer being written has filled the transport's buffer (the protocol waits for the
+        client): cut the client off if it takes nothing for ``--write-timeout`` seconds."""
+        if not self._watching:
+            self._watching = True
+            self._watch_writes(transport, time.monotonic(), transport.get_write_buffer_size())
+
+    def _watch_writes(self, transport: asyncio.Transport, since: float, size: int) -> None:
+        left = transport.get_write_buffer_size() if not transport.is_closing() else 0
+        if not left:
+            self._watching = False
+            return
+        now = time.monotonic()
+        if left < size:
+            since, size = now, left
+        elif now - since > self.process.state.limits.write_timeout:
+            self._watching = False
+            transport.abort()
+            return
+        self.process.loop.call_later(1.0, self._watch_writes, transport, since, size)
 
     def idle(self, transport: asyncio.Transport) -> None:
         """Nothing to answer on this connection: hand it back soon (at once if others are waiting)."""

@@ -58,6 +58,7 @@ class Owner(Protocol):
     def request_started(self) -> None: ...
     def request_ended(self) -> None: ...
     def idle(self, transport: asyncio.Transport) -> None: ...
+    def writes_paused(self, transport: asyncio.Transport) -> None: ...
     def closed(self) -> None: ...
     def date_header(self) -> bytes: ...
     def fallback(self) -> Fallback: ...
@@ -241,6 +242,8 @@ class HotPath(asyncio.Protocol):
 
     def pause_writing(self) -> None:  # the transport's buffer is over its high-water mark
         self.paused = True
+        if self.transport is not None:
+            self.owner.writes_paused(self.transport)
 
     def resume_writing(self) -> None:
         self.paused = False
@@ -332,6 +335,10 @@ class Fallback(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm()
         super().on_headers_complete()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()  # uvicorn's flow control: the response waits for the client
+        self.owner.writes_paused(self.transport)
 
     def on_message_complete(self) -> None:
         super().on_message_complete()

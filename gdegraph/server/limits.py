@@ -28,11 +28,12 @@ class Limits:
     max_response_bytes: int = 50_000_000  #: bytes of one SPARQL response body
     max_nesting: int = 64  #: levels of { }, ( ) and [ ] in a query
     header_timeout: float = 10.0  #: seconds a client may take to send a request's headers
+    write_timeout: float = 30.0  #: seconds a client may leave an answer unread before it is cut off
 
     def __post_init__(self) -> None:
         if (self.timeout <= 0 or self.max_rows < 1 or self.max_query_length < 1 or self.max_body < 1
                 or self.max_memory < 64 * 2**20 or self.max_response_bytes < 1 or self.max_nesting < 1
-                or self.header_timeout <= 0):
+                or self.header_timeout <= 0 or self.write_timeout <= 0):
             raise ValueError("every limit must be positive, and the memory cap at least 64 MiB")
         if self.workers < 1:
             raise ValueError("at least one query process is needed")

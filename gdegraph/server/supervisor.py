@@ -178,7 +178,8 @@ class Supervisor:
         if verdict == "closed":
             self._close(conn)
             return
-        if verdict == "none":
+        if verdict == "none":  # nothing to see yet: wait for the next bytes
+            self._watch(conn)
             return
         if self.stopping:
             self._finish(conn, SHUTTING_DOWN)
@@ -291,9 +292,9 @@ class Supervisor:
                     self._close(conn)  # kept open for KEEP_ALIVE seconds, and nothing came
                 else:
                     self._finish(conn, TIMEOUT_408)  # new, or its head still arriving
-            elif conn.repeek and now >= conn.repeek:
-                conn.repeek = 0.0
-                self._watch(conn)
+            elif conn.repeek and now >= conn.repeek:  # a head still arriving: look again (one ioctl
+                conn.repeek = 0.0                   # while nothing new came, no selector changes)
+                self._peek(conn)
         if self.accept_paused and now >= self.accept_paused:
             self.accept_paused = 0.0
             self.sel.register(self.listener, selectors.EVENT_READ, self._accept)
