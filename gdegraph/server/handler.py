@@ -50,6 +50,10 @@ from gdegraph.server.hotpath import Fallback, HotPath, date_header
 from gdegraph.server.sandbox import deny_network, limit_memory
 from gdegraph.server.slots import Slots
 
+#: Bytes a client must take from an answer, each ``--write-timeout``, for it to count as reading: one
+#: that takes a few bytes now and then would otherwise hold its place for ever.
+_PROGRESS = 1024
+
 __all__ = ["CURRENT_LINK", "PROCESS_NAME", "RETURN_AFTER", "Evaluator", "Link", "QueryProcess"]
 
 #: The name a query process goes by (``/proc/PID/comm``), so operators and tests can find it.
@@ -107,9 +111,11 @@ class Link:
         self.transport: asyncio.Transport | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
         self._watching = False  #: a paused write is being watched for progress
+        self._requests = 0  #: requests begun on this link
         self.gone = False  #: handed back or taken back: its closing is not reported
 
     def request_started(self) -> None:
+        self._requests += 1  # a flush still being watched for an earlier request no longer decides
         CURRENT_LINK.set(self.index)
         if self._idle_timer is not None:
             self._idle_timer.cancel()
@@ -120,22 +126,24 @@ class Link:
         """No request unanswered; the link stops being "in a request" once its answers are all out
         (a drain or a take-back must not cut a response still in the write buffer). A client that
         reads nothing for ``--write-timeout`` seconds loses the connection."""
-        self._flushed(time.monotonic(), -1)
+        self._flushed(time.monotonic(), -1, self._requests)
 
-    def _flushed(self, since: float, size: int) -> None:
+    def _flushed(self, since: float, size: int, request: int) -> None:
+        if request != self._requests:  # another request has begun: its own end will decide
+            return
         transport = self.transport
         left = transport.get_write_buffer_size() if transport is not None and not transport.is_closing() else 0
         if not left:
             self.process.slots.busy(self.process.slot, self.index, False)
             return
         now = time.monotonic()
-        if size < 0 or left < size:
+        if size < 0 or left <= size - _PROGRESS:
             since = now  # progress: the client is reading
         elif now - since > self.process.state.limits.write_timeout:
             assert transport is not None
             transport.abort()
             return
-        self.process.loop.call_later(0.01, self._flushed, since, min(left, size) if size >= 0 else left)
+        self.process.loop.call_later(0.01, self._flushed, since, left if since == now else size, request)
 
     def writes_paused(self, transport: asyncio.Transport) -> None:
         """The answer being written has filled the transport's buffer (the protocol waits for the
@@ -150,7 +158,7 @@ class Link:
             self._watching = False
             return
         now = time.monotonic()
-        if left < size:
+        if left <= size - _PROGRESS:
             since, size = now, left
         elif now - since > self.process.state.limits.write_timeout:
             self._watching = False
