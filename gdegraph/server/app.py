@@ -40,6 +40,7 @@ from gdegraph.server.conneg import negotiate, rdf_offers
 from gdegraph.server.evaluate import Engine
 from gdegraph.server.headers import GZIP_MINIMUM, security_headers
 from gdegraph.server.limits import Limits
+from gdegraph.server.rescue import DRAINING_MESSAGE
 from gdegraph.server.sparql import sparql_endpoint, text
 from gdegraph.site.build import PAGE_FORMATS, Site
 from gdegraph.site.model import Model
@@ -216,7 +217,7 @@ class Drain:
             await self.app(scope, receive, send)
             return
         if self.state.draining():
-            await text(503, "the server is shutting down; retry shortly", **{"Retry-After": "5",
+            await text(503, DRAINING_MESSAGE, **{"Retry-After": "5",
                        "Connection": "close"})(scope, receive, send)
             return
         await self.app(scope, receive, send)

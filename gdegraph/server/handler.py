@@ -53,6 +53,8 @@ from gdegraph.server.slots import Slots
 #: Bytes a client must take from an answer, each ``--write-timeout``, for it to count as reading: one
 #: that takes a few bytes now and then would otherwise hold its place for ever.
 _PROGRESS = 1024
+#: Seconds between looks at a write buffer that has not emptied yet.
+_WATCH_EVERY = 0.05
 
 __all__ = ["CURRENT_LINK", "PROCESS_NAME", "RETURN_AFTER", "Evaluator", "Link", "QueryProcess"]
 
@@ -90,8 +92,6 @@ class Evaluator:
             if revoked:
                 self.drop(revoked)
 
-    async def run(self, job: Job) -> Reply:
-        return self.run_now(job)
 
 
 def _virtual_size() -> int:
@@ -110,8 +110,9 @@ class Link:
         self.state, self.header_timeout, self.access_log = process.state, process.header_timeout, process.access_log
         self.transport: asyncio.Transport | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
-        self._watching = False  #: a paused write is being watched for progress
+        self._watching = False  #: the write buffer is being watched (_watch)
         self._requests = 0  #: requests begun on this link
+        self._ended = -1  #: the request whose end waits for the buffer to empty (-1: none)
         self.gone = False  #: handed back or taken back: its closing is not reported
 
     def request_started(self) -> None:
@@ -124,47 +125,46 @@ class Link:
 
     def request_ended(self) -> None:
         """No request unanswered; the link stops being "in a request" once its answers are all out
-        (a drain or a take-back must not cut a response still in the write buffer). A client that
-        reads nothing for ``--write-timeout`` seconds loses the connection."""
-        self._flushed(time.monotonic(), -1, self._requests)
-
-    def _flushed(self, since: float, size: int, request: int) -> None:
-        if request != self._requests:  # another request has begun: its own end will decide
-            return
-        transport = self.transport
-        left = transport.get_write_buffer_size() if transport is not None and not transport.is_closing() else 0
-        if not left:
+        (a drain or a take-back must not cut a response still in the write buffer)."""
+        if not self._unsent():
             self.process.slots.busy(self.process.slot, self.index, False)
             return
-        now = time.monotonic()
-        if size < 0 or left <= size - _PROGRESS:
-            since = now  # progress: the client is reading
-        elif now - since > self.process.state.limits.write_timeout:
-            assert transport is not None
-            transport.abort()
-            return
-        self.process.loop.call_later(0.01, self._flushed, since, left if since == now else size, request)
+        self._ended = self._requests
+        self._watch()
 
     def writes_paused(self, transport: asyncio.Transport) -> None:
-        """The answer being written has filled the transport's buffer (the protocol waits for the
-        client): cut the client off if it takes nothing for ``--write-timeout`` seconds."""
+        """The answer being written has filled the transport's buffer (the protocol waits for the client)."""
+        self.transport = transport
+        self._watch()
+
+    def _unsent(self) -> int:
+        transport = self.transport
+        return transport.get_write_buffer_size() if transport is not None and not transport.is_closing() else 0
+
+    def _watch(self) -> None:
+        """Watch the write buffer until it is empty: then end the request that waited for it, if no
+        other has begun since; a client that takes less than _PROGRESS bytes of it in
+        ``--write-timeout`` seconds is cut off."""
         if not self._watching:
             self._watching = True
-            self._watch_writes(transport, time.monotonic(), transport.get_write_buffer_size())
+            self._check(time.monotonic(), self._unsent())
 
-    def _watch_writes(self, transport: asyncio.Transport, since: float, size: int) -> None:
-        left = transport.get_write_buffer_size() if not transport.is_closing() else 0
+    def _check(self, since: float, size: int) -> None:
+        left = self._unsent()
         if not left:
             self._watching = False
+            if self._ended == self._requests:
+                self.process.slots.busy(self.process.slot, self.index, False)
             return
         now = time.monotonic()
         if left <= size - _PROGRESS:
-            since, size = now, left
+            since, size = now, left  # progress: the client is reading
         elif now - since > self.process.state.limits.write_timeout:
             self._watching = False
-            transport.abort()
+            assert self.transport is not None
+            self.transport.abort()
             return
-        self.process.loop.call_later(1.0, self._watch_writes, transport, since, size)
+        self.process.loop.call_later(_WATCH_EVERY, self._check, since, size)
 
     def idle(self, transport: asyncio.Transport) -> None:
         """Nothing to answer on this connection: hand it back soon (at once if others are waiting)."""

@@ -34,6 +34,7 @@ from gdegraph.server.cache import KEY_HEADERS, request_key
 from gdegraph.server.evaluate import Reply
 from gdegraph.server.headers import GZIP_MINIMUM, add_vary, gzip_identity, security_headers
 from gdegraph.server.policy import Refused
+from gdegraph.server.rescue import DRAINING_MESSAGE
 from gdegraph.server.sparql import browser, checked_query, endpoint_iri, query_job, reply_response, text
 
 __all__ = ["MAX_HEAD", "TIMEOUT_408", "TOO_LARGE_431", "Fallback", "HotPath", "Owner"]
@@ -174,7 +175,7 @@ class HotPath(asyncio.Protocol):
         """Write the answer; False if the connection is closing after it."""
         state = self.owner.state
         if state.draining():
-            response = text(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"})
+            response = text(503, DRAINING_MESSAGE, **{"Retry-After": "5"})
             keep_alive = False
         elif isinstance(params, ValueError):
             response = text(400, f"bad request: {params}")
@@ -197,8 +198,7 @@ class HotPath(asyncio.Protocol):
                                      len(reply.body) >= GZIP_MINIMUM)
                 self._write(reply.status, [template.before, str(len(reply.body)).encode(), template.after],
                             reply.body, keep_alive, query_string, version)
-                if reply.status == 200:
-                    state.replay.put(key, 200, template.headers(len(reply.body)), reply.body)
+                state.replay.put(key, reply.status, template.headers(len(reply.body)), reply.body)
                 return keep_alive
         headers = add_vary(security_headers(gzip_identity(response.raw_headers, len(response.body))), b"Origin")
         self._write(response.status_code, [_lines(headers)], response.body, keep_alive, query_string, version)

@@ -21,7 +21,7 @@ from gdegraph.server.evaluate import MEMORY_MESSAGE
 from gdegraph.server.policy import SERVICE_REFUSED
 from gdegraph.server.sandbox import NETWORK_SIGNAL
 
-__all__ = ["BUSY", "SHUTTING_DOWN", "TOO_MANY", "finish", "for_the_dead", "response"]
+__all__ = ["BUSY", "DRAINING_MESSAGE", "SHUTTING_DOWN", "TOO_MANY", "finish", "for_the_dead", "response"]
 
 
 def response(status: int, message: str, **headers: str) -> bytes:
@@ -34,7 +34,10 @@ def response(status: int, message: str, **headers: str) -> bytes:
     return "\r\n".join(lines).encode("latin-1") + body
 
 
-SHUTTING_DOWN = response(503, "the server is shutting down; retry shortly", **{"Retry-After": "5"})
+#: The answer to any request after the first stop signal (the supervisor, the hot path and the Drain
+#: middleware all say it).
+DRAINING_MESSAGE = "the server is shutting down; retry shortly"
+SHUTTING_DOWN = response(503, DRAINING_MESSAGE, **{"Retry-After": "5"})
 BUSY = response(503, "every query worker is busy; retry shortly", **{"Retry-After": "2"})
 TOO_MANY = response(503, "too many connections; retry shortly", **{"Retry-After": "2"})
 

@@ -46,6 +46,7 @@ import time
 from typing import Any
 
 from gdegraph.core.errors import GdeError
+from gdegraph.core.forked import frozen_heap
 from gdegraph.server.processes import QueryProc, fork_query_process, single_threaded
 from gdegraph.server.held import Held
 from gdegraph.server.hotpath import MAX_HEAD, TIMEOUT_408, TOO_LARGE_431
@@ -99,18 +100,19 @@ class Supervisor:
         self.sel.register(wake_r, selectors.EVENT_READ, self._signalled)
         single_threaded()
         gc.collect()
-        gc.freeze()  # the built application is shared with every forked process: keep its pages untouched
-        for slot in range(self.limits.workers):
-            self._spawn(slot)
-        try:
-            while not self.stop_now:
-                for key, _ in self.sel.select(self._wait()):
-                    key.data(key.fileobj)
-                self._police(time.monotonic())
-                if self.stopping and (self._quiet() or time.monotonic() > self.stopping):
-                    break
-        finally:
-            self._shutdown()
+        # the built application is shared with every forked process: the collector leaves its pages alone
+        with frozen_heap():
+            for slot in range(self.limits.workers):
+                self._spawn(slot)
+            try:
+                while not self.stop_now:
+                    for key, _ in self.sel.select(self._wait()):
+                        key.data(key.fileobj)
+                    self._police(time.monotonic())
+                    if self.stopping and (self._quiet() or time.monotonic() > self.stopping):
+                        break
+            finally:
+                self._shutdown()
 
     def _wait(self) -> float:
         if any(p.conns for p in self.procs.values()) or self.queue or self.accept_paused:
@@ -352,6 +354,7 @@ class Supervisor:
         proc.ctrl.close()
         os.close(proc.pidfd)
         killed_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        how = f"signal {killed_by}" if killed_by else f"exit {os.WEXITSTATUS(status)}"
         evaluating = self.slots.evaluating_link(proc.slot) if self.slots.evaluating_since(proc.slot) else -1
         for link, conn in proc.conns.items():
             if link == evaluating:  # the query it died on: the cause is this client's answer
@@ -365,15 +368,13 @@ class Supervisor:
             else:  # it was idle: watch it again, its next request goes to another process
                 self._keep(conn)
         if killed_by not in (None, signal.SIGKILL) or (killed_by is None and os.WEXITSTATUS(status)):
-            _log.warning("query process %d ended (%s)", proc.pid,
-                         f"signal {killed_by}" if killed_by else f"exit {os.WEXITSTATUS(status)}")
+            _log.warning("query process %d ended (%s)", proc.pid, how)
         del self.procs[proc.slot]
         if not proc.ready:
             self.failed_starts += 1
             if self.failed_starts >= 3 * self.limits.workers:  # it will not start (no seccomp, say): stop
                 raise GdeError(f"query processes fail to start ({self.failed_starts} in a row; the last "
-                                   f"ended with {f'signal {killed_by}' if killed_by else f'exit {os.WEXITSTATUS(status)}'}"
-                                   "); see the messages above")
+                               f"ended with {how}); see the messages above")
         if not self.stopping:
             self._spawn(proc.slot)
 
